@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+
+	"github.com/wabridge/wabridge/bridge"
+	"github.com/wabridge/wabridge/bridge/sandbox"
+	"github.com/wabridge/wabridge/commands"
+	"github.com/wabridge/wabridge/httpadapter"
+)
+
+// sessions lets the command handlers reach the bridge's sessions through the
+// interface they declare.
+type sessions struct{ m *bridge.Manager }
+
+func (s sessions) Get(name string) (commands.Session, error) {
+	sess, err := s.m.Get(name)
+	if err != nil {
+		return nil, err
+	}
+	return sess, nil
+}
+
+var _ commands.Sessions = sessions{}
+
+// sandboxREST exposes the simulated network to the REST adapter's
+// /sandbox routes.
+type sandboxREST struct{ n *sandbox.Network }
+
+func sandboxAPI(n *sandbox.Network) httpadapter.Sandbox {
+	if n == nil {
+		return nil
+	}
+	return sandboxREST{n}
+}
+
+func (s sandboxREST) Scan(ctx context.Context, session, phone string) (string, error) {
+	jid, err := s.n.Scan(ctx, session, phone)
+	if err != nil {
+		return "", err
+	}
+	return jid.String(), nil
+}
+
+func (s sandboxREST) Inbound(ctx context.Context, session string, in httpadapter.SandboxInbound) (string, error) {
+	id, err := s.n.Inbound(ctx, session, sandbox.Inbound{
+		From:     in.From,
+		Chat:     in.Chat,
+		Message:  in.Message,
+		Type:     in.Type,
+		PushName: in.PushName,
+		ReplyTo:  in.ReplyTo,
+		ID:       in.ID,
+	})
+	return string(id), err
+}
+
+func (s sandboxREST) Outbox() any { return s.n.Outbox() }

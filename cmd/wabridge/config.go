@@ -1,0 +1,300 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/wabridge/wabridge/internal/natsbus"
+)
+
+// Config is everything `wabridge serve` can be told. Every field is one row of
+// options(): a flag, its environment twin and a key of the YAML file, so the
+// three can never drift apart.
+type Config struct {
+	ConfigFile   string
+	DataDir      string
+	HTTPAddr     string
+	NATSListen   string
+	NATSURL      string
+	NATSUser     string
+	NATSPassword string
+	NATSToken    string
+	Prefix       string
+	Sessions     []string
+	Sandbox      bool
+	Insecure     bool
+	HTTPTokens   []string
+	HTTPBasic    []string // user:password
+	EventMode    string   // binary | structured
+	EventsMaxAge time.Duration
+	LogLevel     string
+	LogFormat    string // text | json
+	QRTerminal   bool
+	ShutdownWait time.Duration
+}
+
+func defaultConfig() Config {
+	return Config{
+		DataDir:      "./data",
+		HTTPAddr:     "127.0.0.1:3000",
+		NATSListen:   "127.0.0.1:4222",
+		Prefix:       natsbus.DefaultPrefix,
+		Sessions:     []string{"default"},
+		EventMode:    "binary",
+		LogLevel:     "info",
+		LogFormat:    "text",
+		QRTerminal:   true,
+		ShutdownWait: 30 * time.Second,
+	}
+}
+
+// option is one configurable value. set parses a string into the field.
+type option struct {
+	name  string // flag name; env is WABRIDGE_<NAME>, YAML key <name> with '-' → '_'
+	usage string
+	value flag.Value
+}
+
+func (o option) env() string {
+	return "WABRIDGE_" + strings.ToUpper(strings.ReplaceAll(o.name, "-", "_"))
+}
+
+func (o option) key() string { return strings.ReplaceAll(o.name, "-", "_") }
+
+func (c *Config) options() []option {
+	return []option{
+		{name: "config", usage: "YAML config file", value: (*stringValue)(&c.ConfigFile)},
+		{name: "data-dir", usage: "directory for all state (bbolt, SQLite, JetStream)", value: (*stringValue)(&c.DataDir)},
+		{name: "http-addr", usage: "REST listen address", value: (*stringValue)(&c.HTTPAddr)},
+		{name: "nats-listen", usage: "listen address of the embedded NATS server", value: (*stringValue)(&c.NATSListen)},
+		{name: "nats-url", usage: "use an existing NATS server instead of the embedded one", value: (*stringValue)(&c.NATSURL)},
+		{name: "nats-user", usage: "NATS user (embedded server: required of clients)", value: (*stringValue)(&c.NATSUser)},
+		{name: "nats-password", usage: "NATS password", value: (*stringValue)(&c.NATSPassword)},
+		{name: "nats-token", usage: "NATS token", value: (*stringValue)(&c.NATSToken)},
+		{name: "subject-prefix", usage: "first token of every NATS subject", value: (*stringValue)(&c.Prefix)},
+		{name: "sessions", usage: "comma-separated session names to run", value: (*listValue)(&c.Sessions)},
+		{name: "sandbox", usage: "run against the simulated WhatsApp network", value: (*boolValue)(&c.Sandbox)},
+		{name: "insecure", usage: "allow non-loopback listeners without credentials", value: (*boolValue)(&c.Insecure)},
+		{name: "http-tokens", usage: "comma-separated bearer tokens accepted by REST", value: (*listValue)(&c.HTTPTokens)},
+		{name: "http-basic-auth", usage: "comma-separated user:password pairs accepted by REST", value: (*listValue)(&c.HTTPBasic)},
+		{name: "event-mode", usage: "CloudEvents content mode of published events: binary or structured", value: (*stringValue)(&c.EventMode)},
+		{name: "events-max-age", usage: "retention of WA_EVENTS (0 = unlimited)", value: (*durationValue)(&c.EventsMaxAge)},
+		{name: "log-level", usage: "debug, info, warn or error", value: (*stringValue)(&c.LogLevel)},
+		{name: "log-format", usage: "text or json", value: (*stringValue)(&c.LogFormat)},
+		{name: "qr-terminal", usage: "print login QR codes in the terminal", value: (*boolValue)(&c.QRTerminal)},
+		{name: "shutdown-wait", usage: "how long a clean shutdown may take", value: (*durationValue)(&c.ShutdownWait)},
+	}
+}
+
+// loadConfig applies, in rising precedence: defaults, the YAML file, the
+// environment, the flags given on the command line.
+func loadConfig(args []string, getenv func(string) string) (Config, error) {
+	cfg := defaultConfig()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	opts := cfg.options()
+	for _, o := range opts {
+		fs.Var(o.value, o.name, o.usage+" (env "+o.env()+")")
+	}
+	// Parse into a scratch config first only to learn the config file path and
+	// which flags were set; values are applied in precedence order below.
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	set := map[string]string{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = f.Value.String() })
+
+	cfg = defaultConfig()
+	opts = cfg.options()
+	path := set["config"]
+	if path == "" {
+		path = getenv("WABRIDGE_CONFIG")
+	}
+	if path != "" {
+		if err := cfg.applyFile(path, opts); err != nil {
+			return Config{}, err
+		}
+		cfg.ConfigFile = path
+	}
+	for _, o := range opts {
+		if v, ok := lookupEnv(getenv, o.env()); ok {
+			if err := o.value.Set(v); err != nil {
+				return Config{}, fmt.Errorf("environment %s: %w", o.env(), err)
+			}
+		}
+	}
+	for _, o := range opts {
+		if v, ok := set[o.name]; ok {
+			if err := o.value.Set(v); err != nil {
+				return Config{}, fmt.Errorf("flag --%s: %w", o.name, err)
+			}
+		}
+	}
+	return cfg, cfg.Validate()
+}
+
+func lookupEnv(getenv func(string) string, name string) (string, bool) {
+	v := getenv(name)
+	return v, v != ""
+}
+
+func (c *Config) applyFile(path string, opts []option) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("reading config file: %w", err)
+	}
+	var doc map[string]any
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return fmt.Errorf("parsing config file %s: %w", path, err)
+	}
+	known := map[string]option{}
+	for _, o := range opts {
+		known[o.key()] = o
+	}
+	for k, v := range doc {
+		o, ok := known[k]
+		if !ok {
+			return fmt.Errorf("config file %s: unknown key %q", path, k)
+		}
+		if err := o.value.Set(yamlString(v)); err != nil {
+			return fmt.Errorf("config file %s: key %s: %w", path, k, err)
+		}
+	}
+	return nil
+}
+
+// yamlString renders a YAML scalar or list the way the flag parsers read it.
+func yamlString(v any) string {
+	switch x := v.(type) {
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = fmt.Sprint(e)
+		}
+		return strings.Join(parts, ",")
+	case nil:
+		return ""
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// Validate checks the configuration, including CONTRACT §9's rule that
+// listeners off loopback need credentials unless --insecure is given.
+func (c Config) Validate() error {
+	var errs []error
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data-dir must not be empty"))
+	}
+	if len(c.Sessions) == 0 {
+		errs = append(errs, errors.New("at least one session is required"))
+	}
+	for _, s := range c.Sessions {
+		if !natsbus.ValidSession(s) {
+			errs = append(errs, fmt.Errorf("invalid session name %q (want [a-z0-9][a-z0-9_-]{0,31})", s))
+		}
+	}
+	if c.Prefix == "" || strings.ContainsAny(c.Prefix, ".*> \t") {
+		errs = append(errs, fmt.Errorf("invalid subject prefix %q", c.Prefix))
+	}
+	if c.EventMode != "binary" && c.EventMode != "structured" {
+		errs = append(errs, fmt.Errorf("event-mode must be binary or structured, not %q", c.EventMode))
+	}
+	for _, p := range c.HTTPBasic {
+		if u, pw, ok := strings.Cut(p, ":"); !ok || u == "" || pw == "" {
+			errs = append(errs, errors.New("http-basic-auth entries must be user:password"))
+		}
+	}
+	if c.NATSUser != "" && c.NATSPassword == "" {
+		errs = append(errs, errors.New("nats-user needs nats-password"))
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		errs = append(errs, fmt.Errorf("http-addr: %w", err))
+	}
+	if c.NATSURL == "" && c.NATSListen != "" {
+		if _, _, err := net.SplitHostPort(c.NATSListen); err != nil {
+			errs = append(errs, fmt.Errorf("nats-listen: %w", err))
+		}
+	}
+	if !c.Insecure {
+		if !isLoopback(c.HTTPAddr) && len(c.HTTPTokens) == 0 && len(c.HTTPBasic) == 0 {
+			errs = append(errs, fmt.Errorf("http-addr %s is not a loopback address and no REST credentials are configured (set --http-tokens or --http-basic-auth, or --insecure)", c.HTTPAddr))
+		}
+		if c.NATSURL == "" && c.NATSListen != "" && !isLoopback(c.NATSListen) && !c.natsAuth() {
+			errs = append(errs, fmt.Errorf("nats-listen %s is not a loopback address and no NATS credentials are configured (set --nats-user/--nats-password or --nats-token, or --insecure)", c.NATSListen))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (c Config) natsAuth() bool { return c.NATSToken != "" || c.NATSUser != "" }
+
+func (c Config) restAuth() bool { return len(c.HTTPTokens) > 0 || len(c.HTTPBasic) > 0 }
+
+// isLoopback reports whether addr (host:port) only listens on loopback.
+// An empty host means all interfaces, which is not loopback.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil || host == "" {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+type stringValue string
+
+func (v *stringValue) Set(s string) error { *v = stringValue(s); return nil }
+func (v *stringValue) String() string     { return string(*v) }
+
+type boolValue bool
+
+func (v *boolValue) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return fmt.Errorf("not a boolean: %q", s)
+	}
+	*v = boolValue(b)
+	return nil
+}
+func (v *boolValue) String() string   { return strconv.FormatBool(bool(*v)) }
+func (v *boolValue) IsBoolFlag() bool { return true }
+
+type durationValue time.Duration
+
+func (v *durationValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("not a duration: %q", s)
+	}
+	*v = durationValue(d)
+	return nil
+}
+func (v *durationValue) String() string { return time.Duration(*v).String() }
+
+type listValue []string
+
+func (v *listValue) Set(s string) error {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	*v = out
+	return nil
+}
+func (v *listValue) String() string { return strings.Join(*v, ",") }

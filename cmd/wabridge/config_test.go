@@ -1,0 +1,95 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestConfigDefaults(t *testing.T) {
+	cfg, err := loadConfig(nil, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.DataDir != "./data" || cfg.HTTPAddr != "127.0.0.1:3000" || cfg.NATSListen != "127.0.0.1:4222" {
+		t.Fatalf("defaults: %+v", cfg)
+	}
+	if len(cfg.Sessions) != 1 || cfg.Sessions[0] != "default" || !cfg.QRTerminal {
+		t.Fatalf("defaults: %+v", cfg)
+	}
+}
+
+func TestConfigPrecedenceFlagsOverEnvOverFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "wabridge.yaml")
+	yaml := "data_dir: /from/file\nhttp_addr: 127.0.0.1:1111\nsessions: [a, b]\nsandbox: true\nevents_max_age: 48h\nlog_level: debug\n"
+	if err := os.WriteFile(file, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := env(map[string]string{
+		"WABRIDGE_CONFIG":    file,
+		"WABRIDGE_HTTP_ADDR": "127.0.0.1:2222",
+		"WABRIDGE_DATA_DIR":  "/from/env",
+	})
+	cfg, err := loadConfig([]string{"--data-dir", "/from/flag"}, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.DataDir != "/from/flag" {
+		t.Errorf("data dir = %q, want flag value", cfg.DataDir)
+	}
+	if cfg.HTTPAddr != "127.0.0.1:2222" {
+		t.Errorf("http addr = %q, want env value", cfg.HTTPAddr)
+	}
+	if strings.Join(cfg.Sessions, ",") != "a,b" || !cfg.Sandbox || cfg.EventsMaxAge != 48*time.Hour || cfg.LogLevel != "debug" {
+		t.Errorf("file values not applied: %+v", cfg)
+	}
+}
+
+func TestConfigRejects(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("no_such_key: 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"public http without auth", []string{"--http-addr", "0.0.0.0:3000"}, "not a loopback address"},
+		{"empty host is all interfaces", []string{"--http-addr", ":3000"}, "not a loopback address"},
+		{"public nats without auth", []string{"--nats-listen", "0.0.0.0:4222"}, "no NATS credentials"},
+		{"bad session", []string{"--sessions", "Bad.Name"}, "invalid session name"},
+		{"bad mode", []string{"--event-mode", "xml"}, "event-mode"},
+		{"bad bool", []string{"--sandbox=maybe"}, "boolean"},
+		{"unknown key in file", []string{"--config", bad}, "unknown key"},
+		{"basic auth without password", []string{"--http-basic-auth", "alice"}, "user:password"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := loadConfig(c.args, env(nil))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want it to mention %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestConfigPublicListenersWithCredentialsOrInsecure(t *testing.T) {
+	for _, args := range [][]string{
+		{"--http-addr", "0.0.0.0:3000", "--http-tokens", "s3cret", "--nats-listen", "0.0.0.0:4222", "--nats-token", "t"},
+		{"--http-addr", "0.0.0.0:3000", "--nats-listen", "0.0.0.0:4222", "--insecure"},
+		{"--http-addr", "[::1]:3000", "--nats-listen", "localhost:4222"},
+	} {
+		if _, err := loadConfig(args, env(nil)); err != nil {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+}
