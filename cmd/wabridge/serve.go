@@ -48,7 +48,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	}
 	defer db.Close()
 
-	nc, ns, err := connectNATS(cfg, log)
+	nc, ns, natsOpts, err := connectNATS(cfg, log)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	publisher := events.NewPublisher(outbox, js, events.PublisherConfig{Subjects: subjects, Mode: mode}, log.With("component", "publisher"))
+	publisher := events.NewPublisher(outbox, js, events.PublisherConfig{Mode: mode}, log.With("component", "publisher"))
 	pubCtx, stopPublisher := context.WithCancel(context.Background())
 	var pubDone sync.WaitGroup
 	pubDone.Add(1)
@@ -142,11 +142,14 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		return err
 	}
 
-	rpc := transport.NewRPCServer(nc, dispatcher, outbox, transport.RPCConfig{Subjects: subjects, Mode: mode}, log.With("component", "rpc"))
+	rpc, err := transport.NewRPCServer(nc, dispatcher, outbox, transport.RPCConfig{Subjects: subjects, Mode: mode}, log.With("component", "rpc"))
+	if err != nil {
+		return err
+	}
 	if err := rpc.Start(); err != nil {
 		return err
 	}
-	durable, err := transport.NewDurable(transport.DurableConfig{Conn: nc, Subjects: subjects}, dispatcher, outbox, log.With("component", "durable"))
+	durable, err := transport.NewDurable(transport.DurableConfig{URL: cfg.NATSURL, Options: natsOpts, Subjects: subjects}, dispatcher, outbox, log.With("component", "durable"))
 	if err != nil {
 		return err
 	}
@@ -203,7 +206,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	return errors.Join(errs...)
 }
 
-func connectNATS(cfg Config, log *slog.Logger) (*nats.Conn, *server.Server, error) {
+// connectNATS connects to the configured NATS, starting the embedded server
+// unless --nats-url is given. It also returns the options that reach the same
+// server, for components that open connections of their own.
+func connectNATS(cfg Config, log *slog.Logger) (*nats.Conn, *server.Server, []nats.Option, error) {
 	opts := []nats.Option{
 		nats.Name("wabridge"),
 		nats.MaxReconnects(-1),
@@ -220,11 +226,12 @@ func connectNATS(cfg Config, log *slog.Logger) (*nats.Conn, *server.Server, erro
 		opts = append(opts, nats.UserInfo(cfg.NATSUser, cfg.NATSPassword))
 	}
 	if cfg.NATSURL != "" {
-		nc, err := nats.Connect(cfg.NATSURL, append(opts, nats.RetryOnFailedConnect(true))...)
+		opts = append(opts, nats.RetryOnFailedConnect(true))
+		nc, err := nats.Connect(cfg.NATSURL, opts...)
 		if err != nil {
-			return nil, nil, fmt.Errorf("connecting to NATS: %w", err)
+			return nil, nil, nil, fmt.Errorf("connecting to NATS: %w", err)
 		}
-		return nc, nil, nil
+		return nc, nil, opts, nil
 	}
 	ns, err := natsbus.StartServer(natsbus.ServerConfig{
 		Listen:   cfg.NATSListen,
@@ -232,16 +239,16 @@ func connectNATS(cfg Config, log *slog.Logger) (*nats.Conn, *server.Server, erro
 		User:     cfg.NATSUser,
 		Password: cfg.NATSPassword,
 		Token:    cfg.NATSToken,
-	}, log.With("component", "nats-server"))
+	}, log)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	nc, err := natsbus.ConnectInProcess(ns, opts...)
 	if err != nil {
 		ns.Shutdown()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return nc, ns, nil
+	return nc, ns, append(opts, nats.InProcessServer(ns)), nil
 }
 
 // ensureStreams retries while an external NATS is not reachable yet.

@@ -1,0 +1,188 @@
+package bridge_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	"go.mau.fi/whatsmeow/proto/waAdv"
+	"go.mau.fi/whatsmeow/store/sqlstore"
+	"go.mau.fi/whatsmeow/types"
+	waEvents "go.mau.fi/whatsmeow/types/events"
+
+	"github.com/wabridge/wabridge/bridge"
+	"github.com/wabridge/wabridge/events"
+	"github.com/wabridge/wabridge/internal/store"
+	"github.com/wabridge/wabridge/internal/werr"
+)
+
+var fixedTime = time.Date(2025, 3, 14, 15, 9, 26, 0, time.UTC)
+
+// recordingSink keeps what it is given, or fails while fail is set.
+type recordingSink struct {
+	mu     sync.Mutex
+	events []events.Event
+	fail   error
+}
+
+func (r *recordingSink) Emit(_ context.Context, e events.Event) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail != nil {
+		return r.fail
+	}
+	r.events = append(r.events, e)
+	return nil
+}
+
+func (r *recordingSink) setFail(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.fail = err
+}
+
+func (r *recordingSink) ofType(typ string) []events.Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []events.Event
+	for _, e := range r.events {
+		if e.Type == typ {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (r *recordingSink) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = nil
+}
+
+// syncBuffer is a bytes.Buffer safe for the QR printer's goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// env is a Manager over real bbolt and SQLite in a temp dir, with fake clients.
+type env struct {
+	t       *testing.T
+	db      *bolt.DB
+	devices *sqlstore.Container
+	sink    *recordingSink
+	fakes   *fakes
+	qrOut   *syncBuffer
+	mgr     *bridge.Manager
+}
+
+func newEnv(t *testing.T, sessions ...string) *env {
+	t.Helper()
+	dir := t.TempDir()
+	db, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	devices, err := bridge.OpenDeviceStore(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = devices.Close() })
+	e := &env{t: t, db: db, devices: devices, sink: &recordingSink{}, fakes: newFakes(), qrOut: &syncBuffer{}}
+	e.start(sessions...)
+	return e
+}
+
+// start opens a new Manager over the env's stores.
+func (e *env) start(sessions ...string) {
+	e.t.Helper()
+	mgr, err := bridge.NewManager(bridge.ManagerConfig{
+		Devices: e.devices, DB: e.db, Sink: e.sink, NewClient: e.fakes.factory(),
+		QRWriter: e.qrOut, ConnectBackoff: time.Millisecond,
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(mgr.Close)
+	if err := mgr.Start(context.Background(), sessions...); err != nil {
+		e.t.Fatal(err)
+	}
+	e.mgr = mgr
+}
+
+func (e *env) session(name string) *bridge.Session {
+	e.t.Helper()
+	s, err := e.mgr.Get(name)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return s
+}
+
+var (
+	ownPN  = types.NewJID("4915100000001", types.DefaultUserServer)
+	ownLID = types.NewJID("200000000000001", types.HiddenUserServer)
+)
+
+// pair does what whatsmeow does when a phone links the device: store the
+// device under its new JID, then dispatch PairSuccess.
+func (e *env) pair(session string) {
+	e.t.Helper()
+	c := e.fakes.last(session)
+	devJID := types.NewADJID(ownPN.User, 0, 7)
+	c.dev.ID = &devJID
+	c.dev.LID = ownLID
+	c.dev.PushName = "Bridge Owner"
+	c.dev.Platform = "android"
+	c.dev.Account = &waAdv.ADVSignedDeviceIdentity{
+		Details:             []byte{1},
+		AccountSignature:    make([]byte, 64),
+		AccountSignatureKey: make([]byte, 32),
+		DeviceSignature:     make([]byte, 64),
+	}
+	if err := c.dev.Save(context.Background()); err != nil {
+		e.t.Fatalf("saving paired device: %v", err)
+	}
+	if !c.push(&waEvents.PairSuccess{ID: devJID, LID: ownLID, Platform: "android"}) {
+		e.t.Fatal("PairSuccess handler failed")
+	}
+}
+
+// loggedInConnected pairs the session and connects its client.
+func (e *env) loggedInConnected(session string) *fakeClient {
+	e.t.Helper()
+	e.pair(session)
+	c := e.fakes.last(session)
+	if err := c.Connect(); err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	var we *werr.Error
+	if !errors.As(err, &we) {
+		t.Fatalf("error %v is no *werr.Error, want code %s", err, code)
+	}
+	if we.Code != code {
+		t.Fatalf("error code %s (%v), want %s", we.Code, err, code)
+	}
+}

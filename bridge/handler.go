@@ -1,0 +1,129 @@
+package bridge
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	waEvents "go.mau.fi/whatsmeow/types/events"
+
+	"github.com/wabridge/wabridge/events"
+)
+
+// dispatch is the one event handler of a link. Returning false makes
+// whatsmeow withhold the ack, so WhatsApp redelivers the event: that is what
+// happens when the sink could not keep it. Emit runs synchronously here, as
+// whatsmeow hands events over one at a time, so a chat's order is kept.
+func (s *Session) dispatch(l *link, raw any) bool {
+	if !s.isCurrent(l) {
+		return true // a logged-out client's leftovers
+	}
+	ctx := s.d.ctx
+	switch evt := raw.(type) {
+	case *waEvents.Message:
+		return s.handleMessage(ctx, l, evt)
+	case *waEvents.PairSuccess:
+		return s.handlePairSuccess(ctx, evt)
+	case *waEvents.Connected:
+		return s.handleConnected(ctx, l)
+	case *waEvents.Disconnected:
+		return s.handleSimpleState(ctx, events.TypeSessionDisconnected, "disconnected", "")
+	case *waEvents.LoggedOut:
+		return s.handleLoggedOut(ctx, l, evt)
+	case *waEvents.StreamReplaced:
+		return s.handleSimpleState(ctx, events.TypeSessionStreamReplaced, "stream_replaced",
+			"another client connected with this session's keys")
+	case *waEvents.TemporaryBan:
+		return s.handleTemporaryBan(ctx, evt)
+	}
+	return true
+}
+
+func (s *Session) handleMessage(ctx context.Context, l *link, evt *waEvents.Message) bool {
+	if err := s.d.index.Put(s.name, storedFrom(evt)); err != nil {
+		s.log.Error("indexing message failed", "msg_id", evt.Info.ID, "error", err)
+		return false
+	}
+	e, ok := translateMessage(s.name, ownIdentity(l.dev), evt)
+	if !ok {
+		// Only text messages become events so far; media, reactions, edits
+		// and protocol messages are indexed above and get their event types
+		// in later work. Acking them is right: nothing was lost.
+		return true
+	}
+	if err := s.d.cfg.Sink.Emit(ctx, e); err != nil {
+		s.log.Error("emitting message event failed; WhatsApp will redeliver",
+			"chat", e.Subject, "msg_id", evt.Info.ID, "error", err)
+		return false
+	}
+	return true
+}
+
+func (s *Session) handlePairSuccess(ctx context.Context, evt *waEvents.PairSuccess) bool {
+	s.log.Info("paired", "jid", evt.ID.String(), "platform", evt.Platform)
+	if err := s.d.dir.save(s.name, evt.ID); err != nil {
+		s.log.Error("saving paired device failed", "error", err)
+		return false
+	}
+	jid := jidForms(evt.ID, evt.LID)
+	return s.emitStateOK(ctx, events.TypeSessionPaired, events.SessionState{
+		State: "paired", JID: &jid, Platform: evt.Platform,
+	})
+}
+
+func (s *Session) handleConnected(ctx context.Context, l *link) bool {
+	st := events.SessionState{State: "connected", JID: ownJID(l), PushName: l.dev.PushName, Platform: l.dev.Platform}
+	return s.emitStateOK(ctx, events.TypeSessionConnected, st)
+}
+
+func (s *Session) handleSimpleState(ctx context.Context, typ, state, reason string) bool {
+	return s.emitStateOK(ctx, typ, events.SessionState{State: state, Reason: reason})
+}
+
+// handleLoggedOut: WhatsApp removed the device (whatsmeow deletes it from
+// the device store), so the session forgets it and gets a fresh one, ready
+// for the next login.
+func (s *Session) handleLoggedOut(ctx context.Context, l *link, evt *waEvents.LoggedOut) bool {
+	s.log.Warn("logged out by WhatsApp", "reason", evt.Reason.String())
+	return s.forget(ctx, l, evt.Reason.String())
+}
+
+// forget emits session.logged_out, drops the directory entry and resets the
+// session. It reports whether the event was kept.
+func (s *Session) forget(ctx context.Context, l *link, reason string) bool {
+	st := events.SessionState{State: "logged_out", JID: ownJID(l), Reason: reason}
+	ok := s.emitStateOK(ctx, events.TypeSessionLoggedOut, st)
+	if err := s.d.dir.remove(s.name); err != nil {
+		s.log.Error("forgetting logged-out device failed", "error", err)
+		ok = false
+	}
+	s.reset(l)
+	return ok
+}
+
+func (s *Session) handleTemporaryBan(ctx context.Context, evt *waEvents.TemporaryBan) bool {
+	st := events.SessionState{State: "temporary_ban", Reason: evt.Code.String()}
+	if evt.Expire > 0 {
+		until := time.Now().Add(evt.Expire).UTC()
+		st.BanExpires = &until
+	}
+	return s.emitStateOK(ctx, events.TypeSessionTemporaryBan, st)
+}
+
+func (s *Session) emitStateOK(ctx context.Context, typ string, st events.SessionState) bool {
+	now := time.Now()
+	// Session events are not redelivered by WhatsApp; each dispatch is a new
+	// occurrence, so the key is its instant plus a counter.
+	key := fmt.Sprintf("%s|%d|%d", st.State, now.UnixNano(), s.seq.Add(1))
+	if err := s.emitState(ctx, typ, now, key, st); err != nil {
+		s.log.Error("emitting session event failed", "ce_type", typ, "error", err)
+		return false
+	}
+	return true
+}
+
+func (s *Session) emitState(ctx context.Context, typ string, at time.Time, key string, st events.SessionState) error {
+	return s.d.cfg.Sink.Emit(ctx, events.Event{
+		Type: typ, Session: s.name, Time: at.UTC(), Key: key, Data: st,
+	})
+}

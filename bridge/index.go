@@ -1,0 +1,164 @@
+package bridge
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	"go.mau.fi/whatsmeow/proto/waE2E"
+	"go.mau.fi/whatsmeow/types"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/wabridge/wabridge/internal/msgid"
+	"github.com/wabridge/wabridge/internal/werr"
+)
+
+// Layout: messages/<session>/byChat/<chat>\x00<id> → record, and
+// messages/<session>/byID/<id> → chat, so a bare id without a chat still
+// finds its message. Chat JIDs and WhatsApp ids never contain NUL.
+var (
+	bucketMessages = []byte("messages")
+	bucketByChat   = []byte("byChat")
+	bucketByID     = []byte("byID")
+)
+
+// StoredMessage is what the index keeps of a message: enough to quote it.
+type StoredMessage struct {
+	Chat      string
+	ID        string
+	Sender    string // the sender's account JID (no device part)
+	FromMe    bool
+	Timestamp time.Time
+	Text      string
+	Message   *waE2E.Message
+}
+
+// record is the stored form; the message is kept as protobuf bytes.
+type record struct {
+	Sender    string    `json:"sender"`
+	FromMe    bool      `json:"from_me"`
+	Timestamp time.Time `json:"ts"`
+	Text      string    `json:"text,omitempty"`
+	Proto     []byte    `json:"msg,omitempty"`
+}
+
+// MessageIndex is the bbolt index of messages per session and chat.
+type MessageIndex struct {
+	db *bolt.DB
+}
+
+// NewMessageIndex opens the index in db, creating its bucket.
+func NewMessageIndex(db *bolt.DB) (*MessageIndex, error) {
+	err := db.Update(func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketMessages)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating message index bucket: %w", err)
+	}
+	return &MessageIndex{db: db}, nil
+}
+
+// Put stores m, replacing an earlier version (a redelivered message).
+func (x *MessageIndex) Put(session string, m StoredMessage) error {
+	rec := record{Sender: m.Sender, FromMe: m.FromMe, Timestamp: m.Timestamp.UTC(), Text: m.Text}
+	if m.Message != nil {
+		b, err := proto.Marshal(m.Message)
+		if err != nil {
+			return fmt.Errorf("marshalling message %s: %w", m.ID, err)
+		}
+		rec.Proto = b
+	}
+	val, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("encoding message %s: %w", m.ID, err)
+	}
+	err = x.db.Update(func(tx *bolt.Tx) error {
+		sess, err := tx.Bucket(bucketMessages).CreateBucketIfNotExists([]byte(session))
+		if err != nil {
+			return err
+		}
+		byChat, err := sess.CreateBucketIfNotExists(bucketByChat)
+		if err != nil {
+			return err
+		}
+		byID, err := sess.CreateBucketIfNotExists(bucketByID)
+		if err != nil {
+			return err
+		}
+		if err := byChat.Put(chatKey(m.Chat, m.ID), val); err != nil {
+			return err
+		}
+		return byID.Put([]byte(m.ID), []byte(m.Chat))
+	})
+	if err != nil {
+		return fmt.Errorf("indexing message %s: %w", m.ID, err)
+	}
+	return nil
+}
+
+// Lookup finds a message by its user-form id or bare WhatsApp id. A bare id
+// is looked up in defaultChat when given, else wherever it was seen last.
+// Unknown messages are a werr MESSAGE_NOT_FOUND.
+func (x *MessageIndex) Lookup(session, ref string, defaultChat types.JID) (StoredMessage, error) {
+	_, chat, id, err := msgid.Parse(ref)
+	if err != nil {
+		return StoredMessage{}, werr.Invalid(werr.CodeInvalidPayload, "message id %q: %v", truncate(ref, 80), err)
+	}
+	if chat == "" && !defaultChat.IsEmpty() {
+		chat = defaultChat.String()
+	}
+	var rec record
+	found := false
+	err = x.db.View(func(tx *bolt.Tx) error {
+		sess := tx.Bucket(bucketMessages).Bucket([]byte(session))
+		if sess == nil {
+			return nil
+		}
+		if chat == "" {
+			if b := sess.Bucket(bucketByID); b != nil {
+				chat = string(b.Get([]byte(id)))
+			}
+		}
+		b := sess.Bucket(bucketByChat)
+		if b == nil || chat == "" {
+			return nil
+		}
+		val := b.Get(chatKey(chat, id))
+		if val == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(val, &rec)
+	})
+	if err != nil {
+		return StoredMessage{}, fmt.Errorf("looking up message %s: %w", id, err)
+	}
+	if !found {
+		return StoredMessage{}, werr.New(werr.KindNotFound, werr.CodeMessageNotFound, "message %s not found", truncate(ref, 80))
+	}
+	return rec.toStored(chat, id)
+}
+
+func (r record) toStored(chat, id string) (StoredMessage, error) {
+	m := StoredMessage{Chat: chat, ID: id, Sender: r.Sender, FromMe: r.FromMe, Timestamp: r.Timestamp, Text: r.Text}
+	if len(r.Proto) > 0 {
+		m.Message = &waE2E.Message{}
+		if err := proto.Unmarshal(r.Proto, m.Message); err != nil {
+			return StoredMessage{}, fmt.Errorf("decoding stored message %s: %w", id, err)
+		}
+	}
+	return m, nil
+}
+
+func chatKey(chat, id string) []byte {
+	return []byte(chat + "\x00" + id)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}

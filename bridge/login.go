@@ -1,0 +1,186 @@
+package bridge
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"go.mau.fi/whatsmeow"
+
+	"github.com/wabridge/wabridge/events"
+	"github.com/wabridge/wabridge/internal/werr"
+)
+
+// loginAttempt is one QR channel's life: from GetQRChannel until success,
+// timeout or error.
+type loginAttempt struct {
+	link      *link
+	cancel    context.CancelFunc
+	first     chan struct{} // closed at the first code
+	firstOnce sync.Once
+	done      chan struct{} // closed when the attempt is over
+
+	// guarded by Session.mu
+	current *LoginQR
+	failure error
+}
+
+// Login starts a QR login, or joins the one in progress, and returns the
+// current code once there is one (bounded by ctx).
+func (s *Session) Login(ctx context.Context) (LoginQR, error) {
+	a, err := s.ensureLogin()
+	if err != nil {
+		return LoginQR{}, err
+	}
+	return s.waitCode(ctx, a)
+}
+
+// ensureLogin returns the login in progress or starts one. The connect runs
+// outside the session lock: it can take seconds on a slow network, and
+// Status must stay answerable meanwhile.
+func (s *Session) ensureLogin() (*loginAttempt, error) {
+	s.mu.Lock()
+	l := s.cur
+	if l.loggedIn() {
+		s.mu.Unlock()
+		return nil, werr.New(werr.KindConflict, werr.CodeAlreadyLoggedIn, "session %s is already logged in", s.name)
+	}
+	if s.login != nil {
+		a := s.login
+		s.mu.Unlock()
+		return a, nil
+	}
+	ctx, cancel := context.WithCancel(s.d.ctx)
+	a := &loginAttempt{link: l, cancel: cancel, first: make(chan struct{}), done: make(chan struct{})}
+	s.login = a
+	s.mu.Unlock()
+
+	ch, err := s.openQRChannel(ctx, l)
+	if err != nil {
+		s.endLogin(a, err)
+		return nil, err
+	}
+	s.d.tasks.run(ctx, func(ctx context.Context) { s.consumeQR(ctx, a, ch) })
+	if ctx.Err() != nil {
+		s.endLogin(a, errors.New("bridge: manager is closing"))
+	}
+	return a, nil
+}
+
+func (s *Session) openQRChannel(ctx context.Context, l *link) (<-chan whatsmeow.QRChannelItem, error) {
+	// A connection left from an earlier attempt cannot show a QR code.
+	if l.client.IsConnected() {
+		l.client.Disconnect()
+	}
+	ch, err := l.client.GetQRChannel(ctx)
+	if err != nil {
+		return nil, werr.Wrap(err, werr.KindUpstream, werr.CodeUpstream, "starting QR login of session %s failed", s.name)
+	}
+	if err := l.client.Connect(); err != nil {
+		return nil, werr.Wrap(err, werr.KindUpstream, werr.CodeUpstream, "connecting session %s for login failed", s.name)
+	}
+	return ch, nil
+}
+
+// waitCode waits for the attempt's current code.
+func (s *Session) waitCode(ctx context.Context, a *loginAttempt) (LoginQR, error) {
+	select {
+	case <-a.first:
+	case <-a.done:
+	case <-ctx.Done():
+		return LoginQR{}, werr.Wrap(ctx.Err(), werr.KindTimeout, werr.CodeTimeout, "waiting for the QR code of session %s", s.name)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case a.current != nil:
+		return *a.current, nil
+	case s.cur.loggedIn():
+		return LoginQR{}, werr.New(werr.KindConflict, werr.CodeAlreadyLoggedIn, "session %s is already logged in", s.name)
+	case a.failure != nil:
+		return LoginQR{}, werr.From(a.failure)
+	}
+	return LoginQR{}, werr.New(werr.KindUpstream, werr.CodeUpstream, "login of session %s ended without a QR code", s.name)
+}
+
+// consumeQR follows the QR channel until it ends. whatsmeow closes the
+// channel after its final item, and when ctx ends.
+func (s *Session) consumeQR(ctx context.Context, a *loginAttempt, ch <-chan whatsmeow.QRChannelItem) {
+	var failure error = werr.New(werr.KindUpstream, werr.CodeUpstream, "login of session %s was cancelled", s.name)
+	defer func() { s.endLogin(a, failure) }()
+	for {
+		var item whatsmeow.QRChannelItem
+		var ok bool
+		select {
+		case item, ok = <-ch:
+		case <-ctx.Done():
+			return
+		}
+		if !ok {
+			return
+		}
+		switch item.Event {
+		case whatsmeow.QRChannelEventCode:
+			s.onQRCode(ctx, a, item)
+		case whatsmeow.QRChannelSuccess.Event:
+			s.log.Info("login succeeded")
+			failure = nil
+			s.setCode(a, nil)
+		default:
+			failure = qrFailure(s.name, item)
+			s.log.Warn("login ended", "reason", failure)
+			s.setCode(a, nil)
+			a.link.client.Disconnect()
+		}
+	}
+}
+
+func qrFailure(session string, item whatsmeow.QRChannelItem) error {
+	if item.Event == whatsmeow.QRChannelTimeout.Event {
+		return werr.New(werr.KindTimeout, werr.CodeTimeout, "login of session %s timed out: no QR code was scanned", session)
+	}
+	e := werr.New(werr.KindUpstream, werr.CodeUpstream, "login of session %s failed: %s", session, item.Event)
+	e.Err = item.Error
+	return e
+}
+
+func (s *Session) onQRCode(ctx context.Context, a *loginAttempt, item whatsmeow.QRChannelItem) {
+	now := time.Now()
+	qr := LoginQR{Code: item.Code, ExpiresAt: now.Add(item.Timeout), Timeout: int(item.Timeout / time.Second)}
+	s.setCode(a, &qr)
+	a.firstOnce.Do(func() { close(a.first) })
+	// The code is ephemeral: if the sink cannot keep it, the terminal and
+	// the REST answer still show it, so log and go on.
+	err := s.emitState(ctx, events.TypeSessionQR, now, item.Code, events.SessionState{
+		State: "qr", QRCode: item.Code, ExpiresAt: &qr.ExpiresAt,
+	})
+	if err != nil {
+		s.log.Error("emitting session.qr failed", "error", err)
+	}
+	if err := s.d.qr.print(s.name, item.Code); err != nil {
+		s.log.Error("printing QR code failed", "error", err)
+	}
+}
+
+func (s *Session) setCode(a *loginAttempt, qr *LoginQR) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a.current = qr
+}
+
+func (s *Session) endLogin(a *loginAttempt, failure error) {
+	s.mu.Lock()
+	if s.login == a {
+		s.login = nil
+	}
+	a.current = nil
+	select {
+	case <-a.done: // ended before; keep the first reason
+	default:
+		a.failure = failure
+		close(a.done)
+	}
+	s.mu.Unlock()
+	a.cancel()
+}

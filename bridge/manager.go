@@ -1,0 +1,225 @@
+package bridge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"regexp"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	"go.mau.fi/whatsmeow/store"
+	"go.mau.fi/whatsmeow/store/sqlstore"
+
+	"github.com/wabridge/wabridge/events"
+	"github.com/wabridge/wabridge/internal/werr"
+)
+
+// DefaultSession is the session used when none is named (CONTRACT §1).
+const DefaultSession = "default"
+
+var sessionName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
+
+// ManagerConfig is what a Manager needs.
+type ManagerConfig struct {
+	Devices   *sqlstore.Container // whatsmeow's device store
+	DB        *bolt.DB            // the data directory's bbolt file
+	Sink      events.Sink         // where WhatsApp events go
+	NewClient ClientFactory       // WhatsmeowFactory() in production
+	Log       *slog.Logger
+	// QRWriter gets each login QR code drawn as terminal blocks; nil prints
+	// nothing.
+	QRWriter io.Writer
+	// PairClientName is the "Browser (OS)" name shown on the phone for a
+	// pairing-code login; WhatsApp accepts only common browsers and systems.
+	PairClientName string
+	// ConnectBackoff is the first delay between attempts to connect a logged-in
+	// session at start; it doubles up to MaxConnectBackoff.
+	ConnectBackoff    time.Duration
+	MaxConnectBackoff time.Duration
+}
+
+func (c *ManagerConfig) setDefaults() {
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	if c.PairClientName == "" {
+		c.PairClientName = "Chrome (Linux)"
+	}
+	if c.ConnectBackoff <= 0 {
+		c.ConnectBackoff = 2 * time.Second
+	}
+	if c.MaxConnectBackoff < c.ConnectBackoff {
+		c.MaxConnectBackoff = max(2*time.Minute, c.ConnectBackoff)
+	}
+}
+
+// Validate reports every missing dependency.
+func (c ManagerConfig) Validate() error {
+	var errs []error
+	if c.Devices == nil {
+		errs = append(errs, errors.New("bridge: ManagerConfig.Devices is required"))
+	}
+	if c.DB == nil {
+		errs = append(errs, errors.New("bridge: ManagerConfig.DB is required"))
+	}
+	if c.Sink == nil {
+		errs = append(errs, errors.New("bridge: ManagerConfig.Sink is required"))
+	}
+	if c.NewClient == nil {
+		errs = append(errs, errors.New("bridge: ManagerConfig.NewClient is required"))
+	}
+	return errors.Join(errs...)
+}
+
+// Manager owns the sessions of this process.
+type Manager struct {
+	deps  *deps
+	ready atomic.Bool
+
+	mu       sync.Mutex
+	sessions map[string]*Session
+}
+
+// NewManager checks cfg and opens the bbolt buckets the bridge owns.
+func NewManager(cfg ManagerConfig) (*Manager, error) {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	dir, err := newDirectory(cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	index, err := NewMessageIndex(cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	d := &deps{
+		cfg: cfg, dir: dir, index: index, ctx: ctx, cancel: cancel,
+		qr: newQRPrinter(cfg.QRWriter),
+	}
+	return &Manager{deps: d, sessions: map[string]*Session{}}, nil
+}
+
+// Start opens the named sessions (DefaultSession when none is named) and
+// connects those already logged in. Connecting runs in the background with
+// retries, so an unreachable WhatsApp does not hold up the start. Start may
+// be called again to add sessions; open ones are left as they are.
+func (m *Manager) Start(ctx context.Context, names ...string) error {
+	if len(names) == 0 {
+		names = []string{DefaultSession}
+	}
+	for _, name := range names {
+		if !sessionName.MatchString(name) {
+			return werr.Invalid(werr.CodeInvalidSession, "session name %q must match %s", truncate(name, 40), sessionName)
+		}
+	}
+	for _, name := range names {
+		if err := m.open(ctx, name); err != nil {
+			return err
+		}
+	}
+	m.ready.Store(true)
+	return nil
+}
+
+func (m *Manager) open(ctx context.Context, name string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.deps.ctx.Err() != nil {
+		return errors.New("bridge: manager is closed")
+	}
+	if _, ok := m.sessions[name]; ok {
+		return nil
+	}
+	dev, err := m.loadDevice(ctx, name)
+	if err != nil {
+		return err
+	}
+	s := newSession(name, m.deps)
+	s.install(dev)
+	m.sessions[name] = s
+	if s.Status().LoggedIn {
+		m.deps.tasks.run(m.deps.ctx, s.connectLoop)
+	}
+	return nil
+}
+
+// loadDevice finds the session's device, or makes a new one (not stored
+// until it pairs) when it has none or the store lost it.
+func (m *Manager) loadDevice(ctx context.Context, name string) (*store.Device, error) {
+	jid, ok, err := m.deps.dir.device(name)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		dev, err := m.deps.cfg.Devices.GetDevice(ctx, jid)
+		if err != nil {
+			return nil, fmt.Errorf("loading device %s of session %s: %w", jid, name, err)
+		}
+		if dev != nil {
+			return dev, nil
+		}
+		m.deps.cfg.Log.Warn("device of session is gone from the device store; session must log in again",
+			"session", name, "jid", jid.String())
+		if err := m.deps.dir.remove(name); err != nil {
+			return nil, err
+		}
+	}
+	return m.deps.cfg.Devices.NewDevice(), nil
+}
+
+// Get returns the named session (werr SESSION_NOT_FOUND if it is not open).
+func (m *Manager) Get(name string) (*Session, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, ok := m.sessions[name]
+	if !ok {
+		return nil, werr.New(werr.KindNotFound, werr.CodeSessionNotFound, "session %q not found", truncate(name, 40))
+	}
+	return s, nil
+}
+
+// Names lists the open sessions, sorted.
+func (m *Manager) Names() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	names := make([]string, 0, len(m.sessions))
+	for name := range m.sessions {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Ready reports whether Start has opened the sessions. A session that is not
+// logged in does not make the manager unready (CONTRACT §9).
+func (m *Manager) Ready() bool {
+	return m.ready.Load() && m.deps.ctx.Err() == nil
+}
+
+// Index is the message index the sessions feed.
+func (m *Manager) Index() *MessageIndex { return m.deps.index }
+
+// Close stops background work and disconnects every session.
+func (m *Manager) Close() {
+	m.deps.cancel()
+	m.mu.Lock()
+	sessions := make([]*Session, 0, len(m.sessions))
+	for _, s := range m.sessions {
+		sessions = append(sessions, s)
+	}
+	m.mu.Unlock()
+	for _, s := range sessions {
+		s.close()
+	}
+	m.deps.tasks.wait()
+	m.ready.Store(false)
+}

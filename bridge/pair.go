@@ -1,0 +1,75 @@
+package bridge
+
+import (
+	"context"
+	"errors"
+
+	"go.mau.fi/whatsmeow"
+
+	"github.com/wabridge/wabridge/internal/werr"
+)
+
+// LoginWithCode links the account by pairing code instead of QR: the user
+// types the returned code on the phone (Linked devices → Link with phone
+// number). phone is the account's number in international digits.
+func (s *Session) LoginWithCode(ctx context.Context, phone string) (string, error) {
+	if !isPhone(phone) {
+		return "", werr.Invalid(werr.CodeInvalidRecipient,
+			"phone must be the account's number: 7 to 15 international digits without '+' (e.g. 4917612345678)").
+			WithDetails(map[string]any{"phone": truncate(phone, 64)})
+	}
+	a, err := s.ensureLogin()
+	if err != nil {
+		return "", err
+	}
+	// whatsmeow wants the login websocket up before pairing, which the
+	// first QR code proves.
+	if _, err := s.waitCode(ctx, a); err != nil {
+		return "", err
+	}
+	code, err := a.link.client.PairPhone(ctx, phone, true, whatsmeow.PairClientChrome, s.d.cfg.PairClientName)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			return "", werr.Wrap(err, werr.KindTimeout, werr.CodeTimeout, "requesting a pairing code for session %s timed out", s.name)
+		}
+		return "", werr.Wrap(err, werr.KindUpstream, werr.CodeUpstream, "requesting a pairing code for session %s failed", s.name)
+	}
+	return code, nil
+}
+
+// Logout unlinks the device from the account and gives the session a fresh
+// one. If WhatsApp cannot be reached, the device is forgotten locally all
+// the same; the phone then still lists it until removed there.
+func (s *Session) Logout(ctx context.Context) error {
+	l := s.current()
+	if !l.loggedIn() {
+		return errNotLoggedIn(s.name)
+	}
+	err := l.client.Logout(ctx)
+	switch {
+	case err == nil:
+	case errors.Is(err, whatsmeow.ErrNotConnected):
+		s.log.Warn("WhatsApp unreachable: forgetting the device locally only", "error", err)
+		l.client.Disconnect()
+		if err := s.deleteDevice(ctx, l); err != nil {
+			return err
+		}
+	default:
+		return werr.Wrap(err, werr.KindUpstream, werr.CodeUpstream, "logging out session %s failed", s.name)
+	}
+	if !s.forget(ctx, l, "logged out on request") {
+		// The logout is done; only its event is missing, and the log says so.
+		s.log.Error("logout done but its event was not kept")
+	}
+	return nil
+}
+
+func (s *Session) deleteDevice(ctx context.Context, l *link) error {
+	if l.dev.ID == nil {
+		return nil
+	}
+	if err := l.dev.Delete(ctx); err != nil {
+		return werr.Wrap(err, werr.KindInternal, werr.CodeInternal, "deleting the device of session %s failed", s.name)
+	}
+	return nil
+}

@@ -1,0 +1,12 @@
+// Package sandbox is a simulated WhatsApp network for development, CI and
+// end-to-end tests (CONTRACT §8). Its Client implements bridge.Client with
+// whatsmeow's own semantics — the same errors, the same events in the same
+// order — so a bridge.Session cannot tell it from *whatsmeow.Client. The
+// Network plays the other side: the phone that scans the QR code (Scan), the
+// virtual contacts that write to a session (Inbound) and that receive what it
+// sends (Outbox), acknowledging it with delivery and read receipts.
+//
+// It may import bridge (for the port it implements), internal/werr and
+// go.mau.fi/whatsmeow; nothing in the project imports it except the wiring
+// of `wabridge serve --sandbox` and tests.
+package sandbox

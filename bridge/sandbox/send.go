@@ -1,0 +1,131 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/proto/waE2E"
+	"go.mau.fi/whatsmeow/types"
+	"go.mau.fi/whatsmeow/types/events"
+)
+
+// ErrNotOnWhatsApp is wrapped (with whatsmeow.ErrServerReturnedError) in the
+// error of a send to a number configured as not being on WhatsApp.
+var ErrNotOnWhatsApp = errors.New("recipient is not on WhatsApp")
+
+// notOnWhatsAppCode is the error code the sandbox's server answers a send
+// to a missing user with.
+const notOnWhatsAppCode = 404
+
+// Delivery is one message a virtual contact or group received.
+type Delivery struct {
+	To        string    `json:"to"` // JID
+	MessageID string    `json:"message_id"`
+	Type      string    `json:"type"` // "text", or "unknown" for kinds the sandbox does not read yet
+	Message   string    `json:"message"`
+	QuotedID  string    `json:"quoted_message_id,omitempty"`
+	Mentions  []string  `json:"mentions,omitempty"`
+	From      string    `json:"from"` // the session's JID
+	Session   string    `json:"session"`
+	Timestamp time.Time `json:"timestamp"`
+}
+
+// SendMessage delivers message to the virtual contact or group to, records
+// it in the network's outbox and, for 1:1 chats, has the contact
+// acknowledge it with delivered and read receipts. Its checks and errors are
+// whatsmeow's.
+func (c *Client) SendMessage(ctx context.Context, to types.JID, message *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error) {
+	var req whatsmeow.SendRequestExtra
+	if len(extra) > 1 {
+		return whatsmeow.SendResponse{}, errors.New("only one extra parameter may be provided to SendMessage")
+	} else if len(extra) == 1 {
+		req = extra[0]
+	}
+	if to.Device > 0 && !req.Peer {
+		return whatsmeow.SendResponse{}, whatsmeow.ErrRecipientADJID
+	}
+	c.mu.Lock()
+	ownID, ownLID, connected := c.dev.GetJID(), c.dev.GetLID(), c.connected
+	c.mu.Unlock()
+	if ownID.IsEmpty() {
+		return whatsmeow.SendResponse{}, whatsmeow.ErrNotLoggedIn
+	}
+	if req.ID == "" {
+		req.ID = whatsmeow.GenerateMessageID()
+	}
+	resp := whatsmeow.SendResponse{ID: req.ID, Sender: ownID}
+	if to.Server == types.HiddenUserServer {
+		resp.Sender = ownLID
+	}
+	if !knownServer(to.Server) {
+		return resp, fmt.Errorf("%w %s", whatsmeow.ErrUnknownServer, to.Server)
+	}
+	if !connected {
+		return resp, whatsmeow.ErrNotConnected
+	}
+	if !c.net.isUser(to) {
+		return resp, fmt.Errorf("%w %d (%w: %s)", whatsmeow.ErrServerReturnedError, notOnWhatsAppCode, ErrNotOnWhatsApp, to.User)
+	}
+	if err := ctx.Err(); err != nil {
+		return resp, err
+	}
+	// WhatsApp's server time has a resolution of seconds.
+	resp.Timestamp = time.Now().Truncate(time.Second)
+	d := describe(message)
+	d.To, d.MessageID, d.From, d.Session, d.Timestamp = to.String(), string(req.ID), ownID.String(), c.session, resp.Timestamp
+	c.net.record(d)
+	c.log.Debugf("Sent %s message %s to %s", d.Type, req.ID, to)
+	if isUserServer(to.Server) && !c.net.cfg.DisableReceipts {
+		c.acknowledge(to, req.ID, resp.Timestamp)
+	}
+	return resp, nil
+}
+
+// knownServer reports whether whatsmeow can send to a JID of that server.
+func knownServer(server string) bool {
+	switch server {
+	case types.DefaultUserServer, types.HiddenUserServer, types.GroupServer,
+		types.NewsletterServer, types.BroadcastServer, types.BotServer:
+		return true
+	}
+	return false
+}
+
+func isUserServer(server string) bool {
+	return server == types.DefaultUserServer || server == types.HiddenUserServer
+}
+
+// acknowledge queues the receipts a contact's phone sends for a message it
+// got and then read.
+func (c *Client) acknowledge(contact types.JID, id types.MessageID, sent time.Time) {
+	for _, typ := range []types.ReceiptType{types.ReceiptTypeDelivered, types.ReceiptTypeRead} {
+		c.events.enqueue(delivery{evt: &events.Receipt{
+			MessageSource: types.MessageSource{Chat: contact, Sender: contact},
+			MessageIDs:    []types.MessageID{id},
+			Timestamp:     sent,
+			Type:          typ,
+		}})
+	}
+}
+
+// describe reads what the outbox shows of a message.
+func describe(msg *waE2E.Message) Delivery {
+	switch {
+	case msg.GetConversation() != "":
+		return Delivery{Type: "text", Message: msg.GetConversation()}
+	case msg.GetExtendedTextMessage() != nil:
+		ext := msg.GetExtendedTextMessage()
+		ctx := ext.GetContextInfo()
+		return Delivery{
+			Type:     "text",
+			Message:  ext.GetText(),
+			QuotedID: ctx.GetStanzaID(),
+			Mentions: append([]string(nil), ctx.GetMentionedJID()...),
+		}
+	default:
+		return Delivery{Type: "unknown"}
+	}
+}

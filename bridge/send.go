@@ -1,0 +1,144 @@
+package bridge
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/proto/waE2E"
+	"go.mau.fi/whatsmeow/types"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/wabridge/wabridge/internal/msgid"
+	"github.com/wabridge/wabridge/internal/werr"
+)
+
+// SendText sends a text message, quoting ReplyTo and mentioning Mentions
+// when given. The WhatsApp id comes from req.Key, so a retry of the same
+// command re-sends under the same id.
+func (s *Session) SendText(ctx context.Context, req SendTextRequest) (SendResult, error) {
+	l := s.current()
+	if !l.loggedIn() {
+		return SendResult{}, errNotLoggedIn(s.name)
+	}
+	if !l.client.IsConnected() {
+		return SendResult{}, errNotConnected(s.name)
+	}
+	to, msg, err := s.buildText(req)
+	if err != nil {
+		return SendResult{}, err
+	}
+	id := MessageIDFromKey(req.Key)
+	resp, err := l.client.SendMessage(ctx, to, msg, whatsmeow.SendRequestExtra{ID: id})
+	if err != nil {
+		return SendResult{}, sendError(s.name, err)
+	}
+	ts := resp.Timestamp
+	if ts.IsZero() {
+		ts = time.Now()
+	}
+	s.indexSent(l, to, id, ts, req.Text, msg)
+	return SendResult{
+		MessageID: msgid.Format(true, to.String(), id),
+		WAID:      id,
+		Chat:      to.String(),
+		Timestamp: ts.UTC(),
+	}, nil
+}
+
+// buildText validates req and builds its message: a plain Conversation when
+// nothing is quoted or mentioned, else an ExtendedTextMessage with context.
+func (s *Session) buildText(req SendTextRequest) (types.JID, *waE2E.Message, error) {
+	to, err := ParseRecipient(req.To)
+	if err != nil {
+		return types.JID{}, nil, err
+	}
+	if req.Text == "" {
+		return types.JID{}, nil, werr.Invalid(werr.CodeInvalidPayload, "message text must not be empty")
+	}
+	mentions, err := parseMentions(req.Mentions)
+	if err != nil {
+		return types.JID{}, nil, err
+	}
+	var quoted *StoredMessage
+	if req.ReplyTo != "" {
+		m, err := s.d.index.Lookup(s.name, req.ReplyTo, to)
+		if err != nil {
+			return types.JID{}, nil, err
+		}
+		quoted = &m
+	}
+	return to, textMessage(req.Text, quoted, mentions), nil
+}
+
+func parseMentions(in []string) ([]string, error) {
+	var out []string
+	for _, m := range in {
+		jid, err := ParseRecipient(m)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, jid.String())
+	}
+	return out, nil
+}
+
+func textMessage(text string, quoted *StoredMessage, mentions []string) *waE2E.Message {
+	if quoted == nil && len(mentions) == 0 {
+		return &waE2E.Message{Conversation: proto.String(text)}
+	}
+	ci := &waE2E.ContextInfo{MentionedJID: mentions}
+	if quoted != nil {
+		ci.StanzaID = proto.String(quoted.ID)
+		ci.Participant = proto.String(quoted.Sender)
+		ci.QuotedMessage = quotable(quoted)
+	}
+	return &waE2E.Message{ExtendedTextMessage: &waE2E.ExtendedTextMessage{
+		Text:        proto.String(text),
+		ContextInfo: ci,
+	}}
+}
+
+// quotable is the stored message without its own quote, as WhatsApp
+// clients quote: one level deep.
+func quotable(m *StoredMessage) *waE2E.Message {
+	if m.Message == nil {
+		return &waE2E.Message{Conversation: proto.String(m.Text)}
+	}
+	q := proto.CloneOf(m.Message)
+	if ext := q.GetExtendedTextMessage(); ext != nil {
+		ext.ContextInfo = nil
+	}
+	return q
+}
+
+// indexSent keeps what we sent, so it can be quoted later. The message is
+// already on its way, so a failure here is logged, not returned.
+func (s *Session) indexSent(l *link, to types.JID, id types.MessageID, ts time.Time, text string, msg *waE2E.Message) {
+	own := ownIdentity(l.dev)
+	m := StoredMessage{Chat: to.String(), ID: id, Sender: own.pn.String(), FromMe: true, Timestamp: ts, Text: text, Message: msg}
+	if own.pn.IsEmpty() {
+		m.Sender = own.lid.String()
+	}
+	if err := s.d.index.Put(s.name, m); err != nil {
+		s.log.Error("indexing sent message failed", "chat", m.Chat, "msg_id", id, "error", err)
+	}
+}
+
+// sendError maps whatsmeow's errors to the error kinds users see.
+func sendError(session string, err error) error {
+	switch {
+	case errors.Is(err, whatsmeow.ErrNotConnected):
+		return werr.Wrap(err, werr.KindNotConnected, werr.CodeNotConnected, "session %s is not connected", session)
+	case errors.Is(err, whatsmeow.ErrNotLoggedIn):
+		return werr.Wrap(err, werr.KindNotLoggedIn, werr.CodeNotLoggedIn, "session %s is not logged in", session)
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, whatsmeow.ErrMessageTimedOut), errors.Is(err, whatsmeow.ErrIQTimedOut):
+		return werr.Wrap(err, werr.KindTimeout, werr.CodeTimeout, "sending timed out")
+	}
+	return werr.Wrap(err, werr.KindUpstream, werr.CodeUpstream, "WhatsApp refused the message")
+}
+
+func errNotConnected(session string) error {
+	return werr.New(werr.KindNotConnected, werr.CodeNotConnected, "session %s is not connected to WhatsApp", session)
+}

@@ -1,0 +1,186 @@
+package bridge
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/store"
+
+	"github.com/wabridge/wabridge/internal/werr"
+)
+
+// Session is one linked WhatsApp account.
+type Session struct {
+	name string
+	d    *deps
+	log  *slog.Logger
+	seq  atomic.Uint64 // tells apart session events of the same instant
+
+	mu    sync.Mutex
+	cur   *link
+	login *loginAttempt // the QR login in progress, if any
+}
+
+// link is one client over one device. A logout replaces the session's link
+// with a fresh one; handlers of an old link ignore what still arrives.
+type link struct {
+	client    Client
+	dev       *store.Device
+	handlerID uint32
+}
+
+// Status is a session's state.
+type Status struct {
+	LoggedIn  bool   `json:"logged_in"`
+	Connected bool   `json:"connected"`
+	JID       string `json:"jid,omitempty"`
+}
+
+func newSession(name string, d *deps) *Session {
+	return &Session{name: name, d: d, log: d.cfg.Log.With("session", name)}
+}
+
+// Name is the session's name.
+func (s *Session) Name() string { return s.name }
+
+// Status reports whether the session is logged in and connected.
+func (s *Session) Status() Status {
+	l := s.current()
+	st := Status{LoggedIn: l.loggedIn(), Connected: l.client.IsConnected()}
+	if l.dev.ID != nil {
+		st.JID = l.dev.ID.ToNonAD().String()
+	}
+	return st
+}
+
+// loggedIn: a paired device has an ID (whatsmeow); a stand-in client may only
+// know it through IsLoggedIn.
+func (l *link) loggedIn() bool {
+	return l.dev.ID != nil || l.client.IsLoggedIn()
+}
+
+func (s *Session) current() *link {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur
+}
+
+func (s *Session) isCurrent(l *link) bool {
+	return s.current() == l
+}
+
+// install makes dev the session's device, with a new client listening to it.
+func (s *Session) install(dev *store.Device) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.installLocked(dev)
+}
+
+func (s *Session) installLocked(dev *store.Device) {
+	l := &link{dev: dev}
+	l.client = s.d.cfg.NewClient(s.name, dev, NewWALogger(s.log).Sub("whatsmeow"))
+	l.handlerID = l.client.AddEventHandlerWithSuccessStatus(func(evt any) bool {
+		return s.dispatch(l, evt)
+	})
+	s.cur = l
+}
+
+// reset gives the session a fresh device and client after a logout. The old
+// client is let go in the background: whatsmeow holds its handler lock while
+// our handler runs, so removing the handler from inside it would deadlock.
+func (s *Session) reset(old *link) {
+	s.mu.Lock()
+	if s.cur != old {
+		s.mu.Unlock()
+		return
+	}
+	if s.login != nil {
+		s.login.cancel()
+		s.login = nil
+	}
+	s.installLocked(s.d.cfg.Devices.NewDevice())
+	s.mu.Unlock()
+	s.d.tasks.run(s.d.ctx, func(context.Context) { old.release() })
+}
+
+func (l *link) release() {
+	l.client.RemoveEventHandler(l.handlerID)
+	l.client.Disconnect()
+}
+
+func (s *Session) close() {
+	s.mu.Lock()
+	l := s.cur
+	if s.login != nil {
+		s.login.cancel()
+	}
+	s.mu.Unlock()
+	l.release()
+}
+
+// connectLoop connects a logged-in session, retrying with backoff until it
+// succeeds or the manager closes. whatsmeow reconnects by itself after that.
+func (s *Session) connectLoop(ctx context.Context) {
+	delay := s.d.cfg.ConnectBackoff
+	for {
+		l := s.current()
+		if !l.loggedIn() || l.client.IsConnected() {
+			return
+		}
+		err := l.client.Connect()
+		if err == nil || errors.Is(err, whatsmeow.ErrAlreadyConnected) {
+			return
+		}
+		s.log.Warn("connecting to WhatsApp failed; retrying", "error", err, "retry_in", delay)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, s.d.cfg.MaxConnectBackoff)
+	}
+}
+
+// Reconnect drops the connection and connects again.
+func (s *Session) Reconnect(context.Context) error {
+	l := s.current()
+	if !l.loggedIn() {
+		return errNotLoggedIn(s.name)
+	}
+	l.client.Disconnect()
+	if err := l.client.Connect(); err != nil {
+		return werr.Wrap(err, werr.KindUpstream, werr.CodeUpstream, "reconnecting session %s failed", s.name)
+	}
+	return nil
+}
+
+// Devices lists the session's linked device: empty when not logged in.
+func (s *Session) Devices(context.Context) ([]Device, error) {
+	l := s.current()
+	if !l.loggedIn() {
+		return []Device{}, nil
+	}
+	d := Device{
+		Session:   s.name,
+		PushName:  l.dev.PushName,
+		Platform:  l.dev.Platform,
+		LoggedIn:  true,
+		Connected: l.client.IsConnected(),
+	}
+	if l.dev.ID != nil {
+		d.JID = l.dev.ID.String()
+	}
+	if !l.dev.LID.IsEmpty() {
+		d.LID = l.dev.LID.String()
+	}
+	return []Device{d}, nil
+}
+
+func errNotLoggedIn(session string) error {
+	return werr.New(werr.KindNotLoggedIn, werr.CodeNotLoggedIn, "session %s is not logged in", session)
+}

@@ -1,0 +1,98 @@
+package commands
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+
+	cloudevent "github.com/cloudevents/sdk-go/v2/event"
+	"github.com/google/uuid"
+
+	"github.com/wabridge/wabridge/internal/natsbus"
+	"github.com/wabridge/wabridge/internal/werr"
+)
+
+// ResultData is the data of every result CloudEvent and the REST body
+// (CONTRACT §5).
+type ResultData struct {
+	Status  int    `json:"status"`
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message"`
+	Details any    `json:"details,omitempty"`
+	Data    any    `json:"data,omitempty"`
+}
+
+// Extensions of result events (CONTRACT §3).
+const (
+	ExtCausationID   = "causationid"
+	ExtCorrelationID = "correlationid"
+	ExtSession       = "wasession"
+)
+
+// resultData is the ResultData of a handler's outcome.
+func resultData(data any, err error) ResultData {
+	if err == nil {
+		return ResultData{Status: http.StatusOK, Message: "Success", Data: data}
+	}
+	we := werr.From(err)
+	rd := ResultData{Status: we.Kind.Status(), Code: we.Code, Message: we.Message}
+	if len(we.Details) > 0 {
+		rd.Details = we.Details
+	}
+	return rd
+}
+
+// resultEvent builds the result CloudEvent of cmd. key is the idempotency
+// key when the command has a usable one: the result id derives from it, so
+// every answer to the same command carries the same id.
+func (d *Dispatcher) resultEvent(session, name string, cmd cloudevent.Event, key string, data any, err error) cloudevent.Event {
+	ev := cloudevent.New(cloudevent.CloudEventsVersionV1)
+	ev.SetID(resultID(key))
+	ev.SetType(ResultTypeOf(name))
+	ev.SetSource("/wabridge")
+	if natsbus.ValidSession(session) {
+		ev.SetSource("/wabridge/" + session)
+		ev.SetExtension(ExtSession, session)
+	}
+	if s := cmd.Subject(); s != "" {
+		ev.SetSubject(s)
+	}
+	ev.SetTime(d.cfg.Now())
+	if id := cmd.ID(); id != "" {
+		ev.SetExtension(ExtCausationID, id)
+	}
+	if c, ok := cmd.Extensions()[ExtCorrelationID]; ok {
+		ev.SetExtension(ExtCorrelationID, c)
+	}
+	d.logOutcome(session, name, cmd, err)
+	if serr := ev.SetData(cloudevent.ApplicationJSON, resultData(data, err)); serr != nil {
+		// The handler's data does not encode: a bug of ours, not the
+		// caller's; the effect may have happened, so say so generically.
+		d.log.Error("encoding command result", "session", session, "command", name, "ce_id", cmd.ID(), "err", serr)
+		_ = ev.SetData(cloudevent.ApplicationJSON, resultData(nil, werr.Wrap(serr, werr.KindInternal, werr.CodeInternal, "internal error")))
+	}
+	return ev
+}
+
+func resultID(key string) string {
+	if key == "" {
+		return uuid.NewString()
+	}
+	sum := sha256.Sum256([]byte("wabridge.result\x00" + key))
+	return hex.EncodeToString(sum[:16])
+}
+
+// logOutcome logs failures; internal errors carry their cause, which users
+// never see.
+func (d *Dispatcher) logOutcome(session, name string, cmd cloudevent.Event, err error) {
+	if err == nil {
+		return
+	}
+	we := werr.From(err)
+	attrs := []any{"session", session, "command", name, "ce_id", cmd.ID(), "code", we.Code, "err", err}
+	if we.Kind == werr.KindInternal {
+		d.log.Error("command failed", attrs...)
+		return
+	}
+	d.log.Debug("command failed", attrs...)
+}

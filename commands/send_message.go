@@ -1,0 +1,54 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/wabridge/wabridge/bridge"
+)
+
+type sendMessagePayload struct {
+	Phone          string   `json:"phone"`
+	Message        string   `json:"message"`
+	ReplyMessageID string   `json:"reply_message_id"`
+	Mentions       []string `json:"mentions"`
+	// ViewOnce is accepted because the reference API documents it for
+	// send/message, but WhatsApp has no view-once text: it is ignored.
+	ViewOnce bool `json:"view_once"`
+	// IsForwarded is accepted and validated; bridge.SendTextRequest has no
+	// field for it yet, so the forwarded mark is not set.
+	IsForwarded bool `json:"is_forwarded"`
+}
+
+// sentData is the data of every send.* result (CONTRACT §5: at least
+// message_id and timestamp).
+type sentData struct {
+	MessageID string `json:"message_id"` // user form true_<chat>_<wa_id>
+	WAID      string `json:"wa_id"`
+	Chat      string `json:"chat"`
+	Timestamp string `json:"timestamp"` // RFC 3339
+}
+
+func sendMessage(ctx context.Context, env Env, p sendMessagePayload) (any, error) {
+	res, err := env.Session.SendText(ctx, bridge.SendTextRequest{
+		To:       p.Phone,
+		Text:     p.Message,
+		ReplyTo:  p.ReplyMessageID,
+		Mentions: p.Mentions,
+		Key:      env.Key,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sending text message: %w", err)
+	}
+	return sent(res), nil
+}
+
+func sent(r bridge.SendResult) sentData {
+	return sentData{
+		MessageID: r.MessageID,
+		WAID:      r.WAID,
+		Chat:      r.Chat,
+		Timestamp: r.Timestamp.UTC().Format(time.RFC3339),
+	}
+}

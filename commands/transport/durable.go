@@ -1,0 +1,210 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/ThreeDotsLabs/watermill"
+	wmnats "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/nats"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+	"github.com/nats-io/nats.go"
+)
+
+// Durable consumes wa.<session>.cmd.<name> from JetStream through a
+// Watermill router: each command is executed, its result recorded, and
+// only then acked. Retryable results are retried in-process; a command
+// that fails every retry is moved to the poison subject.
+type Durable struct {
+	cfg     DurableConfig
+	ex      Executor
+	results ResultSink
+	log     *slog.Logger
+
+	sub    *wmnats.Subscriber
+	pub    *wmnats.Publisher // poison queue
+	router *message.Router
+	gate   gate
+	// base is the parent of every command context; it is cancelled only
+	// after Close stopped waiting, so a shutdown lets commands finish.
+	base   context.Context
+	cancel context.CancelFunc
+
+	mu       sync.Mutex
+	ran      bool
+	closed   bool
+	closeErr error
+}
+
+// NewDurable connects to NATS and prepares the router; Run starts consuming.
+func NewDurable(cfg DurableConfig, ex Executor, results ResultSink, log *slog.Logger) (*Durable, error) {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if ex == nil || results == nil || log == nil {
+		return nil, errors.New("durable: executor, result sink and logger are required")
+	}
+	base, cancel := context.WithCancel(context.Background())
+	d := &Durable{cfg: cfg, ex: ex, results: results, log: log, base: base, cancel: cancel}
+	// Watermill reports every start and stop at info; that is our debug.
+	wlog := watermill.NewSlogLoggerWithLevelMapping(log.With("component", "watermill"),
+		map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
+	if err := d.build(wlog); err != nil {
+		cancel()
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *Durable) build(wlog watermill.LoggerAdapter) error {
+	var err error
+	if d.sub, err = wmnats.NewSubscriber(d.subscriberConfig(), wlog); err != nil {
+		return fmt.Errorf("creating command subscriber: %w", err)
+	}
+	if d.pub, err = wmnats.NewPublisher(d.publisherConfig(), wlog); err != nil {
+		_ = d.sub.Close()
+		return fmt.Errorf("creating poison publisher: %w", err)
+	}
+	if d.router, err = d.newRouter(wlog); err != nil {
+		_ = d.sub.Close()
+		_ = d.pub.Close()
+		return err
+	}
+	return nil
+}
+
+func (d *Durable) subscriberConfig() wmnats.SubscriberConfig {
+	c := d.cfg
+	return wmnats.SubscriberConfig{
+		URL:              c.URL,
+		NatsOptions:      c.Options,
+		QueueGroupPrefix: c.Durable, // several processes share the work
+		SubscribersCount: c.Concurrency,
+		CloseTimeout:     c.CloseTimeout,
+		AckWaitTimeout:   c.AckWait,
+		Unmarshaler:      headerCodec{},
+		NakDelay:         wmnats.NewStaticDelay(c.RedeliveryDelay),
+		JetStream: wmnats.JetStreamConfig{
+			DurablePrefix: c.Durable,
+			// ManualAck: otherwise nats.go acks when the callback returns,
+			// and a command cut short by a shutdown is never redelivered.
+			SubscribeOptions: []nats.SubOpt{
+				nats.ManualAck(), nats.AckExplicit(), nats.AckWait(c.AckWait),
+				nats.DeliverAll(), nats.BindStream(c.Stream),
+			},
+		},
+	}
+}
+
+func (d *Durable) publisherConfig() wmnats.PublisherConfig {
+	return wmnats.PublisherConfig{
+		URL:         d.cfg.URL,
+		NatsOptions: d.cfg.Options,
+		Marshaler:   headerCodec{},
+		JetStream: wmnats.JetStreamConfig{
+			PublishOptions: []nats.PubOpt{nats.ExpectStream(d.cfg.Stream)},
+		},
+	}
+}
+
+func (d *Durable) newRouter(wlog watermill.LoggerAdapter) (*message.Router, error) {
+	r, err := message.NewRouter(message.RouterConfig{CloseTimeout: d.cfg.CloseTimeout}, wlog)
+	if err != nil {
+		return nil, fmt.Errorf("creating command router: %w", err)
+	}
+	poison, err := middleware.PoisonQueueWithFilter(d.pub, d.cfg.Subjects.Poison(), d.shouldPoison)
+	if err != nil {
+		return nil, fmt.Errorf("creating poison queue: %w", err)
+	}
+	retry := middleware.Retry{
+		MaxRetries:      d.cfg.MaxRetries,
+		InitialInterval: d.cfg.RetryInterval,
+		MaxInterval:     d.cfg.RetryMaxInterval,
+		Multiplier:      2,
+		// Matches the ±50% retryBudget allows for.
+		RandomizationFactor: 0.5,
+		ShouldRetry:         d.shouldRetry,
+		Logger:              wlog,
+	}
+	// First added runs outermost: admission, then the poison queue around
+	// the retries, with panics turned into errors innermost.
+	r.AddMiddleware(d.admit, poison, retry.Middleware, middleware.Recoverer)
+	r.AddConsumerHandler("commands", d.cfg.Subjects.All("cmd"), d.sub, d.handle)
+	return r, nil
+}
+
+// Running is closed once the consumer is subscribed.
+func (d *Durable) Running() <-chan struct{} { return d.router.Running() }
+
+// Run consumes commands until ctx ends or Close is called; either way it
+// returns once in-flight commands are finished (or CloseTimeout passed).
+func (d *Durable) Run(ctx context.Context) error {
+	d.mu.Lock()
+	if d.ran || d.closed {
+		d.mu.Unlock()
+		return errors.New("durable: Run called twice or after Close")
+	}
+	d.ran = true
+	d.mu.Unlock()
+
+	errc := make(chan error, 1)
+	// The router must not see ctx: its cancellation would cut in-flight
+	// commands off from their acks instead of letting Close drain them.
+	go func() { errc <- d.router.Run(context.WithoutCancel(ctx)) }()
+	select {
+	case err := <-errc:
+		return d.routerStopped(err)
+	case <-ctx.Done():
+		closeErr := d.Close()
+		return errors.Join(<-errc, closeErr)
+	}
+}
+
+// routerStopped handles the router ending by itself: it failed to start
+// or every subscription ended (for example, the connection closed).
+func (d *Durable) routerStopped(err error) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return err
+	}
+	d.closed = true
+	d.cancel()
+	d.closeErr = errors.Join(d.sub.Close(), d.pub.Close())
+	if err != nil {
+		return fmt.Errorf("running command router: %w", err)
+	}
+	return errors.New("durable: command router stopped by itself")
+}
+
+// Close stops taking commands, waits for those being handled (each ends
+// acked with its result recorded, or unacked and later redelivered), and
+// closes the connections. It is safe to call more than once.
+func (d *Durable) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return d.closeErr
+	}
+	d.closed = true
+	var errs []error
+	if !d.gate.close(d.cfg.CloseTimeout) {
+		// Tell the stragglers to stop, so the router's own wait below
+		// ends soon; their messages stay unacked and come back later.
+		d.cancel()
+		errs = append(errs, errors.New("durable: commands still running at CloseTimeout will be redelivered"))
+	}
+	if d.ran {
+		errs = append(errs, d.router.Close())
+	} else {
+		errs = append(errs, d.sub.Close())
+	}
+	d.cancel()
+	errs = append(errs, d.pub.Close())
+	d.closeErr = errors.Join(errs...)
+	return d.closeErr
+}

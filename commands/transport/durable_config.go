@@ -1,0 +1,125 @@
+package transport
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/wabridge/wabridge/internal/natsbus"
+)
+
+// DefaultDurable is the JetStream consumer all bridge processes share.
+const DefaultDurable = "wabridge-commands"
+
+// DurableConfig configures a Durable.
+//
+// The durable consumer opens its own connections from URL and Options
+// (nats.InProcessServer(s) among Options reaches an embedded server):
+// watermill-nats drains or closes the connection it is given when it
+// closes, which must not happen to the bridge's shared connection.
+type DurableConfig struct {
+	URL     string
+	Options []nats.Option
+
+	Subjects natsbus.Subjects
+	// Stream holds the commands; default natsbus.StreamCommands.
+	Stream string
+	// Durable is the consumer name and queue group; default DefaultDurable.
+	Durable string
+	// Concurrency is how many commands are handled at once; default 4.
+	Concurrency int
+	// Timeout bounds one execution of a command; default 30s.
+	Timeout time.Duration
+	// MaxRetries is how often a retryable result is retried in-process
+	// before the command goes to the poison subject; default 3, and a
+	// negative value means no retries.
+	MaxRetries int
+	// RetryInterval is the first wait between retries, doubled each time
+	// up to RetryMaxInterval; defaults 500ms and 5s.
+	RetryInterval    time.Duration
+	RetryMaxInterval time.Duration
+	// AckWait is how long JetStream waits for the ack before it redelivers.
+	// It must cover every retry of one command; by default it does, with
+	// room to spare.
+	AckWait time.Duration
+	// RedeliveryDelay is how long a command refused while shutting down
+	// waits before JetStream offers it again; default 1s.
+	RedeliveryDelay time.Duration
+	// CloseTimeout bounds how long Close waits for running commands;
+	// default 30s.
+	CloseTimeout time.Duration
+}
+
+func (c *DurableConfig) setDefaults() {
+	if c.Stream == "" {
+		c.Stream = natsbus.StreamCommands
+	}
+	if c.Durable == "" {
+		c.Durable = DefaultDurable
+	}
+	if c.Concurrency == 0 {
+		c.Concurrency = 4
+	}
+	if c.Timeout == 0 {
+		c.Timeout = 30 * time.Second
+	}
+	if c.MaxRetries == 0 {
+		c.MaxRetries = 3
+	} else if c.MaxRetries < 0 {
+		c.MaxRetries = 0
+	}
+	if c.RetryInterval == 0 {
+		c.RetryInterval = 500 * time.Millisecond
+	}
+	if c.RetryMaxInterval == 0 {
+		c.RetryMaxInterval = 5 * time.Second
+	}
+	if c.AckWait == 0 {
+		c.AckWait = c.retryBudget() + 30*time.Second
+	}
+	if c.RedeliveryDelay == 0 {
+		c.RedeliveryDelay = time.Second
+	}
+	if c.CloseTimeout == 0 {
+		c.CloseTimeout = 30 * time.Second
+	}
+}
+
+// retryBudget is the longest one command can take through all its retries.
+func (c DurableConfig) retryBudget() time.Duration {
+	total := time.Duration(c.MaxRetries+1) * c.Timeout
+	wait := c.RetryInterval
+	for range c.MaxRetries {
+		// The backoff randomises each wait by up to ±50%.
+		total += wait + wait/2
+		wait = min(wait*2, c.RetryMaxInterval)
+	}
+	return total
+}
+
+// Validate reports every invalid field.
+func (c DurableConfig) Validate() error {
+	var errs []error
+	if c.URL == "" && len(c.Options) == 0 {
+		errs = append(errs, errors.New("durable: URL or Options must say how to reach NATS"))
+	}
+	if c.Concurrency < 1 {
+		errs = append(errs, fmt.Errorf("durable: Concurrency must be positive, got %d", c.Concurrency))
+	}
+	for name, d := range map[string]time.Duration{
+		"Timeout": c.Timeout, "RetryInterval": c.RetryInterval, "RetryMaxInterval": c.RetryMaxInterval,
+		"RedeliveryDelay": c.RedeliveryDelay, "CloseTimeout": c.CloseTimeout,
+	} {
+		if d < 0 {
+			errs = append(errs, fmt.Errorf("durable: %s must not be negative, got %s", name, d))
+		}
+	}
+	// A command still retrying when AckWait ends would be delivered a
+	// second time, to another process, while the first one still runs.
+	if budget := c.retryBudget(); c.AckWait <= budget {
+		errs = append(errs, fmt.Errorf("durable: AckWait %s must exceed the retry budget %s ((MaxRetries+1) × Timeout + backoff)", c.AckWait, budget))
+	}
+	return errors.Join(errs...)
+}

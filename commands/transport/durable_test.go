@@ -1,0 +1,358 @@
+package transport_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/cloudevents/sdk-go/v2/event"
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wabridge/wabridge/commands"
+	"github.com/wabridge/wabridge/commands/transport"
+	"github.com/wabridge/wabridge/internal/cenats"
+	"github.com/wabridge/wabridge/internal/natsbus"
+	"github.com/wabridge/wabridge/internal/werr"
+)
+
+// testDurableConfig keeps every wait of the tests short.
+func testDurableConfig(s *server.Server) transport.DurableConfig {
+	return transport.DurableConfig{
+		Options:          []nats.Option{nats.InProcessServer(s)},
+		Subjects:         subjects,
+		Timeout:          time.Second,
+		MaxRetries:       2,
+		RetryInterval:    time.Millisecond,
+		RetryMaxInterval: 5 * time.Millisecond,
+		AckWait:          8 * time.Second,
+		RedeliveryDelay:  50 * time.Millisecond,
+		CloseTimeout:     5 * time.Second,
+	}
+}
+
+// runDurable starts a consumer and returns a function that closes it and
+// reports what Run returned.
+func runDurable(t testing.TB, cfg transport.DurableConfig, ex transport.Executor, sink transport.ResultSink) (*transport.Durable, func() error) {
+	t.Helper()
+	d, err := transport.NewDurable(cfg, ex, sink, quietLog())
+	if err != nil {
+		t.Fatalf("NewDurable: %v", err)
+	}
+	ran := make(chan error, 1)
+	go func() { ran <- d.Run(context.Background()) }()
+	select {
+	case <-d.Running():
+	case err := <-ran:
+		t.Fatalf("Run: %v", err)
+	}
+	stop := func() error {
+		closeErr := d.Close()
+		return errors.Join(closeErr, <-ran)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	return d, stop
+}
+
+func publishCmd(t testing.TB, js jetstream.JetStream, subject string, cmd event.Event, mode cenats.Mode) {
+	t.Helper()
+	msg, err := cenats.NewMsg(subject, cmd, mode)
+	if err != nil {
+		t.Fatalf("encoding command: %v", err)
+	}
+	msg.Header.Set(nats.MsgIdHdr, cmd.ID())
+	if _, err := js.PublishMsg(context.Background(), msg); err != nil {
+		t.Fatalf("publishing command: %v", err)
+	}
+}
+
+// settled reports whether the durable consumer has nothing pending and
+// nothing unacked.
+func settled(t testing.TB, js jetstream.JetStream) bool {
+	t.Helper()
+	c, err := js.PushConsumer(context.Background(), natsbus.StreamCommands, transport.DefaultDurable)
+	if err != nil {
+		t.Fatalf("consumer: %v", err)
+	}
+	info, err := c.Info(context.Background())
+	if err != nil {
+		t.Fatalf("consumer info: %v", err)
+	}
+	return info.NumPending == 0 && info.NumAckPending == 0 && info.Delivered.Stream > 0
+}
+
+func poisoned(t testing.TB, js jetstream.JetStream) []*nats.RawStreamMsg {
+	t.Helper()
+	st, err := js.Stream(context.Background(), natsbus.StreamCommands)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := st.Info(context.Background(), jetstream.WithSubjectFilter(subjects.Poison()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*nats.RawStreamMsg
+	for subj := range info.State.Subjects {
+		m, err := st.GetLastMsgForSubject(context.Background(), subj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, &nats.RawStreamMsg{Subject: m.Subject, Header: m.Header, Data: m.Data})
+	}
+	return out
+}
+
+func TestDurableExecutesRecordsAcks(t *testing.T) {
+	for _, mode := range []cenats.Mode{cenats.Binary, cenats.Structured} {
+		t.Run(mode.String(), func(t *testing.T) {
+			s := startServer(t)
+			js := createCommandStream(t, connect(t, s))
+			ex, sink := &fakeExecutor{}, &fakeSink{}
+			_, stop := runDurable(t, testDurableConfig(s), ex, sink)
+
+			publishCmd(t, js, "wa.default.cmd.send.message", command("c1"), mode)
+			eventually(t, "consumer settled", func() bool { return settled(t, js) })
+			if err := stop(); err != nil {
+				t.Errorf("stopping: %v", err)
+			}
+			if got := ex.Calls(); len(got) != 1 || got[0] != (call{"default", "send.message", "c1"}) {
+				t.Errorf("calls = %v", got)
+			}
+			puts := sink.Puts()
+			if len(puts) != 1 || puts[0].Subject != "wa.default.result.send.message" {
+				t.Fatalf("recorded %+v", puts)
+			}
+			if got := puts[0].Event.Extensions()[commands.ExtCausationID]; got != "c1" {
+				t.Errorf("causationid = %v", got)
+			}
+			if p := poisoned(t, js); len(p) != 0 {
+				t.Errorf("poisoned %d messages", len(p))
+			}
+		})
+	}
+}
+
+func TestDurableRejectsInvalidCloudEventOnce(t *testing.T) {
+	s := startServer(t)
+	nc := connect(t, s)
+	js := createCommandStream(t, nc)
+	ex, sink := &fakeExecutor{}, &fakeSink{}
+	_, stop := runDurable(t, testDurableConfig(s), ex, sink)
+
+	// A plain message, as an external publisher that forgot the ce-* headers
+	// would send it.
+	if _, err := js.Publish(context.Background(), "wa.default.cmd.send.message", []byte(`{"phone":"1"}`)); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "consumer settled", func() bool { return settled(t, js) })
+	if err := stop(); err != nil {
+		t.Errorf("stopping: %v", err)
+	}
+	if n := len(ex.Calls()); n != 0 {
+		t.Errorf("executor ran %d times", n)
+	}
+	puts := sink.Puts()
+	if len(puts) != 1 {
+		t.Fatalf("recorded %d results, want 1 rejection", len(puts))
+	}
+	if status, code := resultCode(t, puts[0].Event); status != http.StatusBadRequest || code != werr.CodeInvalidCloudEvent {
+		t.Errorf("result = %d %s", status, code)
+	}
+	if p := poisoned(t, js); len(p) != 0 {
+		t.Errorf("garbage was poisoned instead of rejected")
+	}
+}
+
+func TestDurableRetries(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		failures   int // executions answering 503 before success
+		wantRuns   int
+		wantPoison bool
+	}{
+		{"success after one failure", 1, 2, false},
+		{"every retry fails", 100, 3, true}, // MaxRetries 2: 1 + 2 runs
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := startServer(t)
+			js := createCommandStream(t, connect(t, s))
+			ex := &fakeExecutor{behave: func(_ context.Context, n int, _ event.Event) (int, string) {
+				if n <= tc.failures {
+					return http.StatusServiceUnavailable, werr.CodeNotConnected
+				}
+				return http.StatusOK, ""
+			}}
+			sink := &fakeSink{}
+			_, stop := runDurable(t, testDurableConfig(s), ex, sink)
+
+			publishCmd(t, js, "wa.default.cmd.send.message", command("c1"), cenats.Binary)
+			eventually(t, "consumer settled", func() bool { return settled(t, js) })
+			if err := stop(); err != nil {
+				t.Errorf("stopping: %v", err)
+			}
+			if n := len(ex.Calls()); n != tc.wantRuns {
+				t.Errorf("executed %d times, want %d", n, tc.wantRuns)
+			}
+			if n := len(sink.Puts()); n != tc.wantRuns {
+				t.Errorf("recorded %d results, want one per execution (%d)", n, tc.wantRuns)
+			}
+			p := poisoned(t, js)
+			if !tc.wantPoison {
+				if len(p) != 0 {
+					t.Errorf("poisoned %d", len(p))
+				}
+				return
+			}
+			if len(p) != 1 {
+				t.Fatalf("poisoned %d messages, want 1", len(p))
+			}
+			if got := p[0].Header.Get("ce-id"); got != "c1" {
+				t.Errorf("poisoned copy lost its ce-id: %v", p[0].Header)
+			}
+			if got := p[0].Header.Get(transport.MetaSubject); got != "wa.default.cmd.send.message" {
+				t.Errorf("poisoned copy does not say where it came from: %v", p[0].Header)
+			}
+			if p[0].Header.Get("reason_poisoned") == "" {
+				t.Errorf("poisoned copy has no reason: %v", p[0].Header)
+			}
+		})
+	}
+}
+
+// TestDurableCloseFinishesInFlight: a command running when Close begins
+// ends with its result recorded, and it is acked, by this consumer or, if
+// the ack was lost in the shutdown, by the next one after redelivery.
+func TestDurableCloseFinishesInFlight(t *testing.T) {
+	s := startServer(t)
+	js := createCommandStream(t, connect(t, s))
+	entered, release := make(chan struct{}), make(chan struct{})
+	ex := &fakeExecutor{behave: func(_ context.Context, n int, _ event.Event) (int, string) {
+		if n == 1 {
+			close(entered)
+			<-release
+		}
+		return http.StatusOK, ""
+	}}
+	sink := &fakeSink{}
+	cfg := testDurableConfig(s)
+	cfg.AckWait = 4 * time.Second
+	_, stop := runDurable(t, cfg, ex, sink)
+
+	publishCmd(t, js, "wa.default.cmd.send.message", command("c1"), cenats.Binary)
+	<-entered
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+	select {
+	case err := <-stopped:
+		t.Fatalf("Close returned (%v) while a command was running", err)
+	default:
+	}
+	close(release)
+	if err := <-stopped; err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if len(sink.Puts()) != 1 {
+		t.Fatalf("the in-flight command's result was not recorded")
+	}
+	_, stop2 := runDurable(t, cfg, ex, sink)
+	eventually(t, "consumer settled", func() bool { return settled(t, js) })
+	if err := stop2(); err != nil {
+		t.Errorf("stopping second consumer: %v", err)
+	}
+	if len(sink.Puts()) != len(ex.Calls()) {
+		t.Errorf("%d executions but %d results", len(ex.Calls()), len(sink.Puts()))
+	}
+}
+
+// TestDurableCloseTimeoutRedelivers: a command that outlives CloseTimeout
+// is not acked; a new consumer gets it again.
+func TestDurableCloseTimeoutRedelivers(t *testing.T) {
+	s := startServer(t)
+	js := createCommandStream(t, connect(t, s))
+	entered := make(chan struct{})
+	ex := &fakeExecutor{behave: func(ctx context.Context, n int, _ event.Event) (int, string) {
+		if n == 1 {
+			close(entered)
+			<-ctx.Done() // stuck until the shutdown gives up on it
+			return http.StatusGatewayTimeout, werr.CodeTimeout
+		}
+		return http.StatusOK, ""
+	}}
+	sink := &fakeSink{}
+	cfg := testDurableConfig(s)
+	cfg.CloseTimeout = 100 * time.Millisecond
+	cfg.AckWait = 4 * time.Second
+	_, stop := runDurable(t, cfg, ex, sink)
+
+	publishCmd(t, js, "wa.default.cmd.send.message", command("c1"), cenats.Binary)
+	<-entered
+	if err := stop(); err == nil {
+		t.Error("Close reported success although a command was cut off")
+	}
+	if p := poisoned(t, js); len(p) != 0 {
+		t.Fatal("a command cut off by shutdown was poisoned")
+	}
+	_, stop2 := runDurable(t, cfg, ex, sink)
+	// Had the cut-off command been acked, it would never come back.
+	eventually(t, "redelivered and acked", func() bool { return len(ex.Calls()) == 2 && settled(t, js) })
+	if err := stop2(); err != nil {
+		t.Errorf("stopping second consumer: %v", err)
+	}
+	calls := ex.Calls()
+	if len(calls) != 2 || calls[1].ID != "c1" {
+		t.Errorf("calls = %v, want c1 twice", calls)
+	}
+	puts := sink.Puts()
+	if status, _ := resultCode(t, puts[len(puts)-1].Event); status != http.StatusOK {
+		t.Errorf("last recorded result has status %d", status)
+	}
+}
+
+func TestDurableQueueGroupSharesWork(t *testing.T) {
+	const commandsN = 40
+	s := startServer(t)
+	js := createCommandStream(t, connect(t, s))
+	sink := &fakeSink{}
+	ex1, ex2 := &fakeExecutor{}, &fakeExecutor{}
+	_, stop1 := runDurable(t, testDurableConfig(s), ex1, sink)
+	_, stop2 := runDurable(t, testDurableConfig(s), ex2, sink)
+	for i := range commandsN {
+		publishCmd(t, js, "wa.default.cmd.send.message", command(fmt.Sprintf("c%d", i)), cenats.Binary)
+	}
+	eventually(t, "all executed", func() bool { return len(sink.Puts()) >= commandsN && settled(t, js) })
+	if err := errors.Join(stop1(), stop2()); err != nil {
+		t.Errorf("stopping: %v", err)
+	}
+	seen := map[string]int{}
+	for _, c := range append(ex1.Calls(), ex2.Calls()...) {
+		seen[c.ID]++
+	}
+	if len(seen) != commandsN {
+		t.Errorf("%d distinct commands executed, want %d", len(seen), commandsN)
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("%s executed %d times", id, n)
+		}
+	}
+}
+
+func TestDurableConfigValidate(t *testing.T) {
+	s := startServer(t)
+	base := testDurableConfig(s)
+	for name, mutate := range map[string]func(*transport.DurableConfig){
+		"no way to reach NATS":        func(c *transport.DurableConfig) { c.Options, c.URL = nil, "" },
+		"AckWait within retry budget": func(c *transport.DurableConfig) { c.AckWait = c.Timeout },
+		"negative concurrency":        func(c *transport.DurableConfig) { c.Concurrency = -1 },
+	} {
+		cfg := base
+		mutate(&cfg)
+		if _, err := transport.NewDurable(cfg, &fakeExecutor{}, &fakeSink{}, quietLog()); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}

@@ -1,0 +1,175 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/wabridge/wabridge/internal/cenats"
+	"github.com/wabridge/wabridge/internal/natsbus"
+)
+
+// DefaultQueue is the queue group the RPC servers of all bridge processes
+// share, so each request is answered once.
+const DefaultQueue = "wabridge"
+
+// RPCConfig configures an RPCServer.
+type RPCConfig struct {
+	Subjects natsbus.Subjects
+	// Queue is the NATS queue group; default DefaultQueue.
+	Queue string
+	// Mode is the content mode of replies; the zero value is cenats' default.
+	Mode cenats.Mode
+	// MaxConcurrent bounds the requests handled at once; default 64.
+	MaxConcurrent int
+	// Timeout bounds the execution of one command; default 30s.
+	Timeout time.Duration
+}
+
+func (c *RPCConfig) setDefaults() {
+	if c.Queue == "" {
+		c.Queue = DefaultQueue
+	}
+	if c.MaxConcurrent == 0 {
+		c.MaxConcurrent = 64
+	}
+	if c.Timeout == 0 {
+		c.Timeout = 30 * time.Second
+	}
+}
+
+// Validate reports every invalid field.
+func (c RPCConfig) Validate() error {
+	var errs []error
+	if c.MaxConcurrent < 1 {
+		errs = append(errs, fmt.Errorf("rpc: MaxConcurrent must be positive, got %d", c.MaxConcurrent))
+	}
+	if c.Timeout < 0 {
+		errs = append(errs, fmt.Errorf("rpc: Timeout must not be negative, got %s", c.Timeout))
+	}
+	return errors.Join(errs...)
+}
+
+// RPCServer answers wa.<session>.rpc.<name> requests with result CloudEvents.
+type RPCServer struct {
+	nc      *nats.Conn
+	ex      Executor
+	results ResultSink
+	cfg     RPCConfig
+	log     *slog.Logger
+
+	// sem bounds concurrent handlers; a full sem holds the NATS callback,
+	// which is the backpressure: NATS buffers what arrives meanwhile.
+	sem      chan struct{}
+	inflight sync.WaitGroup
+	// base is the parent of every command context; it is cancelled only
+	// when Shutdown runs out of time, so draining lets commands finish.
+	base   context.Context
+	cancel context.CancelFunc
+
+	mu      sync.Mutex
+	sub     *nats.Subscription
+	stopped bool
+}
+
+// NewRPCServer returns a server that, once started, serves requests on nc.
+func NewRPCServer(nc *nats.Conn, ex Executor, results ResultSink, cfg RPCConfig, log *slog.Logger) (*RPCServer, error) {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if nc == nil || ex == nil || results == nil || log == nil {
+		return nil, errors.New("rpc: connection, executor, result sink and logger are required")
+	}
+	base, cancel := context.WithCancel(context.Background())
+	return &RPCServer{
+		nc: nc, ex: ex, results: results, cfg: cfg, log: log,
+		sem:  make(chan struct{}, cfg.MaxConcurrent),
+		base: base, cancel: cancel,
+	}, nil
+}
+
+// Start subscribes to every session's rpc subjects in the queue group. The
+// subscription is known to the server when Start returns.
+func (s *RPCServer) Start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return errors.New("rpc: server was shut down")
+	}
+	if s.sub != nil {
+		return errors.New("rpc: server already started")
+	}
+	subject := s.cfg.Subjects.All("rpc")
+	sub, err := s.nc.QueueSubscribe(subject, s.cfg.Queue, s.onMsg)
+	if err != nil {
+		return fmt.Errorf("subscribing to %s: %w", subject, err)
+	}
+	// Requests may queue up while every handler slot is busy; the defaults
+	// would call that a slow consumer and drop them.
+	if err := sub.SetPendingLimits(-1, -1); err != nil {
+		_ = sub.Unsubscribe()
+		return fmt.Errorf("setting pending limits on %s: %w", subject, err)
+	}
+	if err := s.nc.Flush(); err != nil {
+		_ = sub.Unsubscribe()
+		return fmt.Errorf("flushing subscription to %s: %w", subject, err)
+	}
+	s.sub = sub
+	s.log.Info("rpc server started", "subject", subject, "queue", s.cfg.Queue)
+	return nil
+}
+
+// Shutdown stops taking requests: it drains the subscription (requests
+// already delivered are still handled) and waits for every handler. When ctx
+// ends first, running commands are cancelled and ctx's error returned.
+func (s *RPCServer) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	sub := s.sub
+	s.sub, s.stopped = nil, true
+	s.mu.Unlock()
+	defer s.cancel()
+	if sub == nil {
+		return nil
+	}
+	closed := sub.StatusChanged(nats.SubscriptionClosed)
+	if err := sub.Drain(); err != nil {
+		return fmt.Errorf("draining rpc subscription: %w", err)
+	}
+	select {
+	case <-closed:
+	case <-ctx.Done():
+		return fmt.Errorf("draining rpc subscription: %w", ctx.Err())
+	}
+	// No callback runs any more, so nothing adds to inflight from here on.
+	done := make(chan struct{})
+	go func() { s.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+		s.log.Info("rpc server stopped")
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for rpc handlers: %w", ctx.Err())
+	}
+}
+
+// onMsg runs on the subscription's goroutine: it only takes a handler slot
+// and hands the request over.
+func (s *RPCServer) onMsg(m *nats.Msg) {
+	select {
+	case s.sem <- struct{}{}:
+	case <-s.base.Done():
+		return // shut down for good; the requester times out
+	}
+	s.inflight.Add(1)
+	go func() {
+		defer s.inflight.Done()
+		defer func() { <-s.sem }()
+		s.handle(m)
+	}()
+}

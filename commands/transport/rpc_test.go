@@ -1,0 +1,366 @@
+package transport_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cloudevents/sdk-go/v2/event"
+	"github.com/nats-io/nats.go"
+
+	"github.com/wabridge/wabridge/commands"
+	"github.com/wabridge/wabridge/commands/transport"
+	"github.com/wabridge/wabridge/internal/cenats"
+	"github.com/wabridge/wabridge/internal/werr"
+)
+
+func startRPC(t testing.TB, nc *nats.Conn, ex transport.Executor, sink transport.ResultSink, cfg transport.RPCConfig) *transport.RPCServer {
+	t.Helper()
+	cfg.Subjects = subjects
+	srv, err := transport.NewRPCServer(nc, ex, sink, cfg, quietLog())
+	if err != nil {
+		t.Fatalf("NewRPCServer: %v", err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+	return srv
+}
+
+func request(t testing.TB, nc *nats.Conn, subject string, cmd event.Event, mode cenats.Mode) event.Event {
+	t.Helper()
+	msg, err := cenats.NewMsg(subject, cmd, mode)
+	if err != nil {
+		t.Fatalf("encoding command: %v", err)
+	}
+	return requestMsg(t, nc, msg)
+}
+
+func requestMsg(t testing.TB, nc *nats.Conn, msg *nats.Msg) event.Event {
+	t.Helper()
+	reply, err := nc.RequestMsg(msg, 10*time.Second)
+	if err != nil {
+		t.Fatalf("request to %s: %v", msg.Subject, err)
+	}
+	res, err := cenats.Decode(reply.Header, reply.Data)
+	if err != nil {
+		t.Fatalf("decoding reply: %v", err)
+	}
+	return res
+}
+
+func TestRPCAnswersAndRecords(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		reqMode, repMode cenats.Mode
+	}{
+		{"binary", cenats.Binary, cenats.Binary},
+		{"structured request, binary reply", cenats.Structured, cenats.Binary},
+		{"structured", cenats.Structured, cenats.Structured},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			nc := connect(t, startServer(t))
+			ex, sink := &fakeExecutor{}, &fakeSink{}
+			startRPC(t, nc, ex, sink, transport.RPCConfig{Mode: tc.repMode})
+
+			sub, err := nc.SubscribeSync(nats.NewInbox())
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg, err := cenats.NewMsg(subjects.RPC("default", "send.message"), command("c1"), tc.reqMode)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg.Reply = sub.Subject
+			if err := nc.PublishMsg(msg); err != nil {
+				t.Fatal(err)
+			}
+			reply, err := sub.NextMsg(10 * time.Second)
+			if err != nil {
+				t.Fatalf("waiting for reply: %v", err)
+			}
+			if got := isStructured(reply); got != (tc.repMode == cenats.Structured) {
+				t.Errorf("reply structured = %v, want %v", got, tc.repMode == cenats.Structured)
+			}
+			res, err := cenats.Decode(reply.Header, reply.Data)
+			if err != nil {
+				t.Fatalf("decoding reply: %v", err)
+			}
+			if got := res.Extensions()[commands.ExtCausationID]; got != "c1" {
+				t.Errorf("causationid = %v, want c1", got)
+			}
+			if status, _ := resultCode(t, res); status != http.StatusOK {
+				t.Errorf("status = %d, want 200", status)
+			}
+			if got, want := ex.Calls(), []call{{"default", "send.message", "c1"}}; fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("calls = %v, want %v", got, want)
+			}
+			puts := sink.Puts()
+			if len(puts) != 1 || puts[0].Subject != "wa.default.result.send.message" || puts[0].Event.ID() != res.ID() {
+				t.Errorf("recorded %+v, want the reply on wa.default.result.send.message", puts)
+			}
+		})
+	}
+}
+
+func isStructured(m *nats.Msg) bool {
+	return m.Header.Get("Content-Type") == cenats.ContentTypeStructured
+}
+
+func TestRPCRejectsMalformedInput(t *testing.T) {
+	nc := connect(t, startServer(t))
+	ex, sink := &fakeExecutor{}, &fakeSink{}
+	startRPC(t, nc, ex, sink, transport.RPCConfig{})
+	valid, err := cenats.NewMsg(subjects.RPC("default", "send.message"), command("c1"), cenats.Binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noSpec := &nats.Msg{Subject: valid.Subject, Header: nats.Header{}, Data: valid.Data}
+	for k, v := range valid.Header {
+		if k != "ce-specversion" {
+			noSpec.Header[k] = v
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		msg  *nats.Msg
+	}{
+		{"missing ce-specversion", noSpec},
+		{"structured bad JSON", &nats.Msg{Subject: valid.Subject,
+			Header: nats.Header{"Content-Type": {cenats.ContentTypeStructured}}, Data: []byte(`{"id":`)}},
+		{"no headers at all", &nats.Msg{Subject: valid.Subject, Data: []byte("hello")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(sink.Puts())
+			res := requestMsg(t, nc, tc.msg)
+			if status, code := resultCode(t, res); status != http.StatusBadRequest || code != werr.CodeInvalidCloudEvent {
+				t.Errorf("result = %d %s, want 400 %s", status, code, werr.CodeInvalidCloudEvent)
+			}
+			if puts := sink.Puts(); len(puts) != before+1 || puts[before].Subject != "wa.default.result.send.message" {
+				t.Errorf("the rejection was not recorded on the result subject: %+v", puts[before:])
+			}
+		})
+	}
+	if n := len(ex.Calls()); n != 0 {
+		t.Errorf("executor ran %d times for malformed input", n)
+	}
+	// The server is still fine.
+	res := request(t, nc, valid.Subject, command("c2"), cenats.Binary)
+	if status, _ := resultCode(t, res); status != http.StatusOK {
+		t.Errorf("valid request after malformed ones: status %d", status)
+	}
+}
+
+func TestRPCInvalidSessionIsAnsweredNotRecorded(t *testing.T) {
+	nc := connect(t, startServer(t))
+	ex, sink := &fakeExecutor{}, &fakeSink{}
+	startRPC(t, nc, ex, sink, transport.RPCConfig{})
+	res := request(t, nc, "wa.Not_A_Session.rpc.send.message", command("c1"), cenats.Binary)
+	if status, code := resultCode(t, res); status != http.StatusBadRequest || code != werr.CodeInvalidSession {
+		t.Errorf("result = %d %s, want 400 %s", status, code, werr.CodeInvalidSession)
+	}
+	if len(ex.Calls()) != 0 || len(sink.Puts()) != 0 {
+		t.Errorf("calls %v, puts %v; want none", ex.Calls(), sink.Puts())
+	}
+}
+
+func TestRPCFailedRecordingIsNotReportedAsSuccess(t *testing.T) {
+	nc := connect(t, startServer(t))
+	ex, sink := &fakeExecutor{}, &fakeSink{fail: true}
+	startRPC(t, nc, ex, sink, transport.RPCConfig{})
+	res := request(t, nc, subjects.RPC("default", "send.message"), command("c1"), cenats.Binary)
+	if status, code := resultCode(t, res); status != http.StatusInternalServerError || code != werr.CodeInternal {
+		t.Errorf("result = %d %s, want 500 %s", status, code, werr.CodeInternal)
+	}
+}
+
+func TestRPCWithoutReplySubjectOnlyRecords(t *testing.T) {
+	nc := connect(t, startServer(t))
+	ex, sink := &fakeExecutor{}, &fakeSink{}
+	startRPC(t, nc, ex, sink, transport.RPCConfig{})
+	msg, err := cenats.NewMsg(subjects.RPC("s1", "send.message"), command("c1"), cenats.Binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nc.PublishMsg(msg); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "result recorded", func() bool { return len(sink.Puts()) == 1 })
+	if got := sink.Puts()[0].Subject; got != "wa.s1.result.send.message" {
+		t.Errorf("recorded on %s", got)
+	}
+}
+
+func TestRPCConcurrentRequests(t *testing.T) {
+	const requests, limit = 100, 8
+	nc := connect(t, startServer(t))
+	release := make(chan struct{})
+	var once sync.Once
+	ex := &fakeExecutor{behave: func(ctx context.Context, n int, _ event.Event) (int, string) {
+		if n == limit { // every slot is taken: let them all go
+			once.Do(func() { close(release) })
+		}
+		<-release
+		return http.StatusOK, ""
+	}}
+	sink := &fakeSink{}
+	startRPC(t, nc, ex, sink, transport.RPCConfig{MaxConcurrent: limit})
+
+	errs := make(chan error, requests)
+	var wg sync.WaitGroup
+	for i := range requests {
+		wg.Go(func() {
+			id := fmt.Sprintf("c%d", i)
+			msg, err := cenats.NewMsg(subjects.RPC("default", "send.message"), command(id), cenats.Binary)
+			if err != nil {
+				errs <- err
+				return
+			}
+			reply, err := nc.RequestMsg(msg, 20*time.Second)
+			if err != nil {
+				errs <- fmt.Errorf("%s: %w", id, err)
+				return
+			}
+			res, err := cenats.Decode(reply.Header, reply.Data)
+			if err != nil {
+				errs <- err
+				return
+			}
+			if got := res.Extensions()[commands.ExtCausationID]; got != id {
+				errs <- fmt.Errorf("request %s answered with the result of %v", id, got)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := len(ex.Calls()); n != requests {
+		t.Errorf("executed %d, want %d", n, requests)
+	}
+	if p := ex.Peak(); p != limit {
+		t.Errorf("peak concurrency %d, want exactly MaxConcurrent %d", p, limit)
+	}
+	if n := len(sink.Puts()); n != requests {
+		t.Errorf("recorded %d, want %d", n, requests)
+	}
+}
+
+func TestRPCQueueGroupAnswersOnce(t *testing.T) {
+	const requests = 60
+	s := startServer(t)
+	client := connect(t, s)
+	sink := &fakeSink{}
+	ex1, ex2 := &fakeExecutor{}, &fakeExecutor{}
+	srv1 := startRPC(t, connect(t, s), ex1, sink, transport.RPCConfig{})
+	srv2 := startRPC(t, connect(t, s), ex2, sink, transport.RPCConfig{})
+
+	for i := range requests {
+		request(t, client, subjects.RPC("default", "send.message"), command(fmt.Sprintf("c%d", i)), cenats.Binary)
+	}
+	// After draining both, no late duplicate can still be on its way.
+	for _, srv := range []*transport.RPCServer{srv1, srv2} {
+		if err := srv.Shutdown(context.Background()); err != nil {
+			t.Fatalf("Shutdown: %v", err)
+		}
+	}
+	seen := map[string]int{}
+	for _, c := range append(ex1.Calls(), ex2.Calls()...) {
+		seen[c.ID]++
+	}
+	for i := range requests {
+		if n := seen[fmt.Sprintf("c%d", i)]; n != 1 {
+			t.Errorf("c%d executed %d times, want 1", i, n)
+		}
+	}
+	if len(ex1.Calls()) == 0 || len(ex2.Calls()) == 0 {
+		t.Errorf("work not shared: %d and %d", len(ex1.Calls()), len(ex2.Calls()))
+	}
+}
+
+func TestRPCShutdownDrainsInFlight(t *testing.T) {
+	nc := connect(t, startServer(t))
+	entered, release := make(chan struct{}), make(chan struct{})
+	ex := &fakeExecutor{behave: func(ctx context.Context, _ int, _ event.Event) (int, string) {
+		close(entered)
+		<-release
+		return http.StatusOK, ""
+	}}
+	sink := &fakeSink{}
+	srv := startRPC(t, nc, ex, sink, transport.RPCConfig{})
+
+	replied := make(chan event.Event, 1)
+	go func() {
+		replied <- request(t, nc, subjects.RPC("default", "send.message"), command("c1"), cenats.Binary)
+	}()
+	<-entered
+	stopped := make(chan error, 1)
+	go func() { stopped <- srv.Shutdown(context.Background()) }()
+	select {
+	case err := <-stopped:
+		t.Fatalf("Shutdown returned (%v) while a command was running", err)
+	default:
+	}
+	close(release)
+	if err := <-stopped; err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	res := <-replied
+	if got := res.Extensions()[commands.ExtCausationID]; got != "c1" {
+		t.Errorf("in-flight request answered with %v", got)
+	}
+	if len(sink.Puts()) != 1 {
+		t.Errorf("in-flight result not recorded")
+	}
+	msg, err := cenats.NewMsg(subjects.RPC("default", "send.message"), command("c2"), cenats.Binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nc.RequestMsg(msg, 5*time.Second); !errors.Is(err, nats.ErrNoResponders) {
+		t.Errorf("request after Shutdown: %v, want no responders", err)
+	}
+}
+
+func TestRPCShutdownDeadlineCancelsCommands(t *testing.T) {
+	nc := connect(t, startServer(t))
+	entered, sawCancel := make(chan struct{}), make(chan struct{})
+	ex := &fakeExecutor{behave: func(ctx context.Context, _ int, _ event.Event) (int, string) {
+		close(entered)
+		<-ctx.Done()
+		close(sawCancel)
+		return http.StatusGatewayTimeout, werr.CodeTimeout
+	}}
+	srv := startRPC(t, nc, ex, &fakeSink{}, transport.RPCConfig{})
+	msg, err := cenats.NewMsg(subjects.RPC("default", "send.message"), command("c1"), cenats.Binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nc.PublishMsg(msg); err != nil {
+		t.Fatal(err)
+	}
+	<-entered
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := srv.Shutdown(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Shutdown with an ended context: %v, want context.Canceled", err)
+	}
+	<-sawCancel
+}
+
+func TestRPCConfigValidate(t *testing.T) {
+	nc := connect(t, startServer(t))
+	for _, cfg := range []transport.RPCConfig{
+		{MaxConcurrent: -1},
+		{Timeout: -time.Second},
+	} {
+		if _, err := transport.NewRPCServer(nc, &fakeExecutor{}, &fakeSink{}, cfg, quietLog()); err == nil {
+			t.Errorf("NewRPCServer(%+v) accepted an invalid config", cfg)
+		}
+	}
+}

@@ -1,0 +1,217 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wabridge/wabridge/internal/cenats"
+)
+
+// PublisherConfig tunes a Publisher; zero values take the defaults.
+type PublisherConfig struct {
+	Mode     cenats.Mode   // content mode on the wire; default binary
+	RetryMin time.Duration // first back-off after a failed publish; default 200ms
+	RetryMax time.Duration // back-off cap; default 30s
+	// Batch is how many entries are read, and deleted after their PubAcks,
+	// per bbolt transaction; default 256.
+	Batch int
+	// Interval is how often the outbox is looked at without being woken by
+	// Emit (entries left by an earlier process, a missed signal); default 1s.
+	Interval time.Duration
+	// PublishTimeout bounds the wait for one PubAck; default 5s.
+	PublishTimeout time.Duration
+}
+
+func (c *PublisherConfig) setDefaults() {
+	if c.RetryMin <= 0 {
+		c.RetryMin = 200 * time.Millisecond
+	}
+	if c.RetryMax < c.RetryMin {
+		c.RetryMax = max(30*time.Second, c.RetryMin)
+	}
+	if c.Batch <= 0 {
+		c.Batch = 256
+	}
+	if c.Interval <= 0 {
+		c.Interval = time.Second
+	}
+	if c.PublishTimeout <= 0 {
+		c.PublishTimeout = 5 * time.Second
+	}
+}
+
+// streamPublisher is the part of JetStream the publisher uses.
+type streamPublisher interface {
+	PublishMsg(ctx context.Context, msg *nats.Msg, opts ...jetstream.PublishOpt) (*jetstream.PubAck, error)
+}
+
+// Publisher drains an Outbox into JetStream, oldest entry first, with
+// Nats-Msg-Id = CloudEvent id so a re-published entry is stored once.
+//
+// It publishes synchronously, one PubAck at a time: an entry is sent only
+// after the one before it is stored, so the stream holds the outbox's order
+// even across failures and reconnects, which a pipelined window cannot promise
+// (a later message may be stored while an earlier one is lost in a broken
+// connection). Deletions are batched, so bbolt fsyncs once per batch.
+type Publisher struct {
+	ob  *Outbox
+	js  streamPublisher
+	cfg PublisherConfig
+	log *slog.Logger
+
+	running atomic.Bool
+	mu      sync.Mutex
+	// progress is closed, and replaced, whenever entries leave the outbox.
+	progress chan struct{}
+}
+
+// NewPublisher creates a publisher of ob's entries to js. Only one publisher
+// may run per outbox.
+func NewPublisher(ob *Outbox, js jetstream.JetStream, cfg PublisherConfig, log *slog.Logger) *Publisher {
+	cfg.setDefaults()
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Publisher{ob: ob, js: js, cfg: cfg, log: log, progress: make(chan struct{})}
+}
+
+// Run publishes until ctx ends, then returns nil. A failed publish stops the
+// pass (later entries wait, keeping order) and is retried after an
+// exponential back-off; nothing is ever dropped.
+func (p *Publisher) Run(ctx context.Context) error {
+	if !p.running.CompareAndSwap(false, true) {
+		return errors.New("outbox publisher is already running")
+	}
+	defer p.running.Store(false)
+	tick := time.NewTicker(p.cfg.Interval)
+	defer tick.Stop()
+	backoff := p.cfg.RetryMin
+	for {
+		err := p.drain(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			p.log.Warn("publishing outbox failed; retrying", "err", err, "retry_in", backoff)
+			if !sleep(ctx, backoff) {
+				return nil
+			}
+			backoff = min(2*backoff, p.cfg.RetryMax)
+			continue
+		}
+		backoff = p.cfg.RetryMin
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-p.ob.added:
+		case <-tick.C:
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// drain publishes batches until the outbox is empty or a publish fails.
+func (p *Publisher) drain(ctx context.Context) error {
+	for {
+		entries, err := p.ob.oldest(p.cfg.Batch)
+		if err != nil || len(entries) == 0 {
+			return err
+		}
+		acked := make([]uint64, 0, len(entries))
+		var pubErr error
+		for _, en := range entries {
+			if pubErr = p.publish(ctx, en); pubErr != nil {
+				break
+			}
+			acked = append(acked, en.key)
+		}
+		// Entries acked before a failure leave now, so they are not re-sent.
+		if err := p.ob.remove(acked); err != nil {
+			return err
+		}
+		p.advanced()
+		if pubErr != nil {
+			return pubErr
+		}
+	}
+}
+
+// publish sends one entry and waits for its PubAck. An entry that cannot be
+// decoded or encoded never will be: it is moved aside, not retried forever.
+func (p *Publisher) publish(ctx context.Context, en storedEntry) error {
+	subject, ce, err := decodeRecord(en.raw)
+	if err == nil {
+		var msg *nats.Msg
+		if msg, err = cenats.NewMsg(subject, ce, p.cfg.Mode); err == nil {
+			return p.send(ctx, msg, ce.ID(), ce.Type())
+		}
+	}
+	p.log.Error("outbox entry cannot be published; moved to the outbox_dead bucket", "key", en.key, "err", err)
+	return p.ob.bury(en.key)
+}
+
+func (p *Publisher) send(ctx context.Context, msg *nats.Msg, id, typ string) error {
+	ctx, cancel := context.WithTimeout(ctx, p.cfg.PublishTimeout)
+	defer cancel()
+	ack, err := p.js.PublishMsg(ctx, msg, jetstream.WithMsgID(id))
+	if err != nil {
+		return fmt.Errorf("publishing %s %s on %s: %w", typ, id, msg.Subject, err)
+	}
+	if ack.Duplicate {
+		p.log.Debug("outbox entry was already in the stream", "ce_id", id, "ce_type", typ, "seq", ack.Sequence)
+	}
+	return nil
+}
+
+// advanced wakes every Flush waiting for entries to leave.
+func (p *Publisher) advanced() {
+	p.mu.Lock()
+	close(p.progress)
+	p.progress = make(chan struct{})
+	p.mu.Unlock()
+}
+
+func (p *Publisher) progressed() <-chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.progress
+}
+
+// Flush waits until the outbox is empty, for a clean shutdown, or until ctx
+// ends. Run must be running meanwhile.
+func (p *Publisher) Flush(ctx context.Context) error {
+	for {
+		ch := p.progressed()
+		n, err := p.ob.Len()
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+		p.ob.signal()
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("flushing outbox: %d entries left: %w", n, ctx.Err())
+		case <-ch:
+		}
+	}
+}

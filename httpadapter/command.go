@@ -1,0 +1,126 @@
+package httpadapter
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/cloudevents/sdk-go/v2/event"
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"github.com/nats-io/nats.go"
+
+	"github.com/wabridge/wabridge/internal/cenats"
+	"github.com/wabridge/wabridge/internal/natsbus"
+	"github.com/wabridge/wabridge/internal/werr"
+)
+
+// CommandTypePrefix starts every command CloudEvent type (CONTRACT §3).
+const CommandTypePrefix = "io.wabridge.command."
+
+// SourceREST is the CloudEvent source of commands sent through REST; basic
+// auth appends "/<user>", so users do not share idempotency keys.
+const SourceREST = "/wabridge/rest"
+
+// commandHandler turns requests for one route into rpc commands.
+type commandHandler struct {
+	route    Route
+	bus      Requester
+	subjects natsbus.Subjects
+	timeout  time.Duration
+	maxBody  int64
+	log      *slog.Logger
+	// render writes a successful or failed result; nil writes the raw data.
+	render func(c *gin.Context, data []byte) error
+}
+
+func (h *commandHandler) serve(c *gin.Context) {
+	session, err := sessionOf(c)
+	if err != nil {
+		writeErr(c, err)
+		return
+	}
+	c.Set(ctxSession, session)
+	e, err := h.buildEvent(c)
+	if err != nil {
+		writeErr(c, err)
+		return
+	}
+	data, err := h.request(session, e)
+	if err != nil {
+		writeErr(c, err)
+		return
+	}
+	render := h.render
+	if render == nil {
+		render = writeRaw
+	}
+	if err := render(c, data); err != nil {
+		writeErr(c, err)
+	}
+}
+
+// buildEvent makes the command CloudEvent of a request.
+func (h *commandHandler) buildEvent(c *gin.Context) (event.Event, error) {
+	data, err := commandData(c, h.maxBody)
+	if err != nil {
+		return event.Event{}, err
+	}
+	id := c.GetHeader(HeaderIdempotencyKey)
+	if id == "" {
+		id = uuid.NewString()
+	} else if !validToken(id) {
+		return event.Event{}, werr.Invalid(werr.CodeInvalidPayload,
+			"%s must be 1 to %d printable ASCII characters", HeaderIdempotencyKey, maxTokenLen)
+	}
+	source := SourceREST
+	if user := c.GetString(ctxUser); user != "" {
+		source += "/" + user
+	}
+	e := event.New(event.CloudEventsVersionV1)
+	e.SetID(id)
+	e.SetSource(source)
+	e.SetType(CommandTypePrefix + h.route.Name)
+	e.SetTime(time.Now().UTC())
+	if corr := correlationOf(c); corr != "" {
+		e.SetExtension("correlationid", corr)
+	}
+	if err := e.SetData(event.ApplicationJSON, data); err != nil {
+		return event.Event{}, fmt.Errorf("setting command data: %w", err)
+	}
+	if err := e.Validate(); err != nil {
+		return event.Event{}, fmt.Errorf("building command event: %w", err)
+	}
+	return e, nil
+}
+
+// request sends the command and returns the result event's data.
+func (h *commandHandler) request(session string, e event.Event) ([]byte, error) {
+	subject := h.subjects.RPC(session, h.route.Name)
+	msg, err := cenats.NewMsg(subject, e, cenats.Binary)
+	if err != nil {
+		return nil, fmt.Errorf("encoding command %s: %w", e.Type(), err)
+	}
+	reply, err := h.bus.RequestMsg(msg, h.timeout)
+	switch {
+	case errors.Is(err, nats.ErrNoResponders):
+		return nil, werr.Wrap(err, werr.KindNotConnected, CodeBusUnavailable,
+			"no command handler is serving session %q", session)
+	case errors.Is(err, nats.ErrMaxPayload):
+		return nil, &statusError{Status: http.StatusRequestEntityTooLarge, Code: werr.CodePayloadTooLarge,
+			Message: "the command exceeds the NATS server's maximum message size"}
+	case errors.Is(err, nats.ErrTimeout):
+		return nil, werr.Wrap(err, werr.KindTimeout, werr.CodeTimeout,
+			"no result within %s", h.timeout)
+	case err != nil:
+		return nil, werr.Wrap(err, werr.KindNotConnected, CodeBusUnavailable, "sending the command over NATS failed")
+	}
+	result, err := cenats.Decode(reply.Header, reply.Data)
+	if err != nil {
+		return nil, fmt.Errorf("decoding result of %s: %w", e.Type(), err)
+	}
+	h.log.Debug("command answered", "session", session, "ce_id", e.ID(), "ce_type", e.Type(), "result_type", result.Type())
+	return result.Data(), nil
+}

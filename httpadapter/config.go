@@ -1,0 +1,123 @@
+package httpadapter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/wabridge/wabridge/internal/natsbus"
+)
+
+// Defaults applied by Config.setDefaults.
+const (
+	DefaultTimeout      = 60 * time.Second
+	DefaultMaxBodyBytes = 1 << 20
+)
+
+// Route is one command of the catalog served over REST: the command name
+// (e.g. "send.message"), the HTTP method and the Gin path (":param" allowed;
+// path parameters become fields of the command data).
+type Route struct {
+	Name, Method, Path string
+}
+
+// Requester sends a core NATS request and waits for its reply.
+// *nats.Conn satisfies it.
+type Requester interface {
+	RequestMsg(msg *nats.Msg, timeout time.Duration) (*nats.Msg, error)
+}
+
+var _ Requester = (*nats.Conn)(nil)
+
+// Sandbox is the simulated WhatsApp network's control surface (CONTRACT §8).
+type Sandbox interface {
+	// Scan completes (or starts and completes) the login of session; phone
+	// is optional. It returns the JID the session is logged in as.
+	Scan(ctx context.Context, session, phone string) (jid string, err error)
+	// Inbound makes a virtual contact send a message to session.
+	Inbound(ctx context.Context, session string, in SandboxInbound) (messageID string, err error)
+	// Outbox returns what virtual contacts received, oldest first, as a
+	// JSON-serialisable list.
+	Outbox() any
+}
+
+// SandboxInbound is the body of POST /sandbox/inbound.
+type SandboxInbound struct {
+	From     string `json:"from"`
+	Chat     string `json:"chat,omitempty"`
+	Message  string `json:"message,omitempty"`
+	Type     string `json:"type,omitempty"`
+	PushName string `json:"push_name,omitempty"`
+	ReplyTo  string `json:"reply_message_id,omitempty"`
+	ID       string `json:"id,omitempty"`
+	// Fields is the whole request body, so that kinds other than text
+	// (CONTRACT §8: "the same fields as the matching send.* command", e.g.
+	// caption, latitude) reach the sandbox without this struct listing them.
+	Fields map[string]any `json:"-"`
+}
+
+// Auth holds the REST credentials (CONTRACT §9). Both empty means no auth;
+// main allows that only on loopback addresses.
+type Auth struct {
+	BearerTokens []string
+	BasicUsers   map[string]string // user → password
+}
+
+// Enabled reports whether any credential is configured.
+func (a Auth) Enabled() bool { return len(a.BearerTokens) > 0 || len(a.BasicUsers) > 0 }
+
+// Config configures the adapter. Routes, Bus and Log are required.
+type Config struct {
+	Routes   []Route
+	Bus      Requester
+	Subjects natsbus.Subjects
+	Timeout  time.Duration // how long to wait for a command result; default 60s
+	Auth     Auth
+	Ready    func() error // nil error: ready; nil func: always ready
+	Sandbox  Sandbox      // nil outside sandbox mode: its routes are not served
+	// MaxBodyBytes limits JSON request bodies; default 1 MiB.
+	MaxBodyBytes int64
+	Log          *slog.Logger
+	Version      string
+}
+
+func (c *Config) setDefaults() {
+	if c.Timeout <= 0 {
+		c.Timeout = DefaultTimeout
+	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+}
+
+// Validate reports every missing or malformed setting at once.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Bus == nil {
+		errs = append(errs, errors.New("Bus is required"))
+	}
+	if c.Log == nil {
+		errs = append(errs, errors.New("Log is required"))
+	}
+	for i, r := range c.Routes {
+		if r.Name == "" || r.Method == "" || r.Path == "" || r.Path[0] != '/' {
+			errs = append(errs, fmt.Errorf("route %d (%q %s %s) needs a name, a method and a path starting with /", i, r.Name, r.Method, r.Path))
+		}
+	}
+	for i, t := range c.Auth.BearerTokens {
+		if t == "" {
+			errs = append(errs, fmt.Errorf("bearer token %d is empty", i))
+		}
+	}
+	for u, p := range c.Auth.BasicUsers {
+		if u == "" || p == "" || strings.Contains(u, ":") {
+			errs = append(errs, fmt.Errorf("basic auth user %q needs a non-empty name without ':' and a password", u))
+		}
+	}
+	return errors.Join(errs...)
+}

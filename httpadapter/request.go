@@ -1,0 +1,84 @@
+package httpadapter
+
+import (
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/wabridge/wabridge/internal/natsbus"
+	"github.com/wabridge/wabridge/internal/werr"
+)
+
+// Request headers with a meaning here.
+const (
+	HeaderSession        = "X-Session"
+	HeaderIdempotencyKey = "Idempotency-Key"
+	HeaderCorrelationID  = "X-Correlation-Id"
+	HeaderRequestID      = "X-Request-Id"
+)
+
+// DefaultSession is the session used when a request names none (CONTRACT §1).
+const DefaultSession = "default"
+
+// maxTokenLen bounds header values that become CloudEvent attributes.
+const maxTokenLen = 128
+
+// sessionOf returns the session a request addresses: X-Session, else the
+// query parameter "session", else "default".
+func sessionOf(c *gin.Context) (string, error) {
+	name := c.GetHeader(HeaderSession)
+	if name == "" {
+		name = c.Query("session")
+	}
+	if name == "" {
+		return DefaultSession, nil
+	}
+	if !natsbus.ValidSession(name) {
+		return "", werr.Invalid(werr.CodeInvalidSession,
+			"session must match [a-z0-9][a-z0-9_-]{0,31}").WithDetails(map[string]any{"session": truncate(name)})
+	}
+	return name, nil
+}
+
+// validToken reports whether s can be used as a CloudEvent id or extension
+// value: 1–128 printable ASCII characters.
+func validToken(s string) bool {
+	if s == "" || len(s) > maxTokenLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// correlationOf returns the caller's correlation id, if it sent a usable one.
+func correlationOf(c *gin.Context) string {
+	for _, h := range []string{HeaderCorrelationID, HeaderRequestID} {
+		if v := c.GetHeader(h); validToken(v) {
+			return v
+		}
+	}
+	return ""
+}
+
+// echoIDs copies the caller's request and correlation ids to the response,
+// so callers can match answers in their own logs.
+func echoIDs(c *gin.Context) {
+	for _, h := range []string{HeaderRequestID, HeaderCorrelationID} {
+		if v := c.GetHeader(h); validToken(v) {
+			c.Header(h, v)
+		}
+	}
+	c.Next()
+}
+
+// truncate keeps user input echoed in error details short.
+func truncate(s string) string {
+	if len(s) > 64 {
+		s = strings.ToValidUTF8(s[:64], "") + "…"
+	}
+	return s
+}

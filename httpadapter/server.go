@@ -1,0 +1,72 @@
+package httpadapter
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// New returns the REST adapter: a Gin engine in release mode serving
+// cfg.Routes as rpc commands, health checks and, with cfg.Sandbox, the
+// sandbox routes.
+func New(cfg Config) (http.Handler, error) {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("configuring REST adapter: %w", err)
+	}
+	// Gin's mode is process-wide; release mode only silences its debug
+	// printing, so setting it from here is harmless to other engines.
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	// Forwarded headers are trusted from nobody: a client could otherwise
+	// choose the address the request log shows.
+	if err := r.SetTrustedProxies(nil); err != nil {
+		return nil, fmt.Errorf("configuring trusted proxies: %w", err)
+	}
+	r.ContextWithFallback = true // c.Request.Context() cancellation reaches handlers
+	r.Use(recovery(cfg.Log), requestLog(cfg.Log), echoIDs)
+	r.NoRoute(notFound)
+	r.NoMethod(methodNotAllowed)
+
+	r.GET(pathHealthz, healthz(cfg.Version))
+	r.GET(pathReadyz, readyz(cfg.Ready))
+
+	api := r.Group("/")
+	if cfg.Auth.Enabled() {
+		api.Use(newAuthenticator(cfg.Auth).middleware)
+	}
+	if err := register(api, cfg); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// register adds one route per command and the sandbox's routes. Gin panics
+// on conflicting routes; that is a catalog mistake, reported as an error.
+func register(g *gin.RouterGroup, cfg Config) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("registering REST routes: %v", r)
+		}
+	}()
+	for _, rt := range cfg.Routes {
+		h := &commandHandler{
+			route:    rt,
+			bus:      cfg.Bus,
+			subjects: cfg.Subjects,
+			timeout:  cfg.Timeout,
+			maxBody:  cfg.MaxBodyBytes,
+			log:      cfg.Log,
+		}
+		if rt.Name == loginRoute {
+			h.render = renderLogin
+		}
+		g.Handle(rt.Method, rt.Path, h.serve)
+	}
+	if cfg.Sandbox != nil {
+		sandboxRoutes{sb: cfg.Sandbox, maxBody: cfg.MaxBodyBytes}.register(g)
+	}
+	return nil
+}

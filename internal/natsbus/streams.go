@@ -1,0 +1,117 @@
+package natsbus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Defaults of StreamsConfig.
+const (
+	DefaultDuplicates     = 2 * time.Minute
+	DefaultCommandsMaxAge = 7 * 24 * time.Hour
+)
+
+// StreamsConfig shapes WA_COMMANDS and WA_EVENTS.
+type StreamsConfig struct {
+	Prefix   string
+	Replicas int // default 1
+	// EventsMaxAge bounds how long WA_EVENTS (the audit log) keeps events; 0 = forever.
+	EventsMaxAge time.Duration
+	// CommandsMaxAge bounds WA_COMMANDS; default 7 days. Idempotency records
+	// should live at least as long, so a consumer re-reading the stream from
+	// its start has every command's effect once.
+	CommandsMaxAge time.Duration
+	// Duplicates is the Nats-Msg-Id deduplication window; default 2 minutes.
+	Duplicates time.Duration
+	Storage    jetstream.StorageType // default file
+}
+
+func (c *StreamsConfig) setDefaults() {
+	if c.Replicas == 0 {
+		c.Replicas = 1
+	}
+	if c.CommandsMaxAge == 0 {
+		c.CommandsMaxAge = DefaultCommandsMaxAge
+	}
+	if c.Duplicates == 0 {
+		c.Duplicates = DefaultDuplicates
+	}
+}
+
+// Validate reports every problem of the configuration, zero values standing
+// for their defaults. JetStream refuses a dedup window longer than MaxAge.
+func (c StreamsConfig) Validate() error {
+	c.setDefaults()
+	var errs []error
+	if c.Replicas < 1 || c.Replicas > 5 {
+		errs = append(errs, fmt.Errorf("streams: replicas %d out of range 1..5", c.Replicas))
+	}
+	if c.EventsMaxAge < 0 || c.CommandsMaxAge < 0 || c.Duplicates < 0 {
+		errs = append(errs, errors.New("streams: durations must not be negative"))
+	}
+	if c.EventsMaxAge > 0 && c.Duplicates > c.EventsMaxAge {
+		errs = append(errs, fmt.Errorf("streams: duplicates window %s exceeds events max age %s", c.Duplicates, c.EventsMaxAge))
+	}
+	if c.Duplicates > c.CommandsMaxAge {
+		errs = append(errs, fmt.Errorf("streams: duplicates window %s exceeds commands max age %s", c.Duplicates, c.CommandsMaxAge))
+	}
+	if c.Storage != jetstream.FileStorage && c.Storage != jetstream.MemoryStorage {
+		errs = append(errs, fmt.Errorf("streams: unknown storage type %d", c.Storage))
+	}
+	return errors.Join(errs...)
+}
+
+// StreamConfigs returns the configurations EnsureStreams applies, commands first.
+//
+// WA_COMMANDS uses Limits retention, not WorkQueue: a work queue allows only
+// one consumer per subject, which would reject a second node's consumer
+// while a session moves between nodes and any inspecting consumer; and a
+// command kept beside its result in WA_EVENTS completes the audit trail.
+// Re-delivery is harmless because commands are idempotent by id+source.
+//
+// rpc subjects are deliberately in no stream: a stream covering a subject
+// answers core requests on it with its PubAck before any responder.
+func (c StreamsConfig) StreamConfigs() []jetstream.StreamConfig {
+	c.setDefaults()
+	s := Subjects{Prefix: c.Prefix}
+	return []jetstream.StreamConfig{
+		{
+			Name:        StreamCommands,
+			Description: "wabridge durable commands and poisoned commands",
+			Subjects:    []string{s.All("cmd"), s.Poison()},
+			Retention:   jetstream.LimitsPolicy,
+			MaxAge:      c.CommandsMaxAge,
+			Duplicates:  c.Duplicates,
+			Storage:     c.Storage,
+			Replicas:    c.Replicas,
+		},
+		{
+			Name:        StreamEvents,
+			Description: "wabridge WhatsApp events and command results (the audit log)",
+			Subjects:    []string{s.All("evt"), s.All("result")},
+			Retention:   jetstream.LimitsPolicy,
+			MaxAge:      c.EventsMaxAge,
+			Duplicates:  c.Duplicates,
+			Storage:     c.Storage,
+			Replicas:    c.Replicas,
+		},
+	}
+}
+
+// EnsureStreams creates WA_COMMANDS and WA_EVENTS, or updates them to cfg.
+func EnsureStreams(ctx context.Context, js jetstream.JetStream, cfg StreamsConfig) error {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	for _, sc := range cfg.StreamConfigs() {
+		if _, err := js.CreateOrUpdateStream(ctx, sc); err != nil {
+			return fmt.Errorf("creating or updating stream %s: %w", sc.Name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,154 @@
+package natsbus_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wabridge/wabridge/internal/natsbus"
+)
+
+func jetStream(t *testing.T) (*nats.Conn, jetstream.JetStream) {
+	t.Helper()
+	s := startServer(t, natsbus.ServerConfig{Listen: "127.0.0.1:-1"}, nil)
+	nc, err := natsbus.ConnectInProcess(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nc, js
+}
+
+func TestEnsureStreamsCreatesAndUpdates(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, js := jetStream(t)
+
+	cfg := natsbus.StreamsConfig{Prefix: "wax"}
+	for range 2 { // the second call must be a no-op, not an error
+		if err := natsbus.EnsureStreams(ctx, js, cfg); err != nil {
+			t.Fatalf("EnsureStreams: %v", err)
+		}
+	}
+	want := map[string][]string{
+		natsbus.StreamCommands: {"wax.*.cmd.>", "wax.poison.cmd"},
+		natsbus.StreamEvents:   {"wax.*.evt.>", "wax.*.result.>"},
+	}
+	for name, subjects := range want {
+		info := streamInfo(ctx, t, js, name)
+		if !slices.Equal(info.Config.Subjects, subjects) {
+			t.Errorf("%s subjects %v, want %v", name, info.Config.Subjects, subjects)
+		}
+		if info.Config.Duplicates != natsbus.DefaultDuplicates {
+			t.Errorf("%s duplicates %s", name, info.Config.Duplicates)
+		}
+		if info.Config.Retention != jetstream.LimitsPolicy || info.Config.Storage != jetstream.FileStorage {
+			t.Errorf("%s retention %v storage %v", name, info.Config.Retention, info.Config.Storage)
+		}
+	}
+	if got := streamInfo(ctx, t, js, natsbus.StreamEvents).Config.MaxAge; got != 0 {
+		t.Errorf("events max age %s, want unlimited", got)
+	}
+
+	cfg.EventsMaxAge = time.Hour
+	cfg.Duplicates = 5 * time.Minute
+	if err := natsbus.EnsureStreams(ctx, js, cfg); err != nil {
+		t.Fatalf("EnsureStreams with new config: %v", err)
+	}
+	info := streamInfo(ctx, t, js, natsbus.StreamEvents)
+	if info.Config.MaxAge != time.Hour || info.Config.Duplicates != 5*time.Minute {
+		t.Errorf("update not applied: max age %s duplicates %s", info.Config.MaxAge, info.Config.Duplicates)
+	}
+}
+
+func streamInfo(ctx context.Context, t *testing.T, js jetstream.JetStream, name string) *jetstream.StreamInfo {
+	t.Helper()
+	st, err := js.Stream(ctx, name)
+	if err != nil {
+		t.Fatalf("stream %s: %v", name, err)
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		t.Fatalf("stream %s info: %v", name, err)
+	}
+	return info
+}
+
+func TestEnsureStreamsRoutesSubjects(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	nc, js := jetStream(t)
+	if err := natsbus.EnsureStreams(ctx, js, natsbus.StreamsConfig{}); err != nil {
+		t.Fatal(err)
+	}
+	subj := natsbus.Subjects{}
+	tests := []struct {
+		subject, stream string
+	}{
+		{subj.Cmd("default", "send.message"), natsbus.StreamCommands},
+		{subj.Poison(), natsbus.StreamCommands},
+		{subj.Event("default", "message.received"), natsbus.StreamEvents},
+		{subj.Result("shop-2", "send.message"), natsbus.StreamEvents},
+	}
+	for _, tt := range tests {
+		ack, err := js.Publish(ctx, tt.subject, []byte("{}"))
+		if err != nil {
+			t.Fatalf("publish %s: %v", tt.subject, err)
+		}
+		if ack.Stream != tt.stream {
+			t.Errorf("%s stored in %s, want %s", tt.subject, ack.Stream, tt.stream)
+		}
+	}
+
+	// A core request on an rpc subject must reach responders only; with none
+	// it fails, instead of being answered by a stream's PubAck.
+	_, err := nc.Request(subj.RPC("default", "send.message"), []byte("{}"), 5*time.Second)
+	if !errors.Is(err, nats.ErrNoResponders) {
+		t.Fatalf("rpc request without responder: err %v, want no responders", err)
+	}
+	sub, err := nc.Subscribe(subj.RPC("default", "app.devices"), func(m *nats.Msg) { _ = m.Respond([]byte("pong")) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Unsubscribe()
+	reply, err := nc.Request(subj.RPC("default", "app.devices"), []byte("ping"), 5*time.Second)
+	if err != nil || string(reply.Data) != "pong" {
+		t.Fatalf("rpc reply %v, %v; want the responder's pong", reply, err)
+	}
+}
+
+func TestStreamsConfigValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		cfg     natsbus.StreamsConfig
+		wantErr string
+	}{
+		{"defaults", natsbus.StreamsConfig{}, ""},
+		{"duplicates above max age", natsbus.StreamsConfig{EventsMaxAge: time.Minute}, "exceeds events max age"},
+		{"explicit short window", natsbus.StreamsConfig{EventsMaxAge: time.Minute, Duplicates: 30 * time.Second}, ""},
+		{"replicas", natsbus.StreamsConfig{Replicas: 7}, "replicas"},
+		{"negative", natsbus.StreamsConfig{EventsMaxAge: -time.Second}, "negative"},
+		{"storage", natsbus.StreamsConfig{Storage: 9}, "storage"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.cfg.Validate()
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("unexpected error: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
