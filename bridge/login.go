@@ -104,8 +104,8 @@ func (s *Session) waitCode(ctx context.Context, a *loginAttempt) (LoginQR, error
 	return LoginQR{}, werr.New(werr.KindUpstream, werr.CodeUpstream, "login of session %s ended without a QR code", s.name)
 }
 
-// consumeQR follows the QR channel until it ends. whatsmeow closes the
-// channel after its final item, and when ctx ends.
+// consumeQR follows the QR channel until its final item (or until ctx
+// ends), keeping the current code for Login.
 func (s *Session) consumeQR(ctx context.Context, a *loginAttempt, ch <-chan whatsmeow.QRChannelItem) {
 	var failure error = werr.New(werr.KindUpstream, werr.CodeUpstream, "login of session %s was cancelled", s.name)
 	defer func() { s.endLogin(a, failure) }()
@@ -120,19 +120,20 @@ func (s *Session) consumeQR(ctx context.Context, a *loginAttempt, ch <-chan what
 		if !ok {
 			return
 		}
+		// Anything but a code is the channel's final item.
 		switch item.Event {
 		case whatsmeow.QRChannelEventCode:
 			s.onQRCode(ctx, a, item)
+			continue
 		case whatsmeow.QRChannelSuccess.Event:
 			s.log.Info("login succeeded")
 			failure = nil
-			s.setCode(a, nil)
 		default:
 			failure = qrFailure(s.name, item)
 			s.log.Warn("login ended", "reason", failure)
-			s.setCode(a, nil)
 			a.link.client.Disconnect()
 		}
+		return
 	}
 }
 
@@ -148,10 +149,9 @@ func qrFailure(session string, item whatsmeow.QRChannelItem) error {
 func (s *Session) onQRCode(ctx context.Context, a *loginAttempt, item whatsmeow.QRChannelItem) {
 	now := time.Now()
 	qr := LoginQR{Code: item.Code, ExpiresAt: now.Add(item.Timeout), Timeout: int(item.Timeout / time.Second)}
-	s.setCode(a, &qr)
-	a.firstOnce.Do(func() { close(a.first) })
 	// The code is ephemeral: if the sink cannot keep it, the terminal and
-	// the REST answer still show it, so log and go on.
+	// the REST answer still show it, so log and go on. Both happen before
+	// Login can return the code, so whoever gets it can also find its event.
 	err := s.emitState(ctx, events.TypeSessionQR, now, item.Code, events.SessionState{
 		State: "qr", QRCode: item.Code, ExpiresAt: &qr.ExpiresAt,
 	})
@@ -161,6 +161,8 @@ func (s *Session) onQRCode(ctx context.Context, a *loginAttempt, item whatsmeow.
 	if err := s.d.qr.print(s.name, item.Code); err != nil {
 		s.log.Error("printing QR code failed", "error", err)
 	}
+	s.setCode(a, &qr)
+	a.firstOnce.Do(func() { close(a.first) })
 }
 
 func (s *Session) setCode(a *loginAttempt, qr *LoginQR) {

@@ -24,8 +24,8 @@ type fakeSession struct {
 	sent  []bridge.SendTextRequest
 	phone string
 
-	err     error        // returned by every method when set
-	panicky bool         // every method panics when set
+	err     error         // returned by every method when set
+	panicky bool          // every method panics when set
 	gate    chan struct{} // when set, SendText waits for it to close
 	entered chan struct{} // when set, SendText sends on it before waiting for gate
 	qr      bridge.LoginQR

@@ -1,9 +1,13 @@
 package httpadapter_test
 
 import (
+	"bytes"
 	"encoding/base64"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/wabridge/wabridge/httpadapter"
@@ -78,5 +82,48 @@ func TestAuth(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// lockedBuffer is a log sink safe to read while the server may still write.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestSecretsStayOutOfLogs(t *testing.T) {
+	nc := startNATS(t)
+	startResponder(t, nc)
+	var logs lockedBuffer
+	srv := newServer(t, nc, func(c *httpadapter.Config) {
+		c.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		c.Auth = httpadapter.Auth{BearerTokens: []string{"tok-secret"}, BasicUsers: map[string]string{"alice": "pw-secret"}}
+	})
+	for _, auth := range []string{"Bearer tok-secret", basic("alice", "pw-secret"), "Bearer wrong-secret"} {
+		call(t, srv, http.MethodPost, "/send/message?phone=4917600000009", `{"message":"body-secret"}`,
+			map[string]string{"Authorization": auth})
+	}
+	srv.Close() // waits for in-flight handlers, so every log line is written
+
+	out := logs.String()
+	if strings.Count(out, "http request") != 3 {
+		t.Fatalf("want 3 request log lines, got:\n%s", out)
+	}
+	for _, secret := range []string{"secret", "4917600000009", base64.StdEncoding.EncodeToString([]byte("alice:pw-secret"))} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log contains %q:\n%s", secret, out)
+		}
 	}
 }

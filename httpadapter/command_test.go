@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 
 	"github.com/wabridge/wabridge/httpadapter"
@@ -184,6 +185,17 @@ func TestCommandEchoesIDs(t *testing.T) {
 		if resp.Header.Get("X-Request-Id") != "r-1" || resp.Header.Get("X-Correlation-Id") != "c-1" {
 			t.Errorf("%s: ids not echoed: %v", path, resp.Header)
 		}
+	}
+}
+
+func TestCommandOverNATSMaxPayload(t *testing.T) {
+	nc := startNATSWith(t, func(o *server.Options) { o.MaxPayload = 512 })
+	startResponder(t, nc)
+	srv := newServer(t, nc, nil) // default 1 MiB body limit, above the server's
+	body := `{"message":"` + strings.Repeat("x", 1024) + `"}`
+	resp, env := call(t, srv, http.MethodPost, "/send/message", body, nil)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || env["code"] != "PAYLOAD_TOO_LARGE" {
+		t.Fatalf("got %d %v", resp.StatusCode, env)
 	}
 }
 

@@ -120,9 +120,16 @@ func resultMsg(t testing.TB, subject string, cmd event.Event, result map[string]
 }
 
 // startNATS runs a nats-server on a random loopback port for one test.
-func startNATS(t testing.TB) *nats.Conn {
+func startNATS(t testing.TB) *nats.Conn { t.Helper(); return startNATSWith(t, nil) }
+
+// startNATSWith is startNATS with edited server options.
+func startNATSWith(t testing.TB, edit func(*server.Options)) *nats.Conn {
 	t.Helper()
-	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, NoLog: true, NoSigs: true})
+	opts := &server.Options{Host: "127.0.0.1", Port: -1, NoLog: true, NoSigs: true}
+	if edit != nil {
+		edit(opts)
+	}
+	ns, err := server.NewServer(opts)
 	if err != nil {
 		t.Fatalf("creating nats-server: %v", err)
 	}

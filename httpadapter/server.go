@@ -25,8 +25,9 @@ func New(cfg Config) (http.Handler, error) {
 	if err := r.SetTrustedProxies(nil); err != nil {
 		return nil, fmt.Errorf("configuring trusted proxies: %w", err)
 	}
-	r.ContextWithFallback = true // c.Request.Context() cancellation reaches handlers
-	r.Use(recovery(cfg.Log), requestLog(cfg.Log), echoIDs)
+	// The request log wraps recovery so a recovered panic is logged as the
+	// 500 it became.
+	r.Use(requestLog(cfg.Log), recovery(cfg.Log), echoIDs)
 	r.NoRoute(notFound)
 	r.NoMethod(methodNotAllowed)
 

@@ -87,6 +87,9 @@ func (n *Network) inboundEvent(c *Client, in Inbound) (*events.Message, error) {
 	if err != nil {
 		return nil, werr.Invalid(werr.CodeInvalidRecipient, "from: %v", err)
 	}
+	if !n.isUser(sender) {
+		return nil, werr.Invalid(werr.CodeInvalidRecipient, "from: %s is not a WhatsApp user on this network", sender.User)
+	}
 	chat := sender
 	if in.Chat != "" {
 		if chat, err = parseChat(in.Chat); err != nil {

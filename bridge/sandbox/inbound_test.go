@@ -29,9 +29,9 @@ func TestInboundDeliversWhatsmeowMessage(t *testing.T) {
 		{name: "from a JID with given id", in: sandbox.Inbound{From: alice.String(), Message: "hi", ID: "3EB0GIVEN", Type: "text"}, chat: alice},
 		{name: "in a group", in: sandbox.Inbound{From: "4917612345678", Chat: group.String(), Message: "hi all"}, chat: group},
 		{
-			name:   "reply to the session's message",
-			in:     sandbox.Inbound{From: "4917612345678", Message: "yes", ReplyTo: "true_" + alice.String() + "_3EB0MINE"},
-			chat:   alice, quoted: "3EB0MINE", participant: own.ToNonAD().String(),
+			name: "reply to the session's message",
+			in:   sandbox.Inbound{From: "4917612345678", Message: "yes", ReplyTo: "true_" + alice.String() + "_3EB0MINE"},
+			chat: alice, quoted: "3EB0MINE", participant: own.ToNonAD().String(),
 		},
 		{name: "reply by bare id", in: sandbox.Inbound{From: "4917612345678", Message: "ok", ReplyTo: "3EB0BARE"}, chat: alice, quoted: "3EB0BARE"},
 	}
@@ -182,6 +182,7 @@ func TestInboundRefusals(t *testing.T) {
 		{"unknown session", "nope", true, valid, werr.KindNotFound, werr.CodeSessionNotFound},
 		{"not logged in", "default", false, valid, werr.KindNotLoggedIn, werr.CodeNotLoggedIn},
 		{"malformed from", "default", true, with(func(in *sandbox.Inbound) { in.From = "+49 176" }), werr.KindInvalid, werr.CodeInvalidRecipient},
+		{"sender not on WhatsApp", "default", true, with(func(in *sandbox.Inbound) { in.From = "4930000000" }), werr.KindInvalid, werr.CodeInvalidRecipient},
 		{"group as sender", "default", true, with(func(in *sandbox.Inbound) { in.From = "120363025246125486@g.us" }), werr.KindInvalid, werr.CodeInvalidRecipient},
 		{"someone else's chat", "default", true, with(func(in *sandbox.Inbound) { in.Chat = "4915550000000" }), werr.KindInvalid, werr.CodeInvalidRecipient},
 		{"unsupported type", "default", true, with(func(in *sandbox.Inbound) { in.Type = "image" }), werr.KindInvalid, werr.CodeInvalidPayload},
@@ -190,7 +191,7 @@ func TestInboundRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture(t, sandbox.Config{})
+			f := newFixture(t, sandbox.Config{NotOnWhatsApp: []string{"4930000000"}})
 			if tt.loggedIn {
 				f.login(t, "")
 			}
@@ -209,5 +210,29 @@ func TestInboundWhileDisconnectedIsNotConnected(t *testing.T) {
 	_, err := f.net.Inbound(testCtx(t), "default", sandbox.Inbound{From: "4917612345678", Message: "hi"})
 	if werr.KindOf(err) != werr.KindNotConnected {
 		t.Fatalf("Inbound: %v, want NOT_CONNECTED", err)
+	}
+}
+
+// BenchmarkInbound measures one acknowledged inbound message end to end:
+// validation, event building, queued dispatch and the wait for the ack.
+func BenchmarkInbound(b *testing.B) {
+	net := sandbox.NewNetwork(sandbox.Config{})
+	f := &fixture{net: net, rec: newRecorder()}
+	f.container = newContainerB(b)
+	f.dev = f.container.NewDevice()
+	f.cli = net.NewClient("default", f.dev, nil)
+	f.cli.AddEventHandlerWithSuccessStatus(func(any) bool { return true })
+	if err := f.cli.Connect(); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := net.Scan(b.Context(), "default", ""); err != nil {
+		b.Fatal(err)
+	}
+	in := sandbox.Inbound{From: "4917612345678", Message: "bench"}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := net.Inbound(b.Context(), "default", in); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

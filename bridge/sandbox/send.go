@@ -28,7 +28,7 @@ type Delivery struct {
 	Message   string    `json:"message"`
 	QuotedID  string    `json:"quoted_message_id,omitempty"`
 	Mentions  []string  `json:"mentions,omitempty"`
-	From      string    `json:"from"` // the session's JID
+	From      string    `json:"from"` // the session's account JID (no device part)
 	Session   string    `json:"session"`
 	Timestamp time.Time `json:"timestamp"`
 }
@@ -75,7 +75,7 @@ func (c *Client) SendMessage(ctx context.Context, to types.JID, message *waE2E.M
 	// WhatsApp's server time has a resolution of seconds.
 	resp.Timestamp = time.Now().Truncate(time.Second)
 	d := describe(message)
-	d.To, d.MessageID, d.From, d.Session, d.Timestamp = to.String(), string(req.ID), ownID.String(), c.session, resp.Timestamp
+	d.To, d.MessageID, d.From, d.Session, d.Timestamp = to.String(), string(req.ID), ownID.ToNonAD().String(), c.session, resp.Timestamp
 	c.net.record(d)
 	c.log.Debugf("Sent %s message %s to %s", d.Type, req.ID, to)
 	if isUserServer(to.Server) && !c.net.cfg.DisableReceipts {

@@ -71,7 +71,7 @@ func TestSendMessageRecordsDeliveries(t *testing.T) {
 			}
 			got := out[i]
 			want := tt.want
-			want.To, want.MessageID, want.From, want.Session, want.Timestamp = tt.to.String(), string(resp.ID), own.String(), "default", resp.Timestamp
+			want.To, want.MessageID, want.From, want.Session, want.Timestamp = tt.to.String(), string(resp.ID), own.ToNonAD().String(), "default", resp.Timestamp
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("delivery\n got %+v\nwant %+v", got, want)
 			}

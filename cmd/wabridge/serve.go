@@ -141,6 +141,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
+	go func() {
+		if err := dispatcher.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("pruning idempotency records stopped", "err", err)
+		}
+	}()
 
 	rpc, err := transport.NewRPCServer(nc, dispatcher, outbox, transport.RPCConfig{Subjects: subjects, Mode: mode}, log.With("component", "rpc"))
 	if err != nil {

@@ -25,7 +25,8 @@ type StreamsConfig struct {
 	// should live at least as long, so a consumer re-reading the stream from
 	// its start has every command's effect once.
 	CommandsMaxAge time.Duration
-	// Duplicates is the Nats-Msg-Id deduplication window; default 2 minutes.
+	// Duplicates is the Nats-Msg-Id deduplication window; default 2 minutes,
+	// or the shorter MaxAge.
 	Duplicates time.Duration
 	Storage    jetstream.StorageType // default file
 }
@@ -38,7 +39,12 @@ func (c *StreamsConfig) setDefaults() {
 		c.CommandsMaxAge = DefaultCommandsMaxAge
 	}
 	if c.Duplicates == 0 {
-		c.Duplicates = DefaultDuplicates
+		// An unset window shrinks to fit a short MaxAge instead of making
+		// the configuration invalid; only an explicit window can conflict.
+		c.Duplicates = min(DefaultDuplicates, c.CommandsMaxAge)
+		if c.EventsMaxAge > 0 {
+			c.Duplicates = min(c.Duplicates, c.EventsMaxAge)
+		}
 	}
 }
 

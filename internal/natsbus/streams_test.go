@@ -134,7 +134,9 @@ func TestStreamsConfigValidate(t *testing.T) {
 		wantErr string
 	}{
 		{"defaults", natsbus.StreamsConfig{}, ""},
-		{"duplicates above max age", natsbus.StreamsConfig{EventsMaxAge: time.Minute}, "exceeds events max age"},
+		{"duplicates above max age", natsbus.StreamsConfig{EventsMaxAge: time.Minute, Duplicates: 5 * time.Minute}, "exceeds events max age"},
+		{"default window fits short max age", natsbus.StreamsConfig{EventsMaxAge: 30 * time.Second}, ""},
+		{"commands window", natsbus.StreamsConfig{CommandsMaxAge: time.Minute, Duplicates: 90 * time.Second}, "exceeds commands max age"},
 		{"explicit short window", natsbus.StreamsConfig{EventsMaxAge: time.Minute, Duplicates: 30 * time.Second}, ""},
 		{"replicas", natsbus.StreamsConfig{Replicas: 7}, "replicas"},
 		{"negative", natsbus.StreamsConfig{EventsMaxAge: -time.Second}, "negative"},
