@@ -6,7 +6,12 @@
 // virtual contacts that write to a session (Inbound) and that receive what it
 // sends (Outbox), acknowledging it with delivery and read receipts.
 //
-// It may import bridge (for the port it implements), internal/werr and
-// go.mau.fi/whatsmeow; nothing in the project imports it except the wiring
-// of `wabridge serve --sandbox` and tests.
+// It may import bridge (for the port it implements), internal/werr,
+// go.mau.fi/whatsmeow and what whatsmeow itself builds on (protobuf,
+// libsignal); nothing in the project imports it except the wiring of
+// `wabridge serve --sandbox` and tests.
+//
+// Scan only completes a login the session started (GET /app/login or
+// login-with-code go through the normal command path first); it never
+// starts one itself.
 package sandbox

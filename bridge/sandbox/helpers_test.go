@@ -30,11 +30,7 @@ func testCtx(t *testing.T) context.Context {
 }
 
 // newContainer is a real whatsmeow device store on SQLite in a temp dir.
-func newContainer(t *testing.T) *sqlstore.Container { return openContainer(t) }
-
-func newContainerB(b *testing.B) *sqlstore.Container { return openContainer(b) }
-
-func openContainer(t testing.TB) *sqlstore.Container {
+func newContainer(t testing.TB) *sqlstore.Container {
 	t.Helper()
 	dsn := fmt.Sprintf("file:%s?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)",
 		filepath.Join(t.TempDir(), "wa.db"))

@@ -218,7 +218,7 @@ func TestInboundWhileDisconnectedIsNotConnected(t *testing.T) {
 func BenchmarkInbound(b *testing.B) {
 	net := sandbox.NewNetwork(sandbox.Config{})
 	f := &fixture{net: net, rec: newRecorder()}
-	f.container = newContainerB(b)
+	f.container = newContainer(b)
 	f.dev = f.container.NewDevice()
 	f.cli = net.NewClient("default", f.dev, nil)
 	f.cli.AddEventHandlerWithSuccessStatus(func(any) bool { return true })

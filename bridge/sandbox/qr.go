@@ -105,15 +105,17 @@ func (q *qrChannel) closeWith(item *whatsmeow.QRChannelItem, disconnect bool) bo
 		q.mu.Unlock()
 		return false
 	}
+	q.cli.RemoveEventHandler(q.handlerID)
+	// whatsmeow disconnects right after closing; doing it first means a
+	// reader that sees the channel end also sees the client disconnected.
+	if disconnect {
+		q.cli.Disconnect()
+	}
 	if item != nil {
 		q.output <- *item // cannot block: at most 6 codes precede it in a buffer of 8
 	}
 	close(q.output)
 	q.mu.Unlock()
-	q.cli.RemoveEventHandler(q.handlerID)
-	if disconnect {
-		q.cli.Disconnect()
-	}
 	return true
 }
 

@@ -58,7 +58,9 @@ func (headerCodec) Unmarshal(m *nats.Msg) (*message.Message, error) {
 	if id == "" {
 		id = uuid.NewString()
 	}
-	return message.NewMessage(id, m.Data), nil
+	msg := message.NewMessage(id, m.Data)
+	msg.Metadata = md
+	return msg, nil
 }
 
 // Marshal turns a Watermill message (a poisoned command) back into a NATS

@@ -94,7 +94,7 @@ func (d *Durable) subscriberConfig() wmnats.SubscriberConfig {
 			// and a command cut short by a shutdown is never redelivered.
 			SubscribeOptions: []nats.SubOpt{
 				nats.ManualAck(), nats.AckExplicit(), nats.AckWait(c.AckWait),
-				nats.DeliverAll(), nats.BindStream(c.Stream),
+				nats.MaxAckPending(c.MaxAckPending), nats.DeliverAll(), nats.BindStream(c.Stream),
 			},
 		},
 	}

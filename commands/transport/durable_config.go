@@ -30,6 +30,11 @@ type DurableConfig struct {
 	Durable string
 	// Concurrency is how many commands are handled at once; default 4.
 	Concurrency int
+	// MaxAckPending bounds the commands delivered but not yet acked, over
+	// all processes sharing the consumer; default 256. JetStream's AckWait
+	// runs from delivery, so commands waiting in a client's buffer must
+	// not outnumber what can be handled within AckWait.
+	MaxAckPending int
 	// Timeout bounds one execution of a command; default 30s.
 	Timeout time.Duration
 	// MaxRetries is how often a retryable result is retried in-process
@@ -61,6 +66,9 @@ func (c *DurableConfig) setDefaults() {
 	}
 	if c.Concurrency == 0 {
 		c.Concurrency = 4
+	}
+	if c.MaxAckPending == 0 {
+		c.MaxAckPending = 256
 	}
 	if c.Timeout == 0 {
 		c.Timeout = 30 * time.Second
@@ -107,6 +115,9 @@ func (c DurableConfig) Validate() error {
 	}
 	if c.Concurrency < 1 {
 		errs = append(errs, fmt.Errorf("durable: Concurrency must be positive, got %d", c.Concurrency))
+	}
+	if c.MaxAckPending < c.Concurrency {
+		errs = append(errs, fmt.Errorf("durable: MaxAckPending %d must be at least Concurrency %d", c.MaxAckPending, c.Concurrency))
 	}
 	for name, d := range map[string]time.Duration{
 		"Timeout": c.Timeout, "RetryInterval": c.RetryInterval, "RetryMaxInterval": c.RetryMaxInterval,

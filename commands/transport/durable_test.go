@@ -243,7 +243,7 @@ func TestDurableCloseFinishesInFlight(t *testing.T) {
 	_, stop := runDurable(t, cfg, ex, sink)
 
 	publishCmd(t, js, "wa.default.cmd.send.message", command("c1"), cenats.Binary)
-	<-entered
+	wait(t, entered, "command started")
 	stopped := make(chan error, 1)
 	go func() { stopped <- stop() }()
 	select {
@@ -252,7 +252,7 @@ func TestDurableCloseFinishesInFlight(t *testing.T) {
 	default:
 	}
 	close(release)
-	if err := <-stopped; err != nil {
+	if err := wait(t, stopped, "stopped"); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
 	if len(sink.Puts()) != 1 {
@@ -289,7 +289,7 @@ func TestDurableCloseTimeoutRedelivers(t *testing.T) {
 	_, stop := runDurable(t, cfg, ex, sink)
 
 	publishCmd(t, js, "wa.default.cmd.send.message", command("c1"), cenats.Binary)
-	<-entered
+	wait(t, entered, "command started")
 	if err := stop(); err == nil {
 		t.Error("Close reported success although a command was cut off")
 	}
@@ -355,4 +355,71 @@ func TestDurableConfigValidate(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 		}
 	}
+}
+
+func TestDurablePoisonsInvalidSessionSubject(t *testing.T) {
+	s := startServer(t)
+	js := createCommandStream(t, connect(t, s))
+	ex, sink := &fakeExecutor{}, &fakeSink{}
+	_, stop := runDurable(t, testDurableConfig(s), ex, sink)
+	// Matches wa.*.cmd.>, but no session may be called that.
+	publishCmd(t, js, "wa.NOT_A_SESSION.cmd.send.message", command("c1"), cenats.Binary)
+	eventually(t, "consumer settled", func() bool { return settled(t, js) })
+	if err := stop(); err != nil {
+		t.Errorf("stopping: %v", err)
+	}
+	if len(ex.Calls()) != 0 || len(sink.Puts()) != 0 {
+		t.Errorf("calls %v, puts %v: want none", ex.Calls(), sink.Puts())
+	}
+	if p := poisoned(t, js); len(p) != 1 || p[0].Header.Get("ce-id") != "c1" {
+		t.Errorf("poisoned %v, want the command", p)
+	}
+}
+
+func TestDurableLifecycle(t *testing.T) {
+	s := startServer(t)
+	createCommandStream(t, connect(t, s))
+	t.Run("Run ends with its context", func(t *testing.T) {
+		d, err := transport.NewDurable(testDurableConfig(s), &fakeExecutor{}, &fakeSink{}, quietLog())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		ran := make(chan error, 1)
+		go func() { ran <- d.Run(ctx) }()
+		wait(t, d.Running(), "running")
+		cancel()
+		if err := wait(t, ran, "Run returned"); err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		if err := d.Run(context.Background()); err == nil {
+			t.Error("Run after Close succeeded")
+		}
+	})
+	t.Run("Close before Run", func(t *testing.T) {
+		d, err := transport.NewDurable(testDurableConfig(s), &fakeExecutor{}, &fakeSink{}, quietLog())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+		if err := d.Close(); err != nil {
+			t.Errorf("second Close: %v", err)
+		}
+	})
+	t.Run("missing stream", func(t *testing.T) {
+		cfg := testDurableConfig(s)
+		cfg.Stream = "NO_SUCH_STREAM"
+		d, err := transport.NewDurable(cfg, &fakeExecutor{}, &fakeSink{}, quietLog())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Run(context.Background()); err == nil {
+			t.Error("Run without its stream succeeded")
+		}
+		if err := d.Close(); err != nil {
+			t.Errorf("Close after a failed Run: %v", err)
+		}
+	})
 }

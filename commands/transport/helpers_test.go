@@ -204,3 +204,16 @@ func eventually(t testing.TB, what string, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// wait blocks until ch is closed or yields; the deadline only stops a
+// broken test.
+func wait[T any](t testing.TB, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(20 * time.Second):
+		t.Fatalf("gave up waiting: %s", what)
+		panic("unreachable")
+	}
+}

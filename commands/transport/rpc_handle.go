@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/cloudevents/sdk-go/v2/event"
 	"github.com/nats-io/nats.go"
@@ -19,7 +20,7 @@ func (s *RPCServer) handle(m *nats.Msg) {
 		// Without a valid session there is no result subject to record
 		// on; the requester still deserves to hear why.
 		s.log.Debug("rpc request on an invalid subject", "subject", m.Subject, "err", err)
-		s.reply(m, s.ex.Reject("", "", werr.Invalid(werr.CodeInvalidSession, "%s", err.Error())))
+		s.reply(m, s.ex.Reject("", s.nameOf(m.Subject), werr.Invalid(werr.CodeInvalidSession, "%s", err.Error())))
 		return
 	}
 	log := s.log.With("session", session, "command", name)
@@ -67,4 +68,15 @@ func (s *RPCServer) respond(m *nats.Msg, res event.Event) error {
 		return fmt.Errorf("sending reply: %w", err)
 	}
 	return nil
+}
+
+// nameOf is the command name of <prefix>.<session>.rpc.<name> when the
+// subject has that shape, so even a rejection names its command type.
+func (s *RPCServer) nameOf(subject string) string {
+	prefix := strings.TrimSuffix(s.cfg.Subjects.All("rpc"), "*.rpc.>")
+	parts := strings.SplitN(strings.TrimPrefix(subject, prefix), ".", 3)
+	if len(parts) < 3 {
+		return ""
+	}
+	return parts[2]
 }

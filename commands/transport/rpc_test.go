@@ -28,7 +28,11 @@ func startRPC(t testing.TB, nc *nats.Conn, ex transport.Executor, sink transport
 	if err := srv.Start(); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	})
 	return srv
 }
 
@@ -164,6 +168,9 @@ func TestRPCInvalidSessionIsAnsweredNotRecorded(t *testing.T) {
 	if status, code := resultCode(t, res); status != http.StatusBadRequest || code != werr.CodeInvalidSession {
 		t.Errorf("result = %d %s, want 400 %s", status, code, werr.CodeInvalidSession)
 	}
+	if got, want := res.Type(), commands.ResultTypeOf("send.message"); got != want {
+		t.Errorf("result type %q, want %q", got, want)
+	}
 	if len(ex.Calls()) != 0 || len(sink.Puts()) != 0 {
 		t.Errorf("calls %v, puts %v; want none", ex.Calls(), sink.Puts())
 	}
@@ -295,11 +302,16 @@ func TestRPCShutdownDrainsInFlight(t *testing.T) {
 	sink := &fakeSink{}
 	srv := startRPC(t, nc, ex, sink, transport.RPCConfig{})
 
-	replied := make(chan event.Event, 1)
+	msg, err := cenats.NewMsg(subjects.RPC("default", "send.message"), command("c1"), cenats.Binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replied := make(chan *nats.Msg, 1)
 	go func() {
-		replied <- request(t, nc, subjects.RPC("default", "send.message"), command("c1"), cenats.Binary)
+		reply, _ := nc.RequestMsg(msg, 20*time.Second)
+		replied <- reply // nil on failure
 	}()
-	<-entered
+	wait(t, entered, "command started")
 	stopped := make(chan error, 1)
 	go func() { stopped <- srv.Shutdown(context.Background()) }()
 	select {
@@ -308,17 +320,24 @@ func TestRPCShutdownDrainsInFlight(t *testing.T) {
 	default:
 	}
 	close(release)
-	if err := <-stopped; err != nil {
+	if err := wait(t, stopped, "stopped"); err != nil {
 		t.Fatalf("Shutdown: %v", err)
 	}
-	res := <-replied
+	reply := wait(t, replied, "reply")
+	if reply == nil {
+		t.Fatal("the in-flight request got no reply")
+	}
+	res, err := cenats.Decode(reply.Header, reply.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got := res.Extensions()[commands.ExtCausationID]; got != "c1" {
 		t.Errorf("in-flight request answered with %v", got)
 	}
 	if len(sink.Puts()) != 1 {
 		t.Errorf("in-flight result not recorded")
 	}
-	msg, err := cenats.NewMsg(subjects.RPC("default", "send.message"), command("c2"), cenats.Binary)
+	msg, err = cenats.NewMsg(subjects.RPC("default", "send.message"), command("c2"), cenats.Binary)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,13 +363,13 @@ func TestRPCShutdownDeadlineCancelsCommands(t *testing.T) {
 	if err := nc.PublishMsg(msg); err != nil {
 		t.Fatal(err)
 	}
-	<-entered
+	wait(t, entered, "command started")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := srv.Shutdown(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("Shutdown with an ended context: %v, want context.Canceled", err)
 	}
-	<-sawCancel
+	wait(t, sawCancel, "command cancelled")
 }
 
 func TestRPCConfigValidate(t *testing.T) {
