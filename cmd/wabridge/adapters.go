@@ -7,6 +7,7 @@ import (
 	"github.com/wabridge/wabridge/bridge/sandbox"
 	"github.com/wabridge/wabridge/commands"
 	"github.com/wabridge/wabridge/httpadapter"
+	"github.com/wabridge/wabridge/internal/werr"
 )
 
 // sessions lets the command handlers reach the bridge's sessions through the
@@ -25,16 +26,30 @@ var _ commands.Sessions = sessions{}
 
 // sandboxREST exposes the simulated network to the REST adapter's
 // /sandbox routes.
-type sandboxREST struct{ n *sandbox.Network }
+type sandboxREST struct {
+	n *sandbox.Network
+	m *bridge.Manager
+}
 
-func sandboxAPI(n *sandbox.Network) httpadapter.Sandbox {
+func sandboxAPI(n *sandbox.Network, m *bridge.Manager) httpadapter.Sandbox {
 	if n == nil {
 		return nil
 	}
-	return sandboxREST{n}
+	return sandboxREST{n: n, m: m}
 }
 
+// Scan completes the login that GET /app/login started, or starts one and
+// completes it (CONTRACT §8).
 func (s sandboxREST) Scan(ctx context.Context, session, phone string) (string, error) {
+	sess, err := s.m.Get(session)
+	if err != nil {
+		return "", err
+	}
+	if !sess.Status().LoggedIn {
+		if _, err := sess.Login(ctx); err != nil && werr.From(err).Code != werr.CodeAlreadyLoggedIn {
+			return "", err
+		}
+	}
 	jid, err := s.n.Scan(ctx, session, phone)
 	if err != nil {
 		return "", err

@@ -167,7 +167,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		Subjects: subjects,
 		Auth:     restAuth(cfg),
 		Ready:    readiness(nc, manager),
-		Sandbox:  sandboxAPI(network),
+		Sandbox:  sandboxAPI(network, manager),
 		Log:      log.With("component", "http"),
 		Version:  version,
 	})

@@ -108,4 +108,3 @@ func checkWire(t *testing.T, h nats.Header) {
 		}
 	}
 }
-

@@ -24,10 +24,11 @@ type Durable struct {
 	results ResultSink
 	log     *slog.Logger
 
-	sub    *wmnats.Subscriber
-	pub    *wmnats.Publisher // poison queue
-	router *message.Router
-	gate   gate
+	subConn *nats.Conn // owned by sub once sub exists
+	sub     *wmnats.Subscriber
+	pub     *wmnats.Publisher // poison queue
+	router  *message.Router
+	gate    gate
 	// base is the parent of every command context; it is cancelled only
 	// after Close stopped waiting, so a shutdown lets commands finish.
 	base   context.Context
@@ -62,7 +63,14 @@ func NewDurable(cfg DurableConfig, ex Executor, results ResultSink, log *slog.Lo
 
 func (d *Durable) build(wlog watermill.LoggerAdapter) error {
 	var err error
-	if d.sub, err = wmnats.NewSubscriber(d.subscriberConfig(), wlog); err != nil {
+	// The subscriber's connection is ours too: Run checks the stream on it,
+	// and closes it when the subscriber cannot be closed cleanly.
+	if d.subConn, err = nats.Connect(d.cfg.URL, d.cfg.Options...); err != nil {
+		return fmt.Errorf("connecting command subscriber: %w", err)
+	}
+	subCfg := d.subscriberConfig()
+	if d.sub, err = wmnats.NewSubscriberWithNatsConn(d.subConn, subCfg.GetSubscriberSubscriptionConfig(), wlog); err != nil {
+		d.subConn.Close()
 		return fmt.Errorf("creating command subscriber: %w", err)
 	}
 	if d.pub, err = wmnats.NewPublisher(d.publisherConfig(), wlog); err != nil {
@@ -80,8 +88,6 @@ func (d *Durable) build(wlog watermill.LoggerAdapter) error {
 func (d *Durable) subscriberConfig() wmnats.SubscriberConfig {
 	c := d.cfg
 	return wmnats.SubscriberConfig{
-		URL:              c.URL,
-		NatsOptions:      c.Options,
 		QueueGroupPrefix: c.Durable, // several processes share the work
 		SubscribersCount: c.Concurrency,
 		CloseTimeout:     c.CloseTimeout,
@@ -150,6 +156,11 @@ func (d *Durable) Run(ctx context.Context) error {
 	}
 	d.ran = true
 	d.mu.Unlock()
+	// Subscribing to a missing stream would fail inside the router in a
+	// way that leaves the subscriber unable to close; fail before that.
+	if err := d.checkStream(); err != nil {
+		return d.routerStopped(err)
+	}
 
 	errc := make(chan error, 1)
 	// The router must not see ctx: its cancellation would cut in-flight
@@ -174,7 +185,10 @@ func (d *Durable) routerStopped(err error) error {
 	}
 	d.closed = true
 	d.cancel()
-	d.closeErr = errors.Join(d.sub.Close(), d.pub.Close())
+	// Not d.sub.Close: after a failed subscribe it waits CloseTimeout for
+	// an output that never existed.
+	d.subConn.Close()
+	d.closeErr = d.pub.Close()
 	if err != nil {
 		return fmt.Errorf("running command router: %w", err)
 	}
@@ -207,4 +221,15 @@ func (d *Durable) Close() error {
 	errs = append(errs, d.pub.Close())
 	d.closeErr = errors.Join(errs...)
 	return d.closeErr
+}
+
+func (d *Durable) checkStream() error {
+	js, err := d.subConn.JetStream()
+	if err != nil {
+		return fmt.Errorf("opening JetStream: %w", err)
+	}
+	if _, err := js.StreamInfo(d.cfg.Stream); err != nil {
+		return fmt.Errorf("looking up stream %s: %w", d.cfg.Stream, err)
+	}
+	return nil
 }

@@ -21,3 +21,6 @@ type Executor interface {
 type ResultSink interface {
 	Put(ctx context.Context, subject string, ce event.Event) error
 }
+
+// The dispatcher is what the bridge wires in; keep it fitting.
+var _ Executor = (*commands.Dispatcher)(nil)

@@ -1,0 +1,121 @@
+package e2e_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wabridge/wabridge/internal/cenats"
+)
+
+// TestSessionsPairingLogoutAndEvents runs two sessions in one process: one
+// links by pairing code, the other by a scan without a prior GET /app/login;
+// logging out ends a session; every step is a session.* event on WA_EVENTS.
+func TestSessionsPairingLogoutAndEvents(t *testing.T) {
+	t.Parallel()
+	b := startBridge(t, bridgeOpts{extra: []string{"--sessions", "default,sales"}})
+	sales := map[string]string{"X-Session": "sales"}
+
+	status, env := b.do("GET", "/app/login-with-code?phone=4917612345678", nil, sales)
+	if status != http.StatusOK {
+		t.Fatalf("login-with-code: %d %s %s", status, env.Code, env.Message)
+	}
+	var pc struct {
+		PairCode string `json:"pair_code"`
+	}
+	mustJSON(t, env.Data, &pc)
+	if !regexp.MustCompile(`^[A-Z0-9]{4}-[A-Z0-9]{4}$`).MatchString(pc.PairCode) {
+		t.Fatalf("pair_code %q", pc.PairCode)
+	}
+	status, env = b.do("GET", "/app/login-with-code?phone=12", nil, sales)
+	if status != http.StatusBadRequest {
+		t.Fatalf("bad phone for pairing: %d %s", status, env.Code)
+	}
+	if status, env = b.do("POST", "/sandbox/scan", map[string]string{}, sales); status != http.StatusOK {
+		t.Fatalf("scan sales: %d %s %s", status, env.Code, env.Message)
+	}
+	b.waitLoggedIn("sales")
+	_, env = b.do("GET", "/app/devices", nil, sales)
+	if !strings.Contains(string(env.Data), "4917612345678") {
+		t.Fatalf("sales device is not the paired number: %s", env.Data)
+	}
+
+	// default: a scan alone starts and completes the login.
+	if status, env = b.do("POST", "/sandbox/scan", map[string]string{}, nil); status != http.StatusOK {
+		t.Fatalf("scan default: %d %s %s", status, env.Code, env.Message)
+	}
+	b.waitLoggedIn("default")
+	if status, env = b.do("GET", "/app/login", nil, nil); status != http.StatusConflict || env.Code != "ALREADY_LOGGED_IN" {
+		t.Fatalf("login when logged in: %d %s", status, env.Code)
+	}
+
+	if status, env = b.do("POST", "/app/logout", nil, nil); status != http.StatusOK {
+		t.Fatalf("logout: %d %s %s", status, env.Code, env.Message)
+	}
+	status, env = b.do("POST", "/send/message", map[string]any{"phone": "4917612345678", "message": "x"}, nil)
+	if status != http.StatusUnauthorized || env.Code != "NOT_LOGGED_IN" {
+		t.Fatalf("send after logout: %d %s", status, env.Code)
+	}
+	// sales is unaffected by default's logout.
+	if status, env = b.do("POST", "/send/message", map[string]any{"phone": "4917612345678", "message": "from sales"}, sales); status != http.StatusOK {
+		t.Fatalf("send from sales: %d %s %s", status, env.Code, env.Message)
+	}
+
+	// A browser gets the QR as an HTML page.
+	req, _ := http.NewRequest("GET", b.httpURL+"/app/login", nil)
+	req.Header.Set("Accept", "text/html,application/xhtml+xml")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(page), "data:image/png;base64,") {
+		t.Fatalf("HTML login page: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+
+	nc := b.nats()
+	want := map[string]int{
+		"wa.sales.evt.session.paired":       1,
+		"wa.sales.evt.session.connected":    1,
+		"wa.default.evt.session.paired":     1,
+		"wa.default.evt.session.logged_out": 1,
+		"wa.default.evt.session.qr":         1,
+	}
+	for subject, n := range want {
+		msgs := streamEvents(t, nc, subject, n, 10*time.Second)
+		if len(msgs) < n {
+			t.Errorf("%s: %d events, want at least %d", subject, len(msgs), n)
+			continue
+		}
+		ce, err := cenats.Decode(msgs[0].Headers(), msgs[0].Data())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st struct {
+			State string `json:"state"`
+		}
+		if err := json.Unmarshal(ce.Data(), &st); err != nil || st.State == "" || !strings.HasSuffix(subject, "."+st.State) {
+			t.Errorf("%s: data %s", subject, ce.Data())
+		}
+	}
+}
+
+func TestCleanShutdownExitsZero(t *testing.T) {
+	t.Parallel()
+	b := startBridge(t, bridgeOpts{})
+	b.login("default")
+	if status, env := b.do("POST", "/send/message", map[string]any{"phone": "4917612345678", "message": "bye"}, nil); status != 200 {
+		t.Fatalf("send: %d %s", status, env.Code)
+	}
+	if err := b.stop(); err != nil {
+		t.Fatalf("SIGTERM: exit %v\n%s", err, b.out.String())
+	}
+	if !strings.Contains(b.out.String(), "shutting down") {
+		t.Fatalf("no shutdown in the log")
+	}
+}
