@@ -67,7 +67,7 @@ func isJSON(contentType string) bool {
 func (d *Dispatcher) payload(spec Spec, cmd cloudevent.Event) (json.RawMessage, error) {
 	data := cmd.Data()
 	if len(data) > d.cfg.MaxDataBytes {
-		return nil, werr.Invalid(werr.CodePayloadTooLarge, "data is %d bytes, the limit is %d; send media by URL or object store reference", len(data), d.cfg.MaxDataBytes).
+		return nil, werr.New(werr.KindTooLarge, werr.CodePayloadTooLarge, "data is %d bytes, the limit is %d; send media by URL or object store reference", len(data), d.cfg.MaxDataBytes).
 			WithDetails(map[string]any{"size": len(data), "limit": d.cfg.MaxDataBytes})
 	}
 	if len(bytes.TrimSpace(data)) == 0 {

@@ -58,7 +58,7 @@ func TestExecuteOutcomes(t *testing.T) {
 			event: func(t *testing.T) cloudevent.Event {
 				big := fmt.Sprintf(`{"phone":"4917612345678","message":%q}`, strings.Repeat("x", commands.DefaultMaxDataBytes))
 				return command(t, "send.message", "1", big)
-			}, status: 400, code: "PAYLOAD_TOO_LARGE"},
+			}, status: 413, code: "PAYLOAD_TOO_LARGE"},
 		{name: "no data where none is needed", session: "default", command: "app.logout",
 			event: func(t *testing.T) cloudevent.Event { return command(t, "app.logout", "1", "") }, status: 200, calls: 1},
 		{name: "no data where fields are required", session: "default", command: "send.message",

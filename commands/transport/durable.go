@@ -143,7 +143,8 @@ func (d *Durable) newRouter(wlog watermill.LoggerAdapter) (*message.Router, erro
 	return r, nil
 }
 
-// Running is closed once the consumer is subscribed.
+// Running is closed once the consumer is subscribed; it stays open when
+// Run fails to start.
 func (d *Durable) Running() <-chan struct{} { return d.router.Running() }
 
 // Run consumes commands until ctx ends or Close is called; either way it

@@ -173,9 +173,11 @@ func TestDurableRetries(t *testing.T) {
 		failures   int // executions answering 503 before success
 		wantRuns   int
 		wantPoison bool
+		sinkFails  bool
 	}{
-		{"success after one failure", 1, 2, false},
-		{"every retry fails", 100, 3, true}, // MaxRetries 2: 1 + 2 runs
+		{"success after one failure", 1, 2, false, false},
+		{"every retry fails", 100, 3, true, false}, // MaxRetries 2: 1 + 2 runs
+		{"result cannot be recorded", 0, 3, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := startServer(t)
@@ -186,7 +188,7 @@ func TestDurableRetries(t *testing.T) {
 				}
 				return http.StatusOK, ""
 			}}
-			sink := &fakeSink{}
+			sink := &fakeSink{fail: tc.sinkFails}
 			_, stop := runDurable(t, testDurableConfig(s), ex, sink)
 
 			publishCmd(t, js, "wa.default.cmd.send.message", command("c1"), cenats.Binary)
@@ -197,8 +199,12 @@ func TestDurableRetries(t *testing.T) {
 			if n := len(ex.Calls()); n != tc.wantRuns {
 				t.Errorf("executed %d times, want %d", n, tc.wantRuns)
 			}
-			if n := len(sink.Puts()); n != tc.wantRuns {
-				t.Errorf("recorded %d results, want one per execution (%d)", n, tc.wantRuns)
+			wantPuts := tc.wantRuns
+			if tc.sinkFails {
+				wantPuts = 0
+			}
+			if n := len(sink.Puts()); n != wantPuts {
+				t.Errorf("recorded %d results, want %d", n, wantPuts)
 			}
 			p := poisoned(t, js)
 			if !tc.wantPoison {

@@ -110,12 +110,10 @@ func (s *RPCServer) Start() error {
 	if err != nil {
 		return fmt.Errorf("subscribing to %s: %w", subject, err)
 	}
-	// Requests may queue up while every handler slot is busy; the defaults
-	// would call that a slow consumer and drop them.
-	if err := sub.SetPendingLimits(-1, -1); err != nil {
-		_ = sub.Unsubscribe()
-		return fmt.Errorf("setting pending limits on %s: %w", subject, err)
-	}
+	// Requests queue in the subscription while every handler slot is busy;
+	// NATS's default pending limits bound that queue, and what overflows
+	// is dropped as a slow consumer: those requesters time out, memory
+	// stays bounded.
 	if err := s.nc.Flush(); err != nil {
 		_ = sub.Unsubscribe()
 		return fmt.Errorf("flushing subscription to %s: %w", subject, err)

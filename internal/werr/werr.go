@@ -25,6 +25,7 @@ const (
 	KindUpstream
 	KindUnauthorized
 	KindTimeout
+	KindTooLarge
 )
 
 // Status is the HTTP status a kind is answered with.
@@ -48,6 +49,8 @@ func (k Kind) Status() int {
 		return http.StatusUnauthorized
 	case KindTimeout:
 		return http.StatusGatewayTimeout
+	case KindTooLarge:
+		return http.StatusRequestEntityTooLarge
 	default:
 		return http.StatusInternalServerError
 	}
