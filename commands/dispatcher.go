@@ -132,7 +132,7 @@ func (d *Dispatcher) Execute(ctx context.Context, session, name string, cmd clou
 	unlock, err := d.locks.lock(ctx, key)
 	if err != nil {
 		err = werr.Wrap(err, werr.KindTimeout, werr.CodeTimeout, "gave up waiting for an earlier delivery of the same command")
-		return Result{Event: d.resultEvent(session, name, cmd, key, nil, err), Retryable: true}
+		return Result{Event: d.resultEvent(session, name, cmd, "", nil, err), Retryable: true}
 	}
 	defer unlock()
 	if res, ok := d.replay(session, name, cmd, key); ok {
@@ -143,14 +143,18 @@ func (d *Dispatcher) Execute(ctx context.Context, session, name string, cmd clou
 		// Not recorded: the command never reached a session, so it had no
 		// effect, and the session may exist by the time it is retried.
 		err = sessionError(session, err)
-		return Result{Event: d.resultEvent(session, name, cmd, key, nil, err), Retryable: werr.KindOf(err).Retryable()}
+		return Result{Event: d.resultEvent(session, name, cmd, "", nil, err), Retryable: werr.KindOf(err).Retryable()}
 	}
 	env := Env{Session: sess, SessionName: session, Key: key, Command: cmd}
 	data, err := d.run(ctx, spec, env, payload)
-	ev := d.resultEvent(session, name, cmd, key, data, err)
 	if err != nil && werr.KindOf(err).Retryable() {
-		return Result{Event: ev, Retryable: true}
+		// Only a recorded (final) result takes the id derived from the key:
+		// the outbox publishes results with Nats-Msg-Id = id, and a later
+		// attempt's success must not be deduplicated away as a repeat of
+		// this failure.
+		return Result{Event: d.resultEvent(session, name, cmd, "", data, err), Retryable: true}
 	}
+	ev := d.resultEvent(session, name, cmd, key, data, err)
 	if perr := d.store.put(key, record{Session: session, Name: name, Stored: d.cfg.Now()}, ev); perr != nil {
 		// The effect happened; answering is better than failing. A
 		// redelivery runs the handler again, whose ids derive from the key.
@@ -165,7 +169,7 @@ func (d *Dispatcher) replay(session, name string, cmd cloudevent.Event, key stri
 	if err != nil {
 		d.log.Error("reading idempotency record", "session", session, "ce_id", cmd.ID(), "err", err)
 		err = werr.Wrap(err, werr.KindInternal, werr.CodeInternal, "internal error")
-		return Result{Event: d.resultEvent(session, name, cmd, key, nil, err), Retryable: true}, true
+		return Result{Event: d.resultEvent(session, name, cmd, "", nil, err), Retryable: true}, true
 	}
 	if !ok {
 		return Result{}, false

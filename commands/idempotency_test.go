@@ -104,6 +104,15 @@ func TestRetryableFailureIsNotRecorded(t *testing.T) {
 	if n := len(r.sess.Calls()); n != 2 {
 		t.Errorf("handler ran %d times, want 2", n)
 	}
+	// Results are published with Nats-Msg-Id = id: the success must not
+	// share the failure's id, or JetStream would drop it as a duplicate.
+	if first.Event.ID() == second.Event.ID() {
+		t.Errorf("transient failure and later success share the result id %s", first.Event.ID())
+	}
+	third := r.d.Execute(ctx, "default", "send.message", command(t, "send.message", "r", okText))
+	if !third.Replayed || third.Event.ID() != second.Event.ID() {
+		t.Errorf("replay of the final result: replayed=%v id %s, want %s", third.Replayed, third.Event.ID(), second.Event.ID())
+	}
 }
 
 func TestPermanentFailureIsRecorded(t *testing.T) {

@@ -43,8 +43,9 @@ func resultData(data any, err error) ResultData {
 }
 
 // resultEvent builds the result CloudEvent of cmd. key is the idempotency
-// key when the command has a usable one: the result id derives from it, so
-// every answer to the same command carries the same id.
+// key when the result is final (recorded): the result id derives from it, so
+// every answer to the same command carries the same id. Results that are not
+// recorded (transient failures, rejections) pass "" and get a fresh id.
 func (d *Dispatcher) resultEvent(session, name string, cmd cloudevent.Event, key string, data any, err error) cloudevent.Event {
 	ev := cloudevent.New(cloudevent.CloudEventsVersionV1)
 	ev.SetID(resultID(key))

@@ -26,6 +26,14 @@ type retryableError struct{ err error }
 func (e retryableError) Error() string { return e.err.Error() }
 func (e retryableError) Unwrap() error { return e.err }
 
+// recordError is a result that could not be recorded. It is retried, but
+// never poisoned: a command is acked only with its result recorded, so it
+// waits for redelivery until the sink works again.
+type recordError struct{ err error }
+
+func (e recordError) Error() string { return e.err.Error() }
+func (e recordError) Unwrap() error { return e.err }
+
 // admit is the outermost middleware: it counts commands in flight for
 // Close, and acks a handled command itself before Close may proceed to
 // closing the subscriber (which would drop a later ack).
@@ -45,13 +53,17 @@ func (d *Durable) admit(h message.HandlerFunc) message.HandlerFunc {
 
 func (d *Durable) shouldRetry(p middleware.RetryParams) bool {
 	var re retryableError
-	return errors.As(p.Err, &re) && !d.gate.isClosing()
+	var rec recordError
+	return (errors.As(p.Err, &re) || errors.As(p.Err, &rec)) && !d.gate.isClosing()
 }
 
-// shouldPoison keeps commands interrupted by shutdown out of the poison
-// queue: they are left unacked and redelivered instead.
+// shouldPoison keeps commands interrupted by shutdown, and those whose
+// result could not be recorded, out of the poison queue: they are left
+// unacked and redelivered instead.
 func (d *Durable) shouldPoison(err error) bool {
-	return !d.gate.isClosing() && !errors.Is(err, context.Canceled) && !errors.Is(err, errShuttingDown)
+	var rec recordError
+	return !d.gate.isClosing() && !errors.Is(err, context.Canceled) &&
+		!errors.Is(err, errShuttingDown) && !errors.As(err, &rec)
 }
 
 // handle executes one command and records its result. It returns nil (ack)
@@ -66,7 +78,7 @@ func (d *Durable) handle(msg *message.Message) error {
 	log := d.log.With("session", session, "command", name, "delivered", msg.Metadata.Get(MetaDelivered))
 	res := d.execute(msg, session, name, log)
 	if err := d.results.Put(d.base, d.cfg.Subjects.Result(session, name), res.Event); err != nil {
-		return retryableError{fmt.Errorf("recording result %s: %w", res.Event.ID(), err)}
+		return recordError{fmt.Errorf("recording result %s: %w", res.Event.ID(), err)}
 	}
 	if res.Retryable {
 		code, text := resultError(res.Event)

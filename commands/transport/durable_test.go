@@ -173,11 +173,9 @@ func TestDurableRetries(t *testing.T) {
 		failures   int // executions answering 503 before success
 		wantRuns   int
 		wantPoison bool
-		sinkFails  bool
 	}{
-		{"success after one failure", 1, 2, false, false},
-		{"every retry fails", 100, 3, true, false}, // MaxRetries 2: 1 + 2 runs
-		{"result cannot be recorded", 0, 3, true, true},
+		{"success after one failure", 1, 2, false},
+		{"every retry fails", 100, 3, true}, // MaxRetries 2: 1 + 2 runs
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := startServer(t)
@@ -188,7 +186,7 @@ func TestDurableRetries(t *testing.T) {
 				}
 				return http.StatusOK, ""
 			}}
-			sink := &fakeSink{fail: tc.sinkFails}
+			sink := &fakeSink{}
 			_, stop := runDurable(t, testDurableConfig(s), ex, sink)
 
 			publishCmd(t, js, "wa.default.cmd.send.message", command("c1"), cenats.Binary)
@@ -199,12 +197,8 @@ func TestDurableRetries(t *testing.T) {
 			if n := len(ex.Calls()); n != tc.wantRuns {
 				t.Errorf("executed %d times, want %d", n, tc.wantRuns)
 			}
-			wantPuts := tc.wantRuns
-			if tc.sinkFails {
-				wantPuts = 0
-			}
-			if n := len(sink.Puts()); n != wantPuts {
-				t.Errorf("recorded %d results, want %d", n, wantPuts)
+			if n := len(sink.Puts()); n != tc.wantRuns {
+				t.Errorf("recorded %d results, want one per execution (%d)", n, tc.wantRuns)
 			}
 			p := poisoned(t, js)
 			if !tc.wantPoison {
@@ -226,6 +220,31 @@ func TestDurableRetries(t *testing.T) {
 				t.Errorf("poisoned copy has no reason: %v", p[0].Header)
 			}
 		})
+	}
+}
+
+// TestDurableUnrecordedResultIsNotAcked: while results cannot be recorded
+// the command is neither acked nor poisoned; once the sink works again a
+// redelivery records it and acks.
+func TestDurableUnrecordedResultIsNotAcked(t *testing.T) {
+	s := startServer(t)
+	js := createCommandStream(t, connect(t, s))
+	ex, sink := &fakeExecutor{}, &fakeSink{fail: true}
+	_, stop := runDurable(t, testDurableConfig(s), ex, sink)
+
+	publishCmd(t, js, "wa.default.cmd.send.message", command("c1"), cenats.Binary)
+	// One delivery with its retries (MaxRetries 2), then a redelivery.
+	eventually(t, "redelivered", func() bool { return len(ex.Calls()) > 3 })
+	if settled(t, js) {
+		t.Fatal("acked without a recorded result")
+	}
+	if p := poisoned(t, js); len(p) != 0 {
+		t.Fatal("poisoned for a failure of our own storage")
+	}
+	sink.SetFail(false)
+	eventually(t, "recorded and acked", func() bool { return len(sink.Puts()) > 0 && settled(t, js) })
+	if err := stop(); err != nil {
+		t.Errorf("stopping: %v", err)
 	}
 }
 
@@ -381,4 +400,3 @@ func TestDurablePoisonsInvalidSessionSubject(t *testing.T) {
 		t.Errorf("poisoned %v, want the command", p)
 	}
 }
-

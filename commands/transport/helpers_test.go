@@ -176,6 +176,12 @@ func (f *fakeSink) Put(_ context.Context, subject string, ce event.Event) error 
 	return nil
 }
 
+func (f *fakeSink) SetFail(fail bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fail = fail
+}
+
 func (f *fakeSink) Puts() []recorded {
 	f.mu.Lock()
 	defer f.mu.Unlock()
