@@ -10,12 +10,12 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	bolt "go.etcd.io/bbolt"
 	"go.mau.fi/whatsmeow/store"
 	waLog "go.mau.fi/whatsmeow/util/log"
 
@@ -31,184 +31,253 @@ import (
 	"github.com/wabridge/wabridge/schemas"
 )
 
+// app is a running bridge: the parts serve starts, and what stops them.
+type app struct {
+	cfg      Config
+	log      *slog.Logger
+	stdout   io.Writer // where QR codes are drawn
+	mode     cenats.Mode
+	subjects natsbus.Subjects
+	stops    []func() // run in reverse order of start
+
+	db       *bolt.DB
+	nc       *nats.Conn
+	ns       *server.Server
+	natsOpts []nats.Option
+	js       jetstream.JetStream
+	outbox   *events.Outbox
+	network  *sandbox.Network
+	manager  *bridge.Manager
+	rpc      *transport.RPCServer
+	durable  *transport.Durable
+	http     *http.Server
+	httpAddr string
+}
+
+// onStop registers f to run at shutdown, after everything started later.
+func (a *app) onStop(f func()) { a.stops = append(a.stops, f) }
+
+func (a *app) stop() {
+	for i := len(a.stops) - 1; i >= 0; i-- {
+		a.stops[i]()
+	}
+}
+
 // serve runs the bridge until ctx ends, then shuts down in the order that
-// loses nothing: stop taking commands, drain in-flight ones, flush the
-// outbox, close the connections and stores.
+// loses nothing: stop taking commands, drain in-flight ones, close the
+// sessions, flush the outbox, close the connections and stores.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
 	warnInsecure(cfg, log)
 	mode, err := cenats.ParseMode(cfg.EventMode)
 	if err != nil {
 		return err
 	}
-	subjects := natsbus.Subjects{Prefix: cfg.Prefix}
+	a := &app{cfg: cfg, log: log, stdout: stdout, mode: mode, subjects: natsbus.Subjects{Prefix: cfg.Prefix}}
+	defer a.stop()
+	for _, step := range []func(context.Context) error{
+		a.startStorage, a.startNATS, a.startOutbox, a.startSessions,
+	} {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	failed := make(chan error, 2)
+	if err := a.startCommands(ctx, failed); err != nil {
+		return err
+	}
+	if err := a.startHTTP(failed); err != nil {
+		return err
+	}
+	log.Info("wabridge is up", "http", a.httpAddr, "nats", natsAddr(cfg, a.ns), "data_dir", cfg.DataDir,
+		"sessions", strings.Join(cfg.Sessions, ","), "sandbox", cfg.Sandbox)
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case err := <-failed:
+		a.shutdown()
+		return err
+	}
+	return a.shutdown()
+}
 
-	db, err := istore.Open(cfg.DataDir)
+// shutdown stops taking commands and drains those in flight; the rest is
+// undone by the stop stack (sessions, outbox flush, NATS, stores).
+func (a *app) shutdown() error {
+	ctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownWait)
+	defer cancel()
+	var errs []error
+	if err := a.http.Shutdown(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("stopping REST: %w", err))
+	}
+	if err := a.rpc.Shutdown(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("stopping rpc: %w", err))
+	}
+	if err := a.durable.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("stopping durable consumer: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+func (a *app) startStorage(ctx context.Context) error {
+	db, err := istore.Open(a.cfg.DataDir)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	a.db = db
+	a.onStop(func() { _ = db.Close() })
+	return nil
+}
 
-	nc, ns, natsOpts, err := connectNATS(cfg, log)
+func (a *app) startNATS(ctx context.Context) error {
+	nc, ns, opts, err := connectNATS(a.cfg, a.log)
 	if err != nil {
 		return err
 	}
-	defer func() {
+	a.nc, a.ns, a.natsOpts = nc, ns, opts
+	a.onStop(func() {
 		_ = nc.Drain()
 		waitClosed(nc, 5*time.Second)
 		if ns != nil {
 			ns.Shutdown()
 			ns.WaitForShutdown()
 		}
-	}()
-	js, err := jetstream.New(nc)
-	if err != nil {
+	})
+	if a.js, err = jetstream.New(nc); err != nil {
 		return fmt.Errorf("opening JetStream: %w", err)
 	}
-	if err := ensureStreams(ctx, js, cfg, log); err != nil {
-		return err
-	}
+	return ensureStreams(ctx, a.js, a.cfg, a.log)
+}
 
-	outbox, err := events.NewOutbox(db, subjects)
+// startOutbox starts the publisher that drains the outbox into JetStream; at
+// shutdown it is flushed (what remains is published at the next start).
+func (a *app) startOutbox(context.Context) error {
+	outbox, err := events.NewOutbox(a.db, a.subjects)
 	if err != nil {
 		return err
 	}
-	publisher := events.NewPublisher(outbox, js, events.PublisherConfig{Mode: mode}, log.With("component", "publisher"))
-	pubCtx, stopPublisher := context.WithCancel(context.Background())
-	var pubDone sync.WaitGroup
-	pubDone.Add(1)
+	a.outbox = outbox
+	publisher := events.NewPublisher(outbox, a.js, events.PublisherConfig{Mode: a.mode}, a.log.With("component", "publisher"))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
 	go func() {
-		defer pubDone.Done()
-		if err := publisher.Run(pubCtx); err != nil && !errors.Is(err, context.Canceled) {
-			log.Error("publisher stopped", "err", err)
+		defer close(done)
+		if err := publisher.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			a.log.Error("publisher stopped", "err", err)
 		}
 	}()
-	defer func() {
-		flushCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownWait)
+	a.onStop(func() {
+		flushCtx, stop := context.WithTimeout(context.Background(), a.cfg.ShutdownWait)
+		defer stop()
 		if err := publisher.Flush(flushCtx); err != nil {
 			n, _ := outbox.Len()
-			log.Warn("outbox not empty at shutdown; it is published at the next start", "pending", n, "err", err)
+			a.log.Warn("outbox not empty at shutdown; it is published at the next start", "pending", n, "err", err)
 		}
 		cancel()
-		stopPublisher()
-		pubDone.Wait()
-	}()
+		<-done
+	})
+	return nil
+}
 
-	devices, err := bridge.OpenDeviceStore(ctx, cfg.DataDir, log.With("component", "devicestore"))
+func (a *app) startSessions(ctx context.Context) error {
+	devices, err := bridge.OpenDeviceStore(ctx, a.cfg.DataDir, a.log.With("component", "devicestore"))
 	if err != nil {
 		return err
 	}
-	defer devices.Close()
-
-	var network *sandbox.Network
+	a.onStop(func() { _ = devices.Close() })
 	factory := bridge.WhatsmeowFactory()
-	if cfg.Sandbox {
-		log.Warn("sandbox mode: sessions run against a simulated WhatsApp network, not WhatsApp")
-		network = sandbox.NewNetwork(sandbox.Config{Log: log.With("component", "sandbox")})
+	if a.cfg.Sandbox {
+		a.log.Warn("sandbox mode: sessions run against a simulated WhatsApp network, not WhatsApp")
+		a.network = sandbox.NewNetwork(sandbox.Config{Log: a.log.With("component", "sandbox")})
 		factory = func(session string, dev *store.Device, l waLog.Logger) bridge.Client {
-			return network.NewClient(session, dev, l)
+			return a.network.NewClient(session, dev, l)
 		}
 	}
 	var qrOut io.Writer
-	if cfg.QRTerminal {
-		qrOut = stdout
+	if a.cfg.QRTerminal {
+		qrOut = a.stdout
 	}
-	manager, err := bridge.NewManager(bridge.ManagerConfig{
+	a.manager, err = bridge.NewManager(bridge.ManagerConfig{
 		Devices:   devices,
-		DB:        db,
-		Sink:      outbox,
+		DB:        a.db,
+		Sink:      a.outbox,
 		NewClient: factory,
-		Log:       log.With("component", "bridge"),
+		Log:       a.log.With("component", "bridge"),
 		QRWriter:  qrOut,
 	})
 	if err != nil {
 		return err
 	}
-	defer manager.Close()
-	if err := manager.Start(ctx, cfg.Sessions...); err != nil {
-		return err
-	}
+	a.onStop(a.manager.Close)
+	return a.manager.Start(ctx, a.cfg.Sessions...)
+}
 
+// startCommands starts the command path: dispatcher, rpc server, durable
+// consumer. A durable consumer that dies is reported on failed.
+func (a *app) startCommands(ctx context.Context, failed chan<- error) error {
 	schemaSet, err := schemas.Load()
 	if err != nil {
 		return err
 	}
 	dispatcher, err := commands.NewDispatcher(commands.DispatcherConfig{
-		Sessions: sessions{manager},
-		DB:       db,
+		Sessions: sessions{a.manager},
+		DB:       a.db,
 		Schemas:  schemaSet,
-		Log:      log.With("component", "commands"),
+		Log:      a.log.With("component", "commands"),
 	})
 	if err != nil {
 		return err
 	}
 	go func() {
 		if err := dispatcher.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
-			log.Error("pruning idempotency records stopped", "err", err)
+			a.log.Error("pruning idempotency records stopped", "err", err)
 		}
 	}()
-
-	rpc, err := transport.NewRPCServer(nc, dispatcher, outbox, transport.RPCConfig{Subjects: subjects, Mode: mode}, log.With("component", "rpc"))
+	a.rpc, err = transport.NewRPCServer(a.nc, dispatcher, a.outbox, transport.RPCConfig{Subjects: a.subjects, Mode: a.mode}, a.log.With("component", "rpc"))
 	if err != nil {
 		return err
 	}
-	if err := rpc.Start(); err != nil {
+	if err := a.rpc.Start(); err != nil {
 		return err
 	}
-	durable, err := transport.NewDurable(transport.DurableConfig{URL: cfg.NATSURL, Options: natsOpts, Subjects: subjects}, dispatcher, outbox, log.With("component", "durable"))
+	a.durable, err = transport.NewDurable(transport.DurableConfig{URL: a.cfg.NATSURL, Options: a.natsOpts, Subjects: a.subjects},
+		dispatcher, a.outbox, a.log.With("component", "durable"))
 	if err != nil {
 		return err
 	}
-	durableDone := make(chan error, 1)
-	go func() { durableDone <- durable.Run(ctx) }()
+	go func() {
+		if err := a.durable.Run(ctx); err != nil && ctx.Err() == nil {
+			failed <- fmt.Errorf("durable command consumer stopped: %w", err)
+		}
+	}()
+	return nil
+}
 
+func (a *app) startHTTP(failed chan<- error) error {
 	handler, err := httpadapter.New(httpadapter.Config{
 		Routes:   routes(),
-		Bus:      nc,
-		Subjects: subjects,
-		Auth:     restAuth(cfg),
-		Ready:    readiness(nc, manager),
-		Sandbox:  sandboxAPI(network, manager),
-		Log:      log.With("component", "http"),
+		Bus:      a.nc,
+		Subjects: a.subjects,
+		Auth:     restAuth(a.cfg),
+		Ready:    readiness(a.nc, a.manager),
+		Sandbox:  sandboxAPI(a.network, a.manager),
+		Log:      a.log.With("component", "http"),
 		Version:  version,
 	})
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listening for REST: %w", err)
 	}
-	httpDone := make(chan error, 1)
-	go func() { httpDone <- srv.Serve(ln) }()
-	log.Info("wabridge is up", "http", ln.Addr().String(), "nats", natsAddr(cfg, ns), "data_dir", cfg.DataDir, "sessions", strings.Join(cfg.Sessions, ","), "sandbox", cfg.Sandbox)
-
-	select {
-	case <-ctx.Done():
-		log.Info("shutting down")
-	case err := <-httpDone:
-		return fmt.Errorf("REST server stopped: %w", err)
-	case err := <-durableDone:
-		if err != nil {
-			return fmt.Errorf("durable command consumer stopped: %w", err)
+	a.httpAddr = ln.Addr().String()
+	a.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := a.http.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			failed <- fmt.Errorf("REST server stopped: %w", err)
 		}
-	}
-
-	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownWait)
-	defer cancel()
-	var errs []error
-	if err := srv.Shutdown(shutCtx); err != nil {
-		errs = append(errs, fmt.Errorf("stopping REST: %w", err))
-	}
-	if err := rpc.Shutdown(shutCtx); err != nil {
-		errs = append(errs, fmt.Errorf("stopping rpc: %w", err))
-	}
-	if err := durable.Close(); err != nil {
-		errs = append(errs, fmt.Errorf("stopping durable consumer: %w", err))
-	}
-	// The deferred calls close the sessions, flush the outbox and close NATS and
-	// the stores, in that order.
-	return errors.Join(errs...)
+	}()
+	return nil
 }
 
 // connectNATS connects to the configured NATS, starting the embedded server
