@@ -129,7 +129,7 @@ func (s *Session) consumeQR(ctx context.Context, a *loginAttempt, ch <-chan what
 			s.log.Info("login succeeded")
 			failure = nil
 		default:
-			failure = qrFailure(s.name, item)
+			failure = qrFailure(s.name, item, a.sawCode())
 			s.log.Warn("login ended", "reason", failure)
 			a.link.client.Disconnect()
 		}
@@ -137,7 +137,22 @@ func (s *Session) consumeQR(ctx context.Context, a *loginAttempt, ch <-chan what
 	}
 }
 
-func qrFailure(session string, item whatsmeow.QRChannelItem) error {
+// sawCode reports whether WhatsApp sent at least one QR code in this login.
+func (a *loginAttempt) sawCode() bool {
+	select {
+	case <-a.first:
+		return true
+	default:
+		return false
+	}
+}
+
+func qrFailure(session string, item whatsmeow.QRChannelItem, sawCode bool) error {
+	// whatsmeow ends the channel with "timeout" on any disconnect; before the
+	// first code that means WhatsApp was never reached, not that nobody scanned.
+	if item.Event == whatsmeow.QRChannelTimeout.Event && !sawCode {
+		return werr.New(werr.KindNotConnected, werr.CodeNotConnected, "login of session %s failed: WhatsApp could not be reached; try again", session)
+	}
 	if item.Event == whatsmeow.QRChannelTimeout.Event {
 		return werr.New(werr.KindTimeout, werr.CodeTimeout, "login of session %s timed out: no QR code was scanned", session)
 	}

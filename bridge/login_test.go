@@ -96,6 +96,14 @@ func TestLoginErrors(t *testing.T) {
 		_, err := e.session("default").Login(context.Background())
 		wantCode(t, err, werr.CodeUpstream)
 	})
+	t.Run("disconnected before any code", func(t *testing.T) {
+		// whatsmeow ends the QR channel with "timeout" when the connection
+		// drops; before a first code that is an unreachable WhatsApp.
+		e := newEnv(t)
+		e.fakes.last("default").qrScript = []whatsmeow.QRChannelItem{whatsmeow.QRChannelTimeout}
+		_, err := e.session("default").Login(context.Background())
+		wantCode(t, err, werr.CodeNotConnected)
+	})
 	t.Run("connect fails", func(t *testing.T) {
 		e := newEnv(t)
 		e.fakes.last("default").connectErrs = []error{whatsmeow.ErrNotConnected}

@@ -119,3 +119,27 @@ func TestCleanShutdownExitsZero(t *testing.T) {
 		t.Fatalf("no shutdown in the log")
 	}
 }
+
+// TestFreshStartShowsQRInTerminal: `wabridge serve` with no linked device
+// draws a QR code in the terminal by itself, and GET /app/login answers the
+// same login's code.
+func TestFreshStartShowsQRInTerminal(t *testing.T) {
+	t.Parallel()
+	b := startBridge(t, bridgeOpts{extra: []string{"--qr-terminal=true"}})
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(b.out.String(), "scan the QR code above") && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	out := b.out.String()
+	if !strings.Contains(out, "█") && !strings.Contains(out, "▀") {
+		t.Fatalf("no QR code drawn in the terminal")
+	}
+	_, env := b.do("GET", "/app/login", nil, nil)
+	var qr struct {
+		QRCode string `json:"qr_code"`
+	}
+	mustJSON(t, env.Data, &qr)
+	if qr.QRCode == "" {
+		t.Fatalf("GET /app/login: %s", env.Data)
+	}
+}

@@ -27,6 +27,7 @@ import (
 	"github.com/wabridge/wabridge/httpadapter"
 	"github.com/wabridge/wabridge/internal/cenats"
 	"github.com/wabridge/wabridge/internal/natsbus"
+	"github.com/wabridge/wabridge/internal/werr"
 	istore "github.com/wabridge/wabridge/internal/store"
 	"github.com/wabridge/wabridge/schemas"
 )
@@ -208,7 +209,44 @@ func (a *app) startSessions(ctx context.Context) error {
 		return err
 	}
 	a.onStop(a.manager.Close)
-	return a.manager.Start(ctx, a.cfg.Sessions...)
+	if err := a.manager.Start(ctx, a.cfg.Sessions...); err != nil {
+		return err
+	}
+	if a.cfg.QRTerminal {
+		a.startTerminalLogins(ctx)
+	}
+	return nil
+}
+
+// startTerminalLogins begins a QR login for every session that has no linked
+// device, so that a fresh `wabridge serve` shows a QR code in the terminal
+// without any call. While WhatsApp cannot be reached it tries again with
+// backoff; once codes were shown and ran out, GET /app/login begins another.
+func (a *app) startTerminalLogins(ctx context.Context) {
+	for _, name := range a.cfg.Sessions {
+		sess, err := a.manager.Get(name)
+		if err != nil || sess.Status().LoggedIn {
+			continue
+		}
+		go func() {
+			for wait := 2 * time.Second; ctx.Err() == nil && !sess.Status().LoggedIn; wait = min(2*wait, time.Minute) {
+				_, err := sess.Login(ctx)
+				if err == nil {
+					a.log.Info("scan the QR code above with WhatsApp (Linked devices), or open /app/login", "session", name)
+					return
+				}
+				if werr.KindOf(err) != werr.KindNotConnected && werr.KindOf(err) != werr.KindTimeout {
+					a.log.Warn("terminal login stopped; GET /app/login starts one", "session", name, "err", err)
+					return
+				}
+				a.log.Warn("no QR code yet: WhatsApp not reachable; trying again", "session", name, "in", wait)
+				select {
+				case <-ctx.Done():
+				case <-time.After(wait):
+				}
+			}
+		}()
+	}
 }
 
 // startCommands starts the command path: dispatcher, rpc server, durable
@@ -289,7 +327,9 @@ func connectNATS(cfg Config, log *slog.Logger) (*nats.Conn, *server.Server, []na
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(250 * time.Millisecond),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
-			log.Warn("NATS disconnected", "err", err)
+			if err != nil { // nil: our own close at shutdown
+				log.Warn("NATS disconnected", "err", err)
+			}
 		}),
 		nats.ReconnectHandler(func(c *nats.Conn) { log.Info("NATS reconnected", "url", c.ConnectedUrlRedacted()) }),
 	}
