@@ -147,12 +147,12 @@ func (d *Dispatcher) Execute(ctx context.Context, session, name string, cmd clou
 	}
 	env := Env{Session: sess, SessionName: session, Key: key, Command: cmd}
 	data, err := d.run(ctx, spec, env, payload)
-	if err != nil && werr.KindOf(err).Retryable() {
+	if !final(err) {
 		// Only a recorded (final) result takes the id derived from the key:
 		// the outbox publishes results with Nats-Msg-Id = id, and a later
 		// attempt's success must not be deduplicated away as a repeat of
 		// this failure.
-		return Result{Event: d.resultEvent(session, name, cmd, "", data, err), Retryable: true}
+		return Result{Event: d.resultEvent(session, name, cmd, "", data, err), Retryable: werr.KindOf(err).Retryable()}
 	}
 	ev := d.resultEvent(session, name, cmd, key, data, err)
 	if perr := d.store.put(key, record{Session: session, Name: name, Stored: d.cfg.Now()}, ev); perr != nil {
@@ -161,6 +161,21 @@ func (d *Dispatcher) Execute(ctx context.Context, session, name string, cmd clou
 		d.log.Error("recording command result", "session", session, "ce_id", cmd.ID(), "ce_type", cmd.Type(), "err", perr)
 	}
 	return Result{Event: ev}
+}
+
+// final reports whether an outcome is kept as the command's answer for every
+// later delivery: a success (the effect happened), or input that can never
+// succeed. A failure that depends on state (not logged in, not connected, a
+// message not known yet) had no effect, so a later delivery runs again.
+func final(err error) bool {
+	if err == nil {
+		return true
+	}
+	switch werr.KindOf(err) {
+	case werr.KindInvalid, werr.KindTooLarge:
+		return true
+	}
+	return false
 }
 
 // replay answers from the idempotency record, if one is there.

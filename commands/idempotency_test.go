@@ -228,3 +228,25 @@ func TestRunStopsWithContext(t *testing.T) {
 		t.Errorf("Run returned %v", err)
 	}
 }
+
+// A failure that depends on the session's state had no effect: a later
+// delivery of the same command (after login, say) runs again.
+func TestStateDependentFailureIsNotRecorded(t *testing.T) {
+	for _, err := range []error{
+		werr.New(werr.KindNotLoggedIn, werr.CodeNotLoggedIn, "log in first"),
+		werr.New(werr.KindNotFound, werr.CodeMessageNotFound, "unknown reply target"),
+	} {
+		r := newRig(t)
+		ctx := context.Background()
+		r.sess.err = err
+		first := r.d.Execute(ctx, "default", "send.message", command(t, "send.message", "s", okText))
+		if first.Retryable {
+			t.Errorf("%v: a state-dependent failure is not for in-process retry", err)
+		}
+		r.sess.err = nil
+		second := r.d.Execute(ctx, "default", "send.message", command(t, "send.message", "s", okText))
+		if second.Replayed || decode(t, second.Event).Status != 200 || first.Event.ID() == second.Event.ID() {
+			t.Errorf("%v: second delivery replayed=%v status=%d, want a fresh success with its own id", err, second.Replayed, decode(t, second.Event).Status)
+		}
+	}
+}
