@@ -19,7 +19,7 @@ const BaseURL = "https://wabridge.io/schemas/"
 // The directories are embedded whole (not by *.json) so that a directory
 // holding no schema yet still builds; Load compiles only the .json files.
 //
-//go:embed commands events
+//go:embed commands events asyncapi.yaml
 var files embed.FS
 
 // FS returns the embedded schema documents, rooted so that paths read
