@@ -93,3 +93,13 @@ func TestConfigPublicListenersWithCredentialsOrInsecure(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactURLs(t *testing.T) {
+	got := redactURLs("nats://alice:s3cret@n1:4222, nats://tok3n@n2:4222,nats://n3:4222")
+	if strings.Contains(got, "s3cret") || strings.Contains(got, "tok3n") {
+		t.Fatalf("credentials in %q", got)
+	}
+	if !strings.Contains(got, "n1:4222") || !strings.Contains(got, "nats://n3:4222") {
+		t.Fatalf("hosts lost: %q", got)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
@@ -27,8 +28,8 @@ import (
 	"github.com/wabridge/wabridge/httpadapter"
 	"github.com/wabridge/wabridge/internal/cenats"
 	"github.com/wabridge/wabridge/internal/natsbus"
-	"github.com/wabridge/wabridge/internal/werr"
 	istore "github.com/wabridge/wabridge/internal/store"
+	"github.com/wabridge/wabridge/internal/werr"
 	"github.com/wabridge/wabridge/schemas"
 )
 
@@ -309,7 +310,11 @@ func (a *app) startHTTP(failed chan<- error) error {
 		return fmt.Errorf("listening for REST: %w", err)
 	}
 	a.httpAddr = ln.Addr().String()
-	a.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	// Bounded everywhere: a client that trickles its body or never reads the
+	// answer cannot hold a handler. Writes may wait for a command (60 s).
+	a.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: time.Minute, WriteTimeout: 90 * time.Second, IdleTimeout: 2 * time.Minute,
+		MaxHeaderBytes: 64 << 10}
 	go func() {
 		if err := a.http.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			failed <- fmt.Errorf("REST server stopped: %w", err)
@@ -394,12 +399,30 @@ func waitClosed(nc *nats.Conn, d time.Duration) {
 
 func natsAddr(cfg Config, ns *server.Server) string {
 	if ns == nil {
-		return cfg.NATSURL
+		return redactURLs(cfg.NATSURL)
 	}
 	if cfg.NATSListen == "" {
 		return "in-process only"
 	}
 	return ns.ClientURL()
+}
+
+// redactURLs hides the user info (passwords, tokens) of a comma-separated
+// list of NATS URLs, for logging.
+func redactURLs(urls string) string {
+	parts := strings.Split(urls, ",")
+	for i, p := range parts {
+		u, err := url.Parse(strings.TrimSpace(p))
+		if err != nil {
+			parts[i] = "(unparsable URL)"
+			continue
+		}
+		if u.User != nil {
+			u.User = url.User("redacted")
+		}
+		parts[i] = u.String()
+	}
+	return strings.Join(parts, ",")
 }
 
 func warnInsecure(cfg Config, log *slog.Logger) {
