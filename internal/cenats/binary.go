@@ -62,7 +62,9 @@ func decodeBinary(h nats.Header, ct string, data []byte) (event.Event, error) {
 	if !specVersion {
 		return event.Event{}, invalid("missing ce-specversion")
 	}
-	if ceCT != nil && ct != "" && strings.TrimSpace(*ceCT) != ct {
+	// Parameters (charset) may differ; the media types may not. The explicit
+	// ce-datacontenttype then wins.
+	if ceCT != nil && ct != "" && mediaType(*ceCT) != mediaType(ct) {
 		return event.Event{}, invalid("ce-datacontenttype %q and Content-Type %q disagree", *ceCT, ct)
 	}
 	if ceCT != nil {

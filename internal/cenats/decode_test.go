@@ -104,6 +104,19 @@ func TestDecodeDataContentTypeHeader(t *testing.T) {
 	}
 }
 
+// Both headers may carry the type with different parameters; the media
+// types agree, and ce-datacontenttype wins.
+func TestDecodeContentTypesDifferingInParameters(t *testing.T) {
+	h := binaryHeaders(map[string]string{"ce-datacontenttype": "application/json", "Content-Type": "Application/JSON; charset=utf-8"})
+	e, err := cenats.Decode(h, []byte(`{"a":1}`))
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	if e.DataContentType() != "application/json" {
+		t.Fatalf("datacontenttype %q, want the ce- header's", e.DataContentType())
+	}
+}
+
 func TestDecodeErrors(t *testing.T) {
 	long := strings.Repeat("x", cenats.MaxHeaderValue+1)
 	many := map[string]string{}
