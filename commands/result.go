@@ -57,6 +57,10 @@ func (d *Dispatcher) resultEvent(session, name string, cmd cloudevent.Event, key
 	}
 	if s := cmd.Subject(); s != "" {
 		ev.SetSubject(s)
+	} else if c, ok := data.(chatResult); ok && c.chat() != "" {
+		// CONTRACT §3: subject is the chat the event is about, so replay by
+		// chat finds the results of sends to it.
+		ev.SetSubject(c.chat())
 	}
 	ev.SetTime(d.cfg.Now())
 	if id := cmd.ID(); id != "" {
@@ -74,6 +78,9 @@ func (d *Dispatcher) resultEvent(session, name string, cmd cloudevent.Event, key
 	}
 	return ev
 }
+
+// chatResult is handler data about one chat (a send, say).
+type chatResult interface{ chat() string }
 
 func resultID(key string) string {
 	if key == "" {

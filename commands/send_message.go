@@ -30,6 +30,8 @@ type sentData struct {
 	Timestamp string `json:"timestamp"` // RFC 3339
 }
 
+func (d sentData) chat() string { return d.Chat }
+
 func sendMessage(ctx context.Context, env Env, p sendMessagePayload) (any, error) {
 	res, err := env.Session.SendText(ctx, bridge.SendTextRequest{
 		To:       p.Phone,

@@ -85,8 +85,9 @@ func TestSendOverNATSRequestReply(t *testing.T) {
 		if env.Status != 200 {
 			t.Fatalf("mode %d: %d %s %s", mode, env.Status, env.Code, env.Message)
 		}
-		if res.Type() != "io.wabridge.command.send.message.result" || res.Source() != "/wabridge/default" {
-			t.Fatalf("result attributes: type %s source %s", res.Type(), res.Source())
+		if res.Type() != "io.wabridge.command.send.message.result" || res.Source() != "/wabridge/default" ||
+			res.Subject() != "4917612345678@s.whatsapp.net" {
+			t.Fatalf("result attributes: type %s source %s subject %s", res.Type(), res.Source(), res.Subject())
 		}
 		ext := res.Extensions()
 		if ext["causationid"] != cmd.ID() || ext["correlationid"] != "corr-42" || ext["wasession"] != "default" {
