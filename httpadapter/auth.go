@@ -3,6 +3,7 @@ package httpadapter
 import (
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"net/http"
 	"strings"
 
@@ -65,12 +66,21 @@ func (a *authenticator) middleware(c *gin.Context) {
 	c.Next()
 }
 
-// check returns the basic-auth user (empty for a bearer token) and whether
-// the request's credentials are valid.
+// check returns who is calling (the basic-auth user, or "token-<hash>" for a
+// bearer token) and whether the request's credentials are valid.
 func (a *authenticator) check(r *http.Request) (string, bool) {
 	h := r.Header.Get("Authorization")
 	if scheme, token, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") && len(a.tokens) > 0 {
-		return "", a.tokenOK(strings.TrimSpace(token))
+		token = strings.TrimSpace(token)
+		if !a.tokenOK(token) {
+			return "", false
+		}
+		// Each token is its own idempotency namespace (the CloudEvent
+		// source): two services must not receive each other's results for
+		// equal Idempotency-Keys. A short hash names the token without
+		// revealing it.
+		sum := sha256.Sum256([]byte(token))
+		return "token-" + hex.EncodeToString(sum[:4]), true
 	}
 	if len(a.users) == 0 {
 		return "", false

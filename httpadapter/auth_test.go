@@ -41,8 +41,8 @@ func TestAuth(t *testing.T) {
 	}{
 		{name: "no auth configured", srv: "open", path: "/send/message", wantStatus: 200, wantSource: "/wabridge/rest"},
 		{name: "missing credentials", srv: "both", path: "/send/message", wantStatus: 401},
-		{name: "first bearer token", srv: "both", path: "/send/message", auth: "Bearer tok-1", wantStatus: 200, wantSource: "/wabridge/rest"},
-		{name: "second bearer token", srv: "both", path: "/send/message", auth: "bearer tok-2", wantStatus: 200, wantSource: "/wabridge/rest"},
+		{name: "first bearer token", srv: "both", path: "/send/message", auth: "Bearer tok-1", wantStatus: 200, wantSource: "/wabridge/rest/token-65dcf16e"},
+		{name: "second bearer token", srv: "both", path: "/send/message", auth: "bearer tok-2", wantStatus: 200, wantSource: "/wabridge/rest/token-b9d7f282"},
 		{name: "wrong bearer token", srv: "both", path: "/send/message", auth: "Bearer tok-3", wantStatus: 401},
 		{name: "token prefix", srv: "both", path: "/send/message", auth: "Bearer tok", wantStatus: 401},
 		{name: "basic user", srv: "both", path: "/send/message", auth: basic("alice", "s3cret"), wantStatus: 200, wantSource: "/wabridge/rest/alice"},
