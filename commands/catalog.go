@@ -7,11 +7,11 @@ import "net/http"
 // line here plus its file, schema and tests.
 func Catalog() []Spec {
 	return []Spec{
-		spec("app.login", http.MethodGet, "/app/login", handle(appLogin)),
-		spec("app.login_with_code", http.MethodGet, "/app/login-with-code", handle(appLoginWithCode)),
+		volatile(spec("app.login", http.MethodGet, "/app/login", handle(appLogin))),
+		volatile(spec("app.login_with_code", http.MethodGet, "/app/login-with-code", handle(appLoginWithCode))),
 		spec("app.logout", http.MethodPost, "/app/logout", handle(appLogout)),
 		spec("app.reconnect", http.MethodPost, "/app/reconnect", handle(appReconnect)),
-		spec("app.devices", http.MethodGet, "/app/devices", handle(appDevices)),
+		volatile(spec("app.devices", http.MethodGet, "/app/devices", handle(appDevices))),
 		spec("send.message", http.MethodPost, "/send/message", handle(sendMessage)),
 	}
 }
@@ -30,4 +30,9 @@ func Lookup(name string) (Spec, bool) {
 // commands/<name>.json.
 func spec(name, method, path string, run runFunc) Spec {
 	return Spec{Name: name, Method: method, Path: path, Schema: "commands/" + name + ".json", Run: run}
+}
+
+func volatile(s Spec) Spec {
+	s.Volatile = true
+	return s
 }

@@ -147,12 +147,12 @@ func (d *Dispatcher) Execute(ctx context.Context, session, name string, cmd clou
 	}
 	env := Env{Session: sess, SessionName: session, Key: key, Command: cmd}
 	data, err := d.run(ctx, spec, env, payload)
-	if !final(err) {
+	if spec.Volatile || !final(err) {
 		// Only a recorded (final) result takes the id derived from the key:
 		// the outbox publishes results with Nats-Msg-Id = id, and a later
 		// attempt's success must not be deduplicated away as a repeat of
 		// this failure.
-		return Result{Event: d.resultEvent(session, name, cmd, "", data, err), Retryable: werr.KindOf(err).Retryable()}
+		return Result{Event: d.resultEvent(session, name, cmd, "", data, err), Retryable: err != nil && werr.KindOf(err).Retryable()}
 	}
 	ev := d.resultEvent(session, name, cmd, key, data, err)
 	if perr := d.store.put(key, record{Session: session, Name: name, Stored: d.cfg.Now()}, ev); perr != nil {

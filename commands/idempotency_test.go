@@ -250,3 +250,23 @@ func TestStateDependentFailureIsNotRecorded(t *testing.T) {
 		}
 	}
 }
+
+// Volatile commands describe the moment: a repeat asks again and nothing is
+// kept, so a client polling /app/devices does not fill the store.
+func TestVolatileCommandIsNotRecorded(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	for range 2 {
+		res := r.d.Execute(ctx, "default", "app.devices", command(t, "app.devices", "poll", `{}`))
+		if res.Replayed || decode(t, res.Event).Status != 200 {
+			t.Fatalf("app.devices replayed=%v status=%d", res.Replayed, decode(t, res.Event).Status)
+		}
+	}
+	if n := len(r.sess.Calls()); n != 2 {
+		t.Errorf("app.devices ran %d times, want 2", n)
+	}
+	spec, _ := commands.Lookup("send.message")
+	if spec.Volatile {
+		t.Error("send.message has an effect and must be recorded")
+	}
+}

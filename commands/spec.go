@@ -22,6 +22,10 @@ type Spec struct {
 	// Run decodes payload (already valid against Schema) into the command's
 	// typed payload and executes it.
 	Run func(ctx context.Context, env Env, payload json.RawMessage) (any, error)
+	// Volatile answers describe the moment (a QR code, the devices now):
+	// they are not kept for idempotency, so a repeat asks again and a
+	// polling client does not fill the store.
+	Volatile bool
 }
 
 type runFunc = func(ctx context.Context, env Env, payload json.RawMessage) (any, error)

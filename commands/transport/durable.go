@@ -14,10 +14,12 @@ import (
 	"github.com/nats-io/nats.go"
 )
 
-// Durable consumes wa.<session>.cmd.<name> from JetStream through a
-// Watermill router: each command is executed, its result recorded, and
-// only then acked. Retryable results are retried in-process; a command
-// that fails every retry is moved to the poison subject.
+// Durable consumes wa.<session>.cmd.<name> of the configured sessions from
+// JetStream through a Watermill router: each command is executed, and
+// acked only once its final result is recorded. A failure that depends on
+// WhatsApp is handed back to JetStream for a later redelivery (nothing is
+// recorded for it); an internal error is retried in-process and, failing
+// every retry, recorded and moved to the poison subject.
 type Durable struct {
 	cfg     DurableConfig
 	ex      Executor
@@ -85,26 +87,49 @@ func (d *Durable) build(wlog watermill.LoggerAdapter) error {
 	return nil
 }
 
+var _ wmnats.Delay = redeliveryBackoff{}
+
 func (d *Durable) subscriberConfig() wmnats.SubscriberConfig {
 	c := d.cfg
+	// Each session's topic wa.<session>.cmd.> gets its own durable
+	// consumer and queue group, shared by the processes running that
+	// session and by no other.
+	names := make(map[string]string, len(c.Sessions))
+	for _, session := range c.Sessions {
+		names[d.topic(session)] = ConsumerName(c.Durable, session)
+	}
 	return wmnats.SubscriberConfig{
-		QueueGroupPrefix: c.Durable, // several processes share the work
+		QueueGroupPrefix: c.Durable,
+		SubjectCalculator: func(_, topic string) *wmnats.SubjectDetail {
+			return &wmnats.SubjectDetail{Primary: topic, QueueGroup: names[topic]}
+		},
 		SubscribersCount: c.Concurrency,
 		CloseTimeout:     c.CloseTimeout,
 		AckWaitTimeout:   c.AckWait,
 		Unmarshaler:      headerCodec{},
-		NakDelay:         wmnats.NewStaticDelay(c.RedeliveryDelay),
+		// The subscriber naks every nacked message with this delay,
+		// computed from JetStream's delivery count.
+		NakDelay: redeliveryBackoff{first: c.RedeliveryDelay, max: c.RedeliveryMaxDelay},
 		JetStream: wmnats.JetStreamConfig{
-			DurablePrefix: c.Durable,
+			DurablePrefix:     c.Durable,
+			DurableCalculator: func(_, topic string) string { return names[topic] },
 			// ManualAck: otherwise nats.go acks when the callback returns,
 			// and a command cut short by a shutdown is never redelivered.
+			// MaxDeliver -1: a command waiting for its session to connect
+			// is redelivered for as long as that takes, never dropped.
+			// A slice literal has no spare capacity, so watermill's
+			// append of the durable name copies instead of sharing it
+			// between the sessions' subscriptions.
 			SubscribeOptions: []nats.SubOpt{
-				nats.ManualAck(), nats.AckExplicit(), nats.AckWait(c.AckWait),
+				nats.ManualAck(), nats.AckExplicit(), nats.AckWait(c.AckWait), nats.MaxDeliver(-1),
 				nats.MaxAckPending(c.MaxAckPending), nats.DeliverAll(), nats.BindStream(c.Stream),
 			},
 		},
 	}
 }
+
+// topic is the subject filter of one session's commands.
+func (d *Durable) topic(session string) string { return d.cfg.Subjects.Cmd(session, ">") }
 
 func (d *Durable) publisherConfig() wmnats.PublisherConfig {
 	return wmnats.PublisherConfig{
@@ -122,7 +147,7 @@ func (d *Durable) newRouter(wlog watermill.LoggerAdapter) (*message.Router, erro
 	if err != nil {
 		return nil, fmt.Errorf("creating command router: %w", err)
 	}
-	poison, err := middleware.PoisonQueueWithFilter(d.pub, d.cfg.Subjects.Poison(), d.shouldPoison)
+	poison, err := middleware.PoisonQueueWithFilter(d.pub, d.cfg.Subjects.Poison(), isPoison)
 	if err != nil {
 		return nil, fmt.Errorf("creating poison queue: %w", err)
 	}
@@ -136,10 +161,14 @@ func (d *Durable) newRouter(wlog watermill.LoggerAdapter) (*message.Router, erro
 		ShouldRetry:         d.shouldRetry,
 		Logger:              wlog,
 	}
-	// First added runs outermost: admission, then the poison queue around
-	// the retries, with panics turned into errors innermost.
-	r.AddMiddleware(d.admit, poison, retry.Middleware, middleware.Recoverer)
-	r.AddConsumerHandler("commands", d.cfg.Subjects.All("cmd"), d.sub, d.handle)
+	// First added runs outermost: admission, then the poison queue, then
+	// the decision whether the retries' outcome is poison (recording its
+	// result first), around the retries, with panics turned into errors
+	// innermost.
+	r.AddMiddleware(d.admit, poison, d.settle, retry.Middleware, middleware.Recoverer)
+	for _, session := range d.cfg.Sessions {
+		r.AddConsumerHandler("commands-"+session, d.topic(session), d.sub, d.handle)
+	}
 	return r, nil
 }
 

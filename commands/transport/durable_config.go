@@ -10,8 +10,15 @@ import (
 	"github.com/wabridge/wabridge/internal/natsbus"
 )
 
-// DefaultDurable is the JetStream consumer all bridge processes share.
+// DefaultDurable is the name prefix of the JetStream consumers; each
+// session has its own, see ConsumerName.
 const DefaultDurable = "wabridge-commands"
+
+// ConsumerName is the durable consumer of one session's commands. Each
+// session has its own consumer, filtered on wa.<session>.cmd.>, so only the
+// process running a session consumes its commands; processes running the
+// same session (a handover) share that consumer's work.
+func ConsumerName(durable, session string) string { return durable + "-" + session }
 
 // DurableConfig configures a Durable.
 //
@@ -24,34 +31,46 @@ type DurableConfig struct {
 	Options []nats.Option
 
 	Subjects natsbus.Subjects
+	// Sessions are the sessions this process runs; only their commands
+	// are consumed (one consumer per session, see ConsumerName). Required.
+	Sessions []string
 	// Stream holds the commands; default natsbus.StreamCommands.
 	Stream string
-	// Durable is the consumer name and queue group; default DefaultDurable.
+	// Durable prefixes the consumer names and queue groups; default
+	// DefaultDurable.
 	Durable string
-	// Concurrency is how many commands are handled at once; default 4.
+	// Concurrency is how many commands of one session are handled at
+	// once; default 4.
 	Concurrency int
-	// MaxAckPending bounds the commands delivered but not yet acked, over
-	// all processes sharing the consumer; default 256. JetStream's AckWait
-	// runs from delivery, so commands waiting in a client's buffer must
-	// not outnumber what can be handled within AckWait.
+	// MaxAckPending bounds the commands of one session delivered but not
+	// yet acked, over all processes sharing its consumer; default 256.
+	// JetStream's AckWait runs from delivery, so commands waiting in a
+	// client's buffer must not outnumber what can be handled within
+	// AckWait. Commands waiting for a delayed redelivery count too.
 	MaxAckPending int
 	// Timeout bounds one execution of a command; default 30s.
 	Timeout time.Duration
-	// MaxRetries is how often a retryable result is retried in-process
+	// MaxRetries is how often an internal error is retried in-process
 	// before the command goes to the poison subject; default 3, and a
-	// negative value means no retries.
+	// negative value means no retries. Failures that depend on WhatsApp
+	// (not connected, rate limited, upstream error, timeout) are not
+	// retried in-process but redelivered by JetStream, without limit.
 	MaxRetries int
 	// RetryInterval is the first wait between retries, doubled each time
 	// up to RetryMaxInterval; defaults 500ms and 5s.
 	RetryInterval    time.Duration
 	RetryMaxInterval time.Duration
 	// AckWait is how long JetStream waits for the ack before it redelivers.
-	// It must cover every retry of one command; by default it does, with
-	// room to spare.
+	// It must cover every in-process retry of one command; by default it
+	// does, with room to spare.
 	AckWait time.Duration
-	// RedeliveryDelay is how long a command refused while shutting down
-	// waits before JetStream offers it again; default 1s.
-	RedeliveryDelay time.Duration
+	// RedeliveryDelay is how long a command handed back to JetStream (a
+	// failure that depends on WhatsApp, a result that could not be
+	// recorded, a refusal while shutting down) waits before it is offered
+	// again. It doubles with every delivery of the command up to
+	// RedeliveryMaxDelay; defaults 2s and 1m.
+	RedeliveryDelay    time.Duration
+	RedeliveryMaxDelay time.Duration
 	// CloseTimeout bounds how long Close waits for running commands;
 	// default 30s.
 	CloseTimeout time.Duration
@@ -88,7 +107,10 @@ func (c *DurableConfig) setDefaults() {
 		c.AckWait = c.retryBudget() + 30*time.Second
 	}
 	if c.RedeliveryDelay == 0 {
-		c.RedeliveryDelay = time.Second
+		c.RedeliveryDelay = 2 * time.Second
+	}
+	if c.RedeliveryMaxDelay == 0 {
+		c.RedeliveryMaxDelay = time.Minute
 	}
 	if c.CloseTimeout == 0 {
 		c.CloseTimeout = 30 * time.Second
@@ -109,7 +131,7 @@ func (c DurableConfig) retryBudget() time.Duration {
 
 // Validate reports every invalid field.
 func (c DurableConfig) Validate() error {
-	var errs []error
+	errs := validateSessions("durable", c.Sessions)
 	if c.URL == "" && len(c.Options) == 0 {
 		errs = append(errs, errors.New("durable: URL or Options must say how to reach NATS"))
 	}
@@ -121,7 +143,7 @@ func (c DurableConfig) Validate() error {
 	}
 	for name, d := range map[string]time.Duration{
 		"Timeout": c.Timeout, "RetryInterval": c.RetryInterval, "RetryMaxInterval": c.RetryMaxInterval,
-		"RedeliveryDelay": c.RedeliveryDelay, "CloseTimeout": c.CloseTimeout,
+		"RedeliveryDelay": c.RedeliveryDelay, "RedeliveryMaxDelay": c.RedeliveryMaxDelay, "CloseTimeout": c.CloseTimeout,
 	} {
 		if d < 0 {
 			errs = append(errs, fmt.Errorf("durable: %s must not be negative, got %s", name, d))
@@ -133,4 +155,18 @@ func (c DurableConfig) Validate() error {
 		errs = append(errs, fmt.Errorf("durable: AckWait %s must exceed the retry budget %s ((MaxRetries+1) × Timeout + backoff)", c.AckWait, budget))
 	}
 	return errors.Join(errs...)
+}
+
+// redeliveryBackoff is the wait before JetStream offers a nacked command
+// again: RedeliveryDelay after the first delivery, doubled with each
+// further one, capped at RedeliveryMaxDelay. The delivery count comes from
+// JetStream, so the backoff survives restarts and process changes.
+type redeliveryBackoff struct{ first, max time.Duration }
+
+func (b redeliveryBackoff) WaitTime(delivered uint64) time.Duration {
+	wait := b.first
+	for n := uint64(1); n < delivered && wait < b.max; n++ {
+		wait *= 2
+	}
+	return min(wait, b.max)
 }

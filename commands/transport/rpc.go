@@ -21,6 +21,10 @@ const DefaultQueue = "wabridge"
 // RPCConfig configures an RPCServer.
 type RPCConfig struct {
 	Subjects natsbus.Subjects
+	// Sessions are the sessions this process runs; the server subscribes
+	// to wa.<session>.rpc.> of each and nothing else, so a process never
+	// answers for a session another process owns. Required.
+	Sessions []string
 	// Queue is the NATS queue group; default DefaultQueue.
 	Queue string
 	// Mode is the content mode of replies; the zero value is cenats' default.
@@ -45,7 +49,7 @@ func (c *RPCConfig) setDefaults() {
 
 // Validate reports every invalid field.
 func (c RPCConfig) Validate() error {
-	var errs []error
+	errs := validateSessions("rpc", c.Sessions)
 	if c.MaxConcurrent < 1 {
 		errs = append(errs, fmt.Errorf("rpc: MaxConcurrent must be positive, got %d", c.MaxConcurrent))
 	}
@@ -73,7 +77,7 @@ type RPCServer struct {
 	cancel context.CancelFunc
 
 	mu      sync.Mutex
-	sub     *nats.Subscription
+	subs    []*nats.Subscription
 	stopped bool
 }
 
@@ -94,32 +98,42 @@ func NewRPCServer(nc *nats.Conn, ex Executor, results ResultSink, cfg RPCConfig,
 	}, nil
 }
 
-// Start subscribes to every session's rpc subjects in the queue group. The
-// subscription is known to the server when Start returns.
+// Start subscribes to the rpc subjects of each configured session in the
+// queue group. The subscriptions are known to the server when Start returns.
 func (s *RPCServer) Start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.stopped {
 		return errors.New("rpc: server was shut down")
 	}
-	if s.sub != nil {
+	if s.subs != nil {
 		return errors.New("rpc: server already started")
 	}
-	subject := s.cfg.Subjects.All("rpc")
-	sub, err := s.nc.QueueSubscribe(subject, s.cfg.Queue, s.onMsg)
-	if err != nil {
-		return fmt.Errorf("subscribing to %s: %w", subject, err)
+	subs := make([]*nats.Subscription, 0, len(s.cfg.Sessions))
+	unsubscribe := func() {
+		for _, sub := range subs {
+			_ = sub.Unsubscribe()
+		}
 	}
-	// Requests queue in the subscription while every handler slot is busy;
-	// NATS's default pending limits bound that queue, and what overflows
-	// is dropped as a slow consumer: those requesters time out, memory
-	// stays bounded.
+	for _, session := range s.cfg.Sessions {
+		subject := s.cfg.Subjects.RPC(session, ">")
+		// Requests queue in the subscription while every handler slot is
+		// busy; NATS's default pending limits bound that queue, and what
+		// overflows is dropped as a slow consumer: those requesters time
+		// out, memory stays bounded.
+		sub, err := s.nc.QueueSubscribe(subject, s.cfg.Queue, s.onMsg)
+		if err != nil {
+			unsubscribe()
+			return fmt.Errorf("subscribing to %s: %w", subject, err)
+		}
+		subs = append(subs, sub)
+	}
 	if err := s.nc.Flush(); err != nil {
-		_ = sub.Unsubscribe()
-		return fmt.Errorf("flushing subscription to %s: %w", subject, err)
+		unsubscribe()
+		return fmt.Errorf("flushing rpc subscriptions: %w", err)
 	}
-	s.sub = sub
-	s.log.Info("rpc server started", "subject", subject, "queue", s.cfg.Queue)
+	s.subs = subs
+	s.log.Info("rpc server started", "sessions", s.cfg.Sessions, "queue", s.cfg.Queue)
 	return nil
 }
 
@@ -128,21 +142,15 @@ func (s *RPCServer) Start() error {
 // ends first, running commands are cancelled and ctx's error returned.
 func (s *RPCServer) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
-	sub := s.sub
-	s.sub, s.stopped = nil, true
+	subs := s.subs
+	s.subs, s.stopped = nil, true
 	s.mu.Unlock()
 	defer s.cancel()
-	if sub == nil {
+	if subs == nil {
 		return nil
 	}
-	closed := sub.StatusChanged(nats.SubscriptionClosed)
-	if err := sub.Drain(); err != nil {
-		return fmt.Errorf("draining rpc subscription: %w", err)
-	}
-	select {
-	case <-closed:
-	case <-ctx.Done():
-		return fmt.Errorf("draining rpc subscription: %w", ctx.Err())
+	if err := drainAll(ctx, subs); err != nil {
+		return err
 	}
 	// No callback runs any more, so nothing adds to inflight from here on.
 	done := make(chan struct{})
@@ -170,4 +178,28 @@ func (s *RPCServer) onMsg(m *nats.Msg) {
 		defer func() { <-s.sem }()
 		s.handle(m)
 	}()
+}
+
+// drainAll drains every subscription at once and waits until all are
+// closed, so no callback runs any more when it returns nil.
+func drainAll(ctx context.Context, subs []*nats.Subscription) error {
+	closed := make([]<-chan nats.SubStatus, len(subs))
+	var errs []error
+	for i, sub := range subs {
+		closed[i] = sub.StatusChanged(nats.SubscriptionClosed)
+		if err := sub.Drain(); err != nil {
+			errs = append(errs, fmt.Errorf("draining rpc subscription %s: %w", sub.Subject, err))
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	for i, sub := range subs {
+		select {
+		case <-closed[i]:
+		case <-ctx.Done():
+			return fmt.Errorf("draining rpc subscription %s: %w", sub.Subject, ctx.Err())
+		}
+	}
+	return nil
 }
