@@ -142,7 +142,8 @@ var (
 )
 
 // pair does what whatsmeow does when a phone links the device: store the
-// device under its new JID, then dispatch PairSuccess.
+// device under its new JID, then dispatch PairSuccess. Like whatsmeow, it
+// writes the device's fields without any lock the session could share.
 func (e *env) pair(session string) {
 	e.t.Helper()
 	c := e.fakes.last(session)
@@ -160,6 +161,7 @@ func (e *env) pair(session string) {
 	if err := c.dev.Save(context.Background()); err != nil {
 		e.t.Fatalf("saving paired device: %v", err)
 	}
+	c.setPaired(true)
 	if !c.push(&waEvents.PairSuccess{ID: devJID, LID: ownLID, Platform: "android"}) {
 		e.t.Fatal("PairSuccess handler failed")
 	}

@@ -34,6 +34,10 @@ type fakeClient struct {
 	qr          chan whatsmeow.QRChannelItem
 	pairPhones  []string
 	logoutErr   error
+	// paired is the fake's own record of pairing, as whatsmeow keeps
+	// isLoggedIn apart from the device: IsLoggedIn must not read dev, which
+	// tests write unsynchronised to catch sessions that read it.
+	paired bool
 }
 
 var _ bridge.Client = (*fakeClient)(nil)
@@ -45,7 +49,7 @@ type sentMessage struct {
 }
 
 func newFakeClient(dev *store.Device) *fakeClient {
-	return &fakeClient{dev: dev, handlers: map[uint32]whatsmeow.EventHandlerWithSuccessStatus{}, connectedCh: make(chan struct{}, 16)}
+	return &fakeClient{dev: dev, paired: dev.ID != nil, handlers: map[uint32]whatsmeow.EventHandlerWithSuccessStatus{}, connectedCh: make(chan struct{}, 16)}
 }
 
 func (f *fakeClient) Connect() error {
@@ -84,7 +88,13 @@ func (f *fakeClient) IsConnected() bool {
 func (f *fakeClient) IsLoggedIn() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.connected && f.dev.ID != nil
+	return f.connected && f.paired
+}
+
+func (f *fakeClient) setPaired(paired bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.paired = paired
 }
 
 func (f *fakeClient) Logout(ctx context.Context) error {
@@ -97,6 +107,7 @@ func (f *fakeClient) Logout(ctx context.Context) error {
 		return whatsmeow.ErrNotConnected
 	}
 	f.connected = false
+	f.paired = false
 	return f.dev.Delete(ctx)
 }
 

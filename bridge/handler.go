@@ -23,7 +23,7 @@ func (s *Session) dispatch(l *link, raw any) bool {
 	case *waEvents.Message:
 		return s.handleMessage(ctx, l, evt)
 	case *waEvents.PairSuccess:
-		return s.handlePairSuccess(ctx, evt)
+		return s.handlePairSuccess(ctx, l, evt)
 	case *waEvents.Connected:
 		return s.handleConnected(ctx, l)
 	case *waEvents.Disconnected:
@@ -35,6 +35,8 @@ func (s *Session) dispatch(l *link, raw any) bool {
 			"another client connected with this session's keys")
 	case *waEvents.TemporaryBan:
 		return s.handleTemporaryBan(ctx, evt)
+	case *waEvents.PushNameSetting:
+		s.updateSelf(l, func(me *self) { me.pushName = evt.Action.GetName() })
 	}
 	return true
 }
@@ -44,7 +46,7 @@ func (s *Session) handleMessage(ctx context.Context, l *link, evt *waEvents.Mess
 		s.log.Error("indexing message failed", "msg_id", evt.Info.ID, "error", err)
 		return false
 	}
-	e, ok := translateMessage(s.name, ownIdentity(l.dev), evt)
+	e, ok := translateMessage(s.name, s.selfOf(l).identity(), evt)
 	if !ok {
 		// Only text messages become events so far; media, reactions, edits
 		// and protocol messages are indexed above and get their event types
@@ -59,8 +61,17 @@ func (s *Session) handleMessage(ctx context.Context, l *link, evt *waEvents.Mess
 	return true
 }
 
-func (s *Session) handlePairSuccess(ctx context.Context, evt *waEvents.PairSuccess) bool {
+func (s *Session) handlePairSuccess(ctx context.Context, l *link, evt *waEvents.PairSuccess) bool {
 	s.log.Info("paired", "jid", evt.ID.String(), "platform", evt.Platform)
+	// The event carries the identity; the device's fields are the client's
+	// to write and are not read here.
+	s.updateSelf(l, func(me *self) {
+		me.id, me.lid, me.platform = evt.ID, evt.LID, evt.Platform
+		if me.pushName == "" {
+			// A business account is shown under its business name.
+			me.pushName = evt.BusinessName
+		}
+	})
 	if err := s.d.dir.save(s.name, evt.ID); err != nil {
 		s.log.Error("saving paired device failed", "error", err)
 		return false
@@ -71,8 +82,23 @@ func (s *Session) handlePairSuccess(ctx context.Context, evt *waEvents.PairSucce
 	})
 }
 
+// handleConnected refreshes the copy from the device store: whatsmeow writes
+// the identity while pairing and the LID at connect success, both before it
+// dispatches Connected, and no event carries that LID. The push name is
+// taken from the store only while no event gave one: whatsmeow's app-state
+// sync writes it on another goroutine (then dispatches PushNameSetting).
 func (s *Session) handleConnected(ctx context.Context, l *link) bool {
-	st := events.SessionState{State: "connected", JID: ownJID(l), PushName: l.dev.PushName, Platform: l.dev.Platform}
+	me := s.updateSelf(l, func(me *self) {
+		pushName := me.pushName
+		if pushName == "" {
+			pushName = l.dev.PushName
+		}
+		me.lid, me.platform, me.pushName = l.dev.LID, l.dev.Platform, pushName
+		if l.dev.ID != nil {
+			me.id = *l.dev.ID
+		}
+	})
+	st := events.SessionState{State: "connected", JID: me.jid(), PushName: me.pushName, Platform: me.platform}
 	return s.emitStateOK(ctx, events.TypeSessionConnected, st)
 }
 
@@ -91,12 +117,14 @@ func (s *Session) handleLoggedOut(ctx context.Context, l *link, evt *waEvents.Lo
 // forget emits session.logged_out, drops the directory entry and resets the
 // session. It reports whether the event was kept.
 func (s *Session) forget(ctx context.Context, l *link, reason string) bool {
-	st := events.SessionState{State: "logged_out", JID: ownJID(l), Reason: reason}
+	me := s.selfOf(l) // the account this link had
+	st := events.SessionState{State: "logged_out", JID: me.jid(), Reason: reason}
 	ok := s.emitStateOK(ctx, events.TypeSessionLoggedOut, st)
 	if err := s.d.dir.remove(s.name); err != nil {
 		s.log.Error("forgetting logged-out device failed", "error", err)
 		ok = false
 	}
+	s.updateSelf(l, func(me *self) { *me = self{} })
 	s.reset(l)
 	return ok
 }

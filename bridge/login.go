@@ -42,7 +42,7 @@ func (s *Session) Login(ctx context.Context) (LoginQR, error) {
 func (s *Session) ensureLogin() (*loginAttempt, error) {
 	s.mu.Lock()
 	l := s.cur
-	if l.loggedIn() {
+	if l.loggedIn(l.me) {
 		s.mu.Unlock()
 		return nil, werr.New(werr.KindConflict, werr.CodeAlreadyLoggedIn, "session %s is already logged in", s.name)
 	}
@@ -96,7 +96,7 @@ func (s *Session) waitCode(ctx context.Context, a *loginAttempt) (LoginQR, error
 	switch {
 	case a.current != nil:
 		return *a.current, nil
-	case s.cur.loggedIn():
+	case s.cur.loggedIn(s.cur.me):
 		return LoginQR{}, werr.New(werr.KindConflict, werr.CodeAlreadyLoggedIn, "session %s is already logged in", s.name)
 	case a.failure != nil:
 		return LoginQR{}, werr.From(a.failure)

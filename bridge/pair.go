@@ -41,8 +41,8 @@ func (s *Session) LoginWithCode(ctx context.Context, phone string) (string, erro
 // one. If WhatsApp cannot be reached, the device is forgotten locally all
 // the same; the phone then still lists it until removed there.
 func (s *Session) Logout(ctx context.Context) error {
-	l := s.current()
-	if !l.loggedIn() {
+	l, me := s.view()
+	if !l.loggedIn(me) {
 		return errNotLoggedIn(s.name)
 	}
 	err := l.client.Logout(ctx)
@@ -51,7 +51,7 @@ func (s *Session) Logout(ctx context.Context) error {
 	case errors.Is(err, whatsmeow.ErrNotConnected):
 		s.log.Warn("WhatsApp unreachable: forgetting the device locally only", "error", err)
 		l.client.Disconnect()
-		if err := s.deleteDevice(ctx, l); err != nil {
+		if err := s.deleteDevice(ctx, l, me); err != nil {
 			return err
 		}
 	default:
@@ -64,8 +64,10 @@ func (s *Session) Logout(ctx context.Context) error {
 	return nil
 }
 
-func (s *Session) deleteDevice(ctx context.Context, l *link) error {
-	if l.dev.ID == nil {
+// deleteDevice runs after the client was disconnected, so nothing else
+// writes the device meanwhile.
+func (s *Session) deleteDevice(ctx context.Context, l *link, me self) error {
+	if !me.paired() {
 		return nil
 	}
 	if err := l.dev.Delete(ctx); err != nil {

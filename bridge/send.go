@@ -18,8 +18,8 @@ import (
 // when given. The WhatsApp id comes from req.Key, so a retry of the same
 // command re-sends under the same id.
 func (s *Session) SendText(ctx context.Context, req SendTextRequest) (SendResult, error) {
-	l := s.current()
-	if !l.loggedIn() {
+	l, me := s.view()
+	if !l.loggedIn(me) {
 		return SendResult{}, errNotLoggedIn(s.name)
 	}
 	if !l.client.IsConnected() {
@@ -38,7 +38,7 @@ func (s *Session) SendText(ctx context.Context, req SendTextRequest) (SendResult
 	if ts.IsZero() {
 		ts = time.Now()
 	}
-	s.indexSent(l, to, id, ts, req.Text, msg)
+	s.indexSent(me, to, id, ts, req.Text, msg)
 	return SendResult{
 		MessageID: msgid.Format(true, to.String(), id),
 		WAID:      id,
@@ -115,8 +115,8 @@ func quotable(m *StoredMessage) *waE2E.Message {
 
 // indexSent keeps what we sent, so it can be quoted later. The message is
 // already on its way, so a failure here is logged, not returned.
-func (s *Session) indexSent(l *link, to types.JID, id types.MessageID, ts time.Time, text string, msg *waE2E.Message) {
-	own := ownIdentity(l.dev)
+func (s *Session) indexSent(me self, to types.JID, id types.MessageID, ts time.Time, text string, msg *waE2E.Message) {
+	own := me.identity()
 	m := StoredMessage{Chat: to.String(), ID: id, Sender: own.pn.String(), FromMe: true, Timestamp: ts, Text: text, Message: msg}
 	if own.pn.IsEmpty() {
 		m.Sender = own.lid.String()

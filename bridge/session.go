@@ -30,8 +30,9 @@ type Session struct {
 // with a fresh one; handlers of an old link ignore what still arrives.
 type link struct {
 	client    Client
-	dev       *store.Device
+	dev       *store.Device // written by client's goroutines; read me instead
 	handlerID uint32
+	me        self // guarded by Session.mu
 }
 
 // Status is a session's state.
@@ -50,18 +51,18 @@ func (s *Session) Name() string { return s.name }
 
 // Status reports whether the session is logged in and connected.
 func (s *Session) Status() Status {
-	l := s.current()
-	st := Status{LoggedIn: l.loggedIn(), Connected: l.client.IsConnected()}
-	if l.dev.ID != nil {
-		st.JID = l.dev.ID.ToNonAD().String()
+	l, me := s.view()
+	st := Status{LoggedIn: l.loggedIn(me), Connected: l.client.IsConnected()}
+	if me.paired() {
+		st.JID = me.id.ToNonAD().String()
 	}
 	return st
 }
 
 // loggedIn: a paired device has an ID (whatsmeow); a stand-in client may only
-// know it through IsLoggedIn.
-func (l *link) loggedIn() bool {
-	return l.dev.ID != nil || l.client.IsLoggedIn()
+// know it through IsLoggedIn, which whatsmeow keeps in an atomic.
+func (l *link) loggedIn(me self) bool {
+	return me.paired() || l.client.IsLoggedIn()
 }
 
 func (s *Session) current() *link {
@@ -82,7 +83,8 @@ func (s *Session) install(dev *store.Device) {
 }
 
 func (s *Session) installLocked(dev *store.Device) {
-	l := &link{dev: dev}
+	// The copy is taken before the client exists, so nothing writes dev yet.
+	l := &link{dev: dev, me: selfFromDevice(dev)}
 	l.client = s.d.cfg.NewClient(s.name, dev, NewWALogger(s.log).Sub("whatsmeow"))
 	l.handlerID = l.client.AddEventHandlerWithSuccessStatus(func(evt any) bool {
 		return s.dispatch(l, evt)
@@ -128,8 +130,8 @@ func (s *Session) close() {
 func (s *Session) connectLoop(ctx context.Context) {
 	delay := s.d.cfg.ConnectBackoff
 	for {
-		l := s.current()
-		if !l.loggedIn() || l.client.IsConnected() {
+		l, me := s.view()
+		if !l.loggedIn(me) || l.client.IsConnected() {
 			return
 		}
 		err := l.client.Connect()
@@ -148,8 +150,8 @@ func (s *Session) connectLoop(ctx context.Context) {
 
 // Reconnect drops the connection and connects again.
 func (s *Session) Reconnect(context.Context) error {
-	l := s.current()
-	if !l.loggedIn() {
+	l, me := s.view()
+	if !l.loggedIn(me) {
 		return errNotLoggedIn(s.name)
 	}
 	l.client.Disconnect()
@@ -161,22 +163,22 @@ func (s *Session) Reconnect(context.Context) error {
 
 // Devices lists the session's linked device: empty when not logged in.
 func (s *Session) Devices(context.Context) ([]Device, error) {
-	l := s.current()
-	if !l.loggedIn() {
+	l, me := s.view()
+	if !l.loggedIn(me) {
 		return []Device{}, nil
 	}
 	d := Device{
 		Session:   s.name,
-		PushName:  l.dev.PushName,
-		Platform:  l.dev.Platform,
+		PushName:  me.pushName,
+		Platform:  me.platform,
 		LoggedIn:  true,
 		Connected: l.client.IsConnected(),
 	}
-	if l.dev.ID != nil {
-		d.JID = l.dev.ID.String()
+	if me.paired() {
+		d.JID = me.id.String()
 	}
-	if !l.dev.LID.IsEmpty() {
-		d.LID = l.dev.LID.String()
+	if !me.lid.IsEmpty() {
+		d.LID = me.lid.String()
 	}
 	return []Device{d}, nil
 }

@@ -2,7 +2,6 @@ package bridge
 
 import (
 	"go.mau.fi/whatsmeow/proto/waE2E"
-	"go.mau.fi/whatsmeow/store"
 	"go.mau.fi/whatsmeow/types"
 	waEvents "go.mau.fi/whatsmeow/types/events"
 
@@ -16,32 +15,12 @@ type identity struct {
 	pn, lid types.JID
 }
 
-func ownIdentity(dev *store.Device) identity {
-	var id identity
-	if dev.ID != nil {
-		id.pn = dev.ID.ToNonAD()
-	}
-	if !dev.LID.IsEmpty() {
-		id.lid = dev.LID.ToNonAD()
-	}
-	return id
-}
-
 func (id identity) is(jid types.JID) bool {
 	if jid.IsEmpty() {
 		return false
 	}
 	jid = jid.ToNonAD()
 	return jid == id.pn || jid == id.lid
-}
-
-func ownJID(l *link) *events.JID {
-	id := ownIdentity(l.dev)
-	if id.pn.IsEmpty() && id.lid.IsEmpty() {
-		return nil
-	}
-	j := jidForms(id.pn, id.lid)
-	return &j
 }
 
 // jidForms gives a JID in every form known (CONTRACT §2): jid is the form

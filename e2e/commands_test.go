@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/wabridge/wabridge/commands/transport"
 	"github.com/wabridge/wabridge/internal/cenats"
 )
 
@@ -137,7 +139,7 @@ func TestDurableCommandAndIdempotency(t *testing.T) {
 	// Wait until both deliveries have been handled, then count effects.
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
-		cons, err := js.Consumer(ctx, "WA_COMMANDS", "wabridge-commands")
+		cons, err := js.Consumer(ctx, "WA_COMMANDS", transport.ConsumerName(transport.DefaultDurable, "default"))
 		if err == nil {
 			if info, err := cons.Info(ctx); err == nil && info.NumPending == 0 && info.NumAckPending == 0 && info.Delivered.Stream >= 2 {
 				break
@@ -193,9 +195,6 @@ func TestBadInputIsRejectedWithCodes(t *testing.T) {
 		{"bad phone", "wa.default.rpc.send.message", func() *nats.Msg {
 			return mustMsg(t, "wa.default.rpc.send.message", command(t, "send.message", "p1", map[string]any{"phone": "+49 176 1234", "message": "x"}))
 		}, "INVALID_RECIPIENT"},
-		{"unknown session", "wa.nobody.rpc.send.message", func() *nats.Msg {
-			return mustMsg(t, "wa.nobody.rpc.send.message", command(t, "send.message", "n1", map[string]any{"phone": "4917612345678", "message": "x"}))
-		}, "SESSION_NOT_FOUND"},
 	}
 	for _, c := range cases {
 		reply, err := nc.RequestMsg(c.msg(), 10*time.Second)
@@ -206,6 +205,15 @@ func TestBadInputIsRejectedWithCodes(t *testing.T) {
 		if env.Code != c.code || env.Status < 400 || env.Message == "" {
 			t.Errorf("%s: got %d %s %q, want code %s", c.name, env.Status, env.Code, env.Message, c.code)
 		}
+	}
+
+	// A session no process runs: nobody subscribes to its subjects.
+	unknown := mustMsg(t, "wa.nobody.rpc.send.message", command(t, "send.message", "n1", map[string]any{"phone": "4917612345678", "message": "x"}))
+	if _, err := nc.RequestMsg(unknown, 5*time.Second); !errors.Is(err, nats.ErrNoResponders) {
+		t.Errorf("unknown session over NATS: %v, want no responders", err)
+	}
+	if status, env := b.do("POST", "/send/message", map[string]any{"phone": "4917612345678", "message": "x"}, map[string]string{"X-Session": "nobody"}); status != 404 || env.Code != "SESSION_NOT_FOUND" {
+		t.Errorf("REST unknown session: %d %s", status, env.Code)
 	}
 
 	// REST: bad phone, schema violation, malformed JSON.

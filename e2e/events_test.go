@@ -68,8 +68,8 @@ func TestInboundTextBecomesMessageReceived(t *testing.T) {
 	if err := json.Unmarshal(ce.Data(), &data); err != nil {
 		t.Fatal(err)
 	}
-	if data.Text != "Hey, how's it going?" || data.FromMe || data.WAID != in.MessageID ||
-		data.ID != "false_4917612345678@s.whatsapp.net_"+in.MessageID ||
+	if data.Text != "Hey, how's it going?" || data.FromMe || data.ID != in.MessageID ||
+		in.MessageID != "false_4917612345678@s.whatsapp.net_"+data.WAID ||
 		data.Sender.PN != "4917612345678@s.whatsapp.net" || data.Sender.LID == "" {
 		t.Fatalf("data: %s", ce.Data())
 	}

@@ -10,15 +10,15 @@ import (
 	"github.com/cloudevents/sdk-go/v2/event"
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/wabridge/wabridge/internal/cenats"
 	"github.com/wabridge/wabridge/internal/natsbus"
 )
 
 // Buckets of the outbox in the shared bbolt file.
 const (
 	bucketOutbox = "outbox"
-	// bucketOutboxDead keeps entries that can no longer be decoded, so one
-	// corrupt record neither blocks publication forever nor is thrown away.
+	// bucketOutboxDead keeps entries that can never be published (they no
+	// longer decode, or the server refuses them as too large), so one such
+	// record neither blocks publication forever nor is thrown away.
 	bucketOutboxDead = "outbox_dead"
 )
 
@@ -28,6 +28,8 @@ const (
 type Outbox struct {
 	db       *bolt.DB
 	subjects natsbus.Subjects
+	// maxBytes bounds the NATS message of an entry, headers included.
+	maxBytes int64
 	// added holds one token while entries may be waiting for a publisher.
 	added chan struct{}
 	group groupCommit
@@ -50,7 +52,7 @@ type storedEntry struct {
 
 // NewOutbox opens the outbox in db (creating its buckets); subjects give Emit
 // the subject of each event.
-func NewOutbox(db *bolt.DB, subjects natsbus.Subjects) (*Outbox, error) {
+func NewOutbox(db *bolt.DB, subjects natsbus.Subjects, opts ...OutboxOption) (*Outbox, error) {
 	err := db.Update(func(tx *bolt.Tx) error {
 		for _, name := range []string{bucketOutbox, bucketOutboxDead} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
@@ -62,7 +64,11 @@ func NewOutbox(db *bolt.DB, subjects natsbus.Subjects) (*Outbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating outbox buckets: %w", err)
 	}
-	return &Outbox{db: db, subjects: subjects, added: make(chan struct{}, 1)}, nil
+	o := &Outbox{db: db, subjects: subjects, maxBytes: DefaultMaxMessageBytes, added: make(chan struct{}, 1)}
+	for _, opt := range opts {
+		opt(o)
+	}
+	return o, nil
 }
 
 // Emit makes e a CloudEvent and stores it for publication on
@@ -77,7 +83,8 @@ func (o *Outbox) Emit(ctx context.Context, e Event) error {
 
 // Put stores an already-built CloudEvent for publication on subject (an evt
 // or result subject under the outbox's prefix). It returns nil only once the
-// entry is committed and fsynced.
+// entry is committed and fsynced. An event too large for a NATS message is
+// refused with an error wrapping ErrMessageTooLarge.
 func (o *Outbox) Put(ctx context.Context, subject string, ce event.Event) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("storing %s in outbox: %w", ce.ID(), err)
@@ -88,7 +95,7 @@ func (o *Outbox) Put(ctx context.Context, subject string, ce event.Event) error 
 	if err := ce.Validate(); err != nil {
 		return fmt.Errorf("storing event in outbox: invalid cloudevent: %w", err)
 	}
-	if err := checkEncodable(ce); err != nil {
+	if err := o.checkWire(subject, ce); err != nil {
 		return err
 	}
 	raw, err := json.Marshal(ce)
@@ -174,7 +181,8 @@ func (o *Outbox) remove(keys []uint64) error {
 	return nil
 }
 
-// bury moves an undecodable entry to the dead bucket under the same key.
+// bury moves an entry that can never be published to the dead bucket under
+// the same key.
 func (o *Outbox) bury(key uint64) error {
 	err := o.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketOutbox))
@@ -189,17 +197,6 @@ func (o *Outbox) bury(key uint64) error {
 	})
 	if err != nil {
 		return fmt.Errorf("moving outbox entry %d aside: %w", key, err)
-	}
-	return nil
-}
-
-// checkEncodable refuses, while the caller can still see the error, an event
-// the publisher could not put on the wire in either content mode.
-func checkEncodable(ce event.Event) error {
-	for _, mode := range []cenats.Mode{cenats.Binary, cenats.Structured} {
-		if _, _, err := cenats.Encode(ce, mode); err != nil {
-			return fmt.Errorf("storing event in outbox: %w", err)
-		}
 	}
 	return nil
 }

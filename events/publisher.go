@@ -20,9 +20,16 @@ type PublisherConfig struct {
 	Mode     cenats.Mode   // content mode on the wire; default binary
 	RetryMin time.Duration // first back-off after a failed publish; default 200ms
 	RetryMax time.Duration // back-off cap; default 30s
-	// Batch is how many entries are read, and deleted after their PubAcks,
-	// per bbolt transaction; default 256.
+	// Batch is how many entries are read per bbolt transaction; default 256.
 	Batch int
+	// DeleteEvery and DeleteAfter bound what a crash between PubAck and
+	// delete leaves to be published again: acknowledged entries are deleted
+	// once DeleteEvery of them are pending, or once the oldest has waited
+	// DeleteAfter; defaults 32 and 100ms. Re-published entries are stored
+	// once only within the stream's dedup window, so smaller is safer and
+	// larger saves fsyncs.
+	DeleteEvery int
+	DeleteAfter time.Duration
 	// Interval is how often the outbox is looked at without being woken by
 	// Emit (entries left by an earlier process, a missed signal); default 1s.
 	Interval time.Duration
@@ -39,6 +46,12 @@ func (c *PublisherConfig) setDefaults() {
 	}
 	if c.Batch <= 0 {
 		c.Batch = 256
+	}
+	if c.DeleteEvery <= 0 {
+		c.DeleteEvery = 32
+	}
+	if c.DeleteAfter <= 0 {
+		c.DeleteAfter = 100 * time.Millisecond
 	}
 	if c.Interval <= 0 {
 		c.Interval = time.Second
@@ -60,7 +73,12 @@ type streamPublisher interface {
 // after the one before it is stored, so the stream holds the outbox's order
 // even across failures and reconnects, which a pipelined window cannot promise
 // (a later message may be stored while an earlier one is lost in a broken
-// connection). Deletions are batched, so bbolt fsyncs once per batch.
+// connection). Deletions are grouped in small chunks, so bbolt fsyncs once
+// per chunk, not once per event.
+//
+// An entry the server refuses as too large can never be stored; it is moved
+// to the outbox_dead bucket and logged, so it cannot hold back every later
+// event. Any other failure keeps the entry at the head and is retried.
 type Publisher struct {
 	ob  *Outbox
 	js  streamPublisher
@@ -85,7 +103,8 @@ func NewPublisher(ob *Outbox, js jetstream.JetStream, cfg PublisherConfig, log *
 
 // Run publishes until ctx ends, then returns nil. A failed publish stops the
 // pass (later entries wait, keeping order) and is retried after an
-// exponential back-off; nothing is ever dropped.
+// exponential back-off; nothing is dropped, only set aside in outbox_dead
+// when it certainly can never be published.
 func (p *Publisher) Run(ctx context.Context) error {
 	if !p.running.CompareAndSwap(false, true) {
 		return errors.New("outbox publisher is already running")
@@ -135,37 +154,75 @@ func (p *Publisher) drain(ctx context.Context) error {
 		if err != nil || len(entries) == 0 {
 			return err
 		}
-		acked := make([]uint64, 0, len(entries))
-		var pubErr error
-		for _, en := range entries {
-			if pubErr = p.publish(ctx, en); pubErr != nil {
-				break
-			}
-			acked = append(acked, en.key)
-		}
-		// Entries acked before a failure leave now, so they are not re-sent.
-		if err := p.ob.remove(acked); err != nil {
+		if err := p.publishAll(ctx, entries); err != nil {
 			return err
-		}
-		p.advanced()
-		if pubErr != nil {
-			return pubErr
 		}
 	}
 }
 
+// publishAll publishes entries in order, deleting acknowledged ones in
+// chunks as it goes and, on a failure, before returning it, so they are not
+// re-sent.
+func (p *Publisher) publishAll(ctx context.Context, entries []storedEntry) error {
+	acked := make([]uint64, 0, p.cfg.DeleteEvery)
+	var since time.Time // when the oldest pending ack arrived
+	for _, en := range entries {
+		if err := p.publish(ctx, en); err != nil {
+			return errors.Join(err, p.removeAcked(acked))
+		}
+		if len(acked) == 0 {
+			since = time.Now()
+		}
+		acked = append(acked, en.key)
+		if len(acked) >= p.cfg.DeleteEvery || time.Since(since) >= p.cfg.DeleteAfter {
+			if err := p.removeAcked(acked); err != nil {
+				return err
+			}
+			acked = acked[:0]
+		}
+	}
+	return p.removeAcked(acked)
+}
+
+func (p *Publisher) removeAcked(keys []uint64) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	if err := p.ob.remove(keys); err != nil {
+		return err
+	}
+	p.advanced()
+	return nil
+}
+
 // publish sends one entry and waits for its PubAck. An entry that cannot be
-// decoded or encoded never will be: it is moved aside, not retried forever.
+// decoded or encoded, or that the server refuses as too large, never will
+// be published: it is moved aside, not retried forever.
 func (p *Publisher) publish(ctx context.Context, en storedEntry) error {
 	subject, ce, err := decodeRecord(en.raw)
 	if err == nil {
 		var msg *nats.Msg
 		if msg, err = cenats.NewMsg(subject, ce, p.cfg.Mode); err == nil {
-			return p.send(ctx, msg, ce.ID(), ce.Type())
+			err = p.send(ctx, msg, ce.ID(), ce.Type())
+			if err == nil || !permanentPublishError(err) {
+				return err
+			}
+			p.log.Error("outbox entry refused by NATS as too large; moved to the outbox_dead bucket",
+				"key", en.key, "ce_id", ce.ID(), "ce_type", ce.Type(), "subject", subject, "err", err)
+			return p.buryAndAdvance(en.key)
 		}
 	}
 	p.log.Error("outbox entry cannot be published; moved to the outbox_dead bucket", "key", en.key, "err", err)
-	return p.ob.bury(en.key)
+	return p.buryAndAdvance(en.key)
+}
+
+// buryAndAdvance moves an entry aside and wakes Flush: the outbox shrank.
+func (p *Publisher) buryAndAdvance(key uint64) error {
+	if err := p.ob.bury(key); err != nil {
+		return err
+	}
+	p.advanced()
+	return nil
 }
 
 func (p *Publisher) send(ctx context.Context, msg *nats.Msg, id, typ string) error {

@@ -106,8 +106,9 @@ func (h *commandHandler) request(session string, e event.Event) ([]byte, error) 
 	reply, err := h.bus.RequestMsg(msg, h.timeout)
 	switch {
 	case errors.Is(err, nats.ErrNoResponders):
-		return nil, werr.Wrap(err, werr.KindNotConnected, CodeBusUnavailable,
-			"no command handler is serving session %q", session)
+		// Each bridge process subscribes only to the sessions it runs.
+		return nil, werr.Wrap(err, werr.KindNotFound, werr.CodeSessionNotFound,
+			"no bridge process serves session %q (check --sessions, or whether its process is running)", session)
 	case errors.Is(err, nats.ErrMaxPayload):
 		return nil, &statusError{Status: http.StatusRequestEntityTooLarge, Code: werr.CodePayloadTooLarge,
 			Message: "the command exceeds the NATS server's maximum message size"}

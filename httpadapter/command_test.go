@@ -148,7 +148,7 @@ func TestCommandErrors(t *testing.T) {
 		{name: "form", method: "POST", path: "/send/message", body: "phone=1", ctype: "application/x-www-form-urlencoded", wantCode: 415, wantErr: "UNSUPPORTED_MEDIA_TYPE"},
 		{name: "bad idempotency key", method: "POST", path: "/send/message", body: `{}`, header: map[string]string{"Idempotency-Key": strings.Repeat("k", 129)}, wantCode: 400, wantErr: "INVALID_PAYLOAD"},
 		{name: "timeout", method: "POST", path: "/test/silent", body: `{}`, wantCode: 504, wantErr: "TIMEOUT"},
-		{name: "no responders", nobody: true, method: "POST", path: "/send/message", body: `{}`, wantCode: 503, wantErr: "BUS_UNAVAILABLE"},
+		{name: "no responders", nobody: true, method: "POST", path: "/send/message", body: `{}`, wantCode: 404, wantErr: "SESSION_NOT_FOUND"},
 		{name: "unknown route", method: "GET", path: "/nope", wantCode: 404, wantErr: "NOT_FOUND"},
 		{name: "wrong method", method: "GET", path: "/send/message", wantCode: 405, wantErr: "METHOD_NOT_ALLOWED"},
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/wabridge/wabridge/bridge/sandbox"
 	"github.com/wabridge/wabridge/commands"
 	"github.com/wabridge/wabridge/httpadapter"
+	"github.com/wabridge/wabridge/internal/msgid"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
@@ -67,7 +68,19 @@ func (s sandboxREST) Inbound(ctx context.Context, session string, in httpadapter
 		ReplyTo:  in.ReplyTo,
 		ID:       in.ID,
 	})
-	return string(id), err
+	if err != nil {
+		return "", err
+	}
+	// Answer in the user form (CONTRACT §2), as message.received's data.id.
+	chat := in.Chat
+	if chat == "" {
+		chat = in.From
+	}
+	jid, err := bridge.ParseRecipient(chat)
+	if err != nil {
+		return string(id), nil // delivered; the chat was understood by the sandbox
+	}
+	return msgid.Format(false, jid.ToNonAD().String(), string(id)), nil
 }
 
 func (s sandboxREST) Outbox() any { return s.n.Outbox() }

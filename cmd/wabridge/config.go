@@ -35,6 +35,7 @@ type Config struct {
 	HTTPBasic    []string // user:password
 	EventMode    string   // binary | structured
 	EventsMaxAge time.Duration
+	DedupWindow  time.Duration // 0: natsbus.DefaultDuplicates, shrunk to a shorter max age
 	LogLevel     string
 	LogFormat    string // text | json
 	QRTerminal   bool
@@ -87,6 +88,7 @@ func (c *Config) options() []option {
 		{name: "http-basic-auth", usage: "comma-separated user:password pairs accepted by REST", value: (*listValue)(&c.HTTPBasic)},
 		{name: "event-mode", usage: "CloudEvents content mode of published events: binary or structured", value: (*stringValue)(&c.EventMode)},
 		{name: "events-max-age", usage: "retention of WA_EVENTS (0 = unlimited)", value: (*durationValue)(&c.EventsMaxAge)},
+		{name: "dedup-window", usage: "Nats-Msg-Id deduplication window of the streams (0 = 1h, or the shorter events-max-age)", value: (*durationValue)(&c.DedupWindow)},
 		{name: "log-level", usage: "debug, info, warn or error", value: (*stringValue)(&c.LogLevel)},
 		{name: "log-format", usage: "text or json", value: (*stringValue)(&c.LogFormat)},
 		{name: "qr-terminal", usage: "print login QR codes in the terminal", value: (*boolValue)(&c.QRTerminal)},
@@ -210,6 +212,11 @@ func (c Config) Validate() error {
 	if c.EventMode != "binary" && c.EventMode != "structured" {
 		errs = append(errs, fmt.Errorf("event-mode must be binary or structured, not %q", c.EventMode))
 	}
+	// Checked here, not first when creating the streams, which retries errors
+	// as if NATS were unreachable.
+	if err := c.streamsConfig().Validate(); err != nil {
+		errs = append(errs, err)
+	}
 	for _, p := range c.HTTPBasic {
 		if u, pw, ok := strings.Cut(p, ":"); !ok || u == "" || pw == "" {
 			errs = append(errs, errors.New("http-basic-auth entries must be user:password"))
@@ -235,6 +242,11 @@ func (c Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// streamsConfig is how the configuration shapes WA_COMMANDS and WA_EVENTS.
+func (c Config) streamsConfig() natsbus.StreamsConfig {
+	return natsbus.StreamsConfig{Prefix: c.Prefix, EventsMaxAge: c.EventsMaxAge, Duplicates: c.DedupWindow}
 }
 
 func (c Config) natsAuth() bool { return c.NATSToken != "" || c.NATSUser != "" }

@@ -103,3 +103,48 @@ func TestRedactURLs(t *testing.T) {
 		t.Fatalf("hosts lost: %q", got)
 	}
 }
+
+// The dedup window reaches both streams from flag, environment or file, and
+// the default outlasts a restart (1h) unless events are kept for less.
+func TestConfigDedupWindow(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "wabridge.yaml")
+	if err := os.WriteFile(file, []byte("dedup_window: 3h\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want time.Duration
+	}{
+		{"default", nil, nil, time.Hour},
+		{"shrinks to a shorter events max age", []string{"--events-max-age", "20m"}, nil, 20 * time.Minute},
+		{"flag", []string{"--dedup-window", "90m"}, nil, 90 * time.Minute},
+		{"environment", nil, map[string]string{"WABRIDGE_DEDUP_WINDOW": "2h"}, 2 * time.Hour},
+		{"file", []string{"--config", file}, nil, 3 * time.Hour},
+		{"flag over environment", []string{"--dedup-window", "5m"}, map[string]string{"WABRIDGE_DEDUP_WINDOW": "2h"}, 5 * time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := loadConfig(tt.args, env(tt.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, sc := range cfg.streamsConfig().StreamConfigs() {
+				if sc.Duplicates != tt.want {
+					t.Errorf("%s duplicates %s, want %s", sc.Name, sc.Duplicates, tt.want)
+				}
+			}
+		})
+	}
+	for _, args := range [][]string{
+		{"--dedup-window", "2h", "--events-max-age", "1h"},
+		{"--dedup-window", "-1m"},
+		{"--dedup-window", "soon"},
+	} {
+		if _, err := loadConfig(args, env(nil)); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}

@@ -153,7 +153,10 @@ func (a *app) startNATS(ctx context.Context) error {
 // startOutbox starts the publisher that drains the outbox into JetStream; at
 // shutdown it is flushed (what remains is published at the next start).
 func (a *app) startOutbox(context.Context) error {
-	outbox, err := events.NewOutbox(a.db, a.subjects)
+	// Entries larger than the server takes are refused at Emit/Put, while the
+	// caller can still see the error. MaxPayload is 0 while an external
+	// server has not been reached yet; the outbox then keeps its default.
+	outbox, err := events.NewOutbox(a.db, a.subjects, events.WithMaxMessageBytes(a.nc.MaxPayload()))
 	if err != nil {
 		return err
 	}
@@ -271,14 +274,14 @@ func (a *app) startCommands(ctx context.Context, failed chan<- error) error {
 			a.log.Error("pruning idempotency records stopped", "err", err)
 		}
 	}()
-	a.rpc, err = transport.NewRPCServer(a.nc, dispatcher, a.outbox, transport.RPCConfig{Subjects: a.subjects, Mode: a.mode}, a.log.With("component", "rpc"))
+	a.rpc, err = transport.NewRPCServer(a.nc, dispatcher, a.outbox, transport.RPCConfig{Subjects: a.subjects, Sessions: a.cfg.Sessions, Mode: a.mode}, a.log.With("component", "rpc"))
 	if err != nil {
 		return err
 	}
 	if err := a.rpc.Start(); err != nil {
 		return err
 	}
-	a.durable, err = transport.NewDurable(transport.DurableConfig{URL: a.cfg.NATSURL, Options: a.natsOpts, Subjects: a.subjects},
+	a.durable, err = transport.NewDurable(transport.DurableConfig{URL: a.cfg.NATSURL, Options: a.natsOpts, Subjects: a.subjects, Sessions: a.cfg.Sessions},
 		dispatcher, a.outbox, a.log.With("component", "durable"))
 	if err != nil {
 		return err
@@ -372,7 +375,7 @@ func connectNATS(cfg Config, log *slog.Logger) (*nats.Conn, *server.Server, []na
 
 // ensureStreams retries while an external NATS is not reachable yet.
 func ensureStreams(ctx context.Context, js jetstream.JetStream, cfg Config, log *slog.Logger) error {
-	scfg := natsbus.StreamsConfig{Prefix: cfg.Prefix, EventsMaxAge: cfg.EventsMaxAge}
+	scfg := cfg.streamsConfig()
 	for wait := 250 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
 		tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		err := natsbus.EnsureStreams(tctx, js, scfg)

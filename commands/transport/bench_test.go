@@ -34,7 +34,7 @@ func (nopSink) Put(context.Context, string, event.Event) error { return nil }
 func BenchmarkRPCRoundTrip(b *testing.B) {
 	nc := connect(b, startServer(b))
 	ex := nopExecutor{res: resultEvent("default", "send.message", "c1", http.StatusOK, "")}
-	srv, err := transport.NewRPCServer(nc, ex, nopSink{}, transport.RPCConfig{Subjects: subjects}, quietLog())
+	srv, err := transport.NewRPCServer(nc, ex, nopSink{}, transport.RPCConfig{Subjects: subjects, Sessions: []string{"default"}}, quietLog())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -20,11 +20,34 @@ import (
 // router nacks it and JetStream offers it again after RedeliveryDelay.
 var errShuttingDown = errors.New("durable: shutting down")
 
-// retryableError marks a failure a later attempt may cure.
-type retryableError struct{ err error }
+// retryableError is an internal error a later attempt may cure. It is
+// retried in-process; when every retry failed, its result is recorded and
+// the command poisoned.
+type retryableError struct {
+	err     error
+	subject string      // where the result is recorded
+	result  event.Event // the last attempt's result
+}
 
 func (e retryableError) Error() string { return e.err.Error() }
 func (e retryableError) Unwrap() error { return e.err }
+
+// redeliverError is a failure that depends on the session's link to
+// WhatsApp: it lasts as long as the session is not connected, rate limited
+// or WhatsApp fails, which may be minutes after a restart. JetStream
+// redelivers the command later, without limit, and nothing is recorded
+// until an attempt ends the command (CONTRACT §4: at least once).
+type redeliverError struct{ err error }
+
+func (e redeliverError) Error() string { return e.err.Error() }
+func (e redeliverError) Unwrap() error { return e.err }
+
+// poisonError is a failure settle decided to move to the poison subject,
+// with its result (if it has one) already recorded.
+type poisonError struct{ err error }
+
+func (e poisonError) Error() string { return e.err.Error() }
+func (e poisonError) Unwrap() error { return e.err }
 
 // recordError is a result that could not be recorded. It is retried, but
 // never poisoned: a command is acked only with its result recorded, so it
@@ -57,17 +80,45 @@ func (d *Durable) shouldRetry(p middleware.RetryParams) bool {
 	return (errors.As(p.Err, &re) || errors.As(p.Err, &rec)) && !d.gate.isClosing()
 }
 
-// shouldPoison keeps commands interrupted by shutdown, and those whose
-// result could not be recorded, out of the poison queue: they are left
-// unacked and redelivered instead.
-func (d *Durable) shouldPoison(err error) bool {
-	var rec recordError
-	return !d.gate.isClosing() && !errors.Is(err, context.Canceled) &&
-		!errors.Is(err, errShuttingDown) && !errors.As(err, &rec)
+// settle runs around the retries and decides what their outcome means.
+// Commands interrupted by shutdown, those whose result could not be
+// recorded and those waiting for WhatsApp stay unacked and are redelivered.
+// Anything else that failed is poison: an internal error that failed every
+// retry gets its last result recorded first, so the command ends with one
+// result; if that cannot be recorded, it is redelivered instead.
+func (d *Durable) settle(h message.HandlerFunc) message.HandlerFunc {
+	return func(msg *message.Message) ([]*message.Message, error) {
+		out, err := h(msg)
+		if err == nil || !d.mayPoison(err) {
+			return out, err
+		}
+		var re retryableError
+		if errors.As(err, &re) {
+			if perr := d.results.Put(d.base, re.subject, re.result); perr != nil {
+				return nil, recordError{fmt.Errorf("recording result %s of a poisoned command: %w", re.result.ID(), perr)}
+			}
+		}
+		return nil, poisonError{err}
+	}
 }
 
-// handle executes one command and records its result. It returns nil (ack)
-// for every final result, also for input that is not a command at all.
+// mayPoison is false for the failures that must be redelivered instead.
+func (d *Durable) mayPoison(err error) bool {
+	var rec recordError
+	var rd redeliverError
+	return !d.gate.isClosing() && !errors.Is(err, context.Canceled) &&
+		!errors.Is(err, errShuttingDown) && !errors.As(err, &rec) && !errors.As(err, &rd)
+}
+
+// isPoison is the poison queue's filter: settle has decided.
+func isPoison(err error) bool {
+	var pe poisonError
+	return errors.As(err, &pe)
+}
+
+// handle executes one command and, if the outcome ends the command,
+// records its result. It returns nil (ack) for every final result, also
+// for input that is not a command at all.
 func (d *Durable) handle(msg *message.Message) error {
 	subject := msg.Metadata.Get(MetaSubject)
 	session, _, name, err := d.cfg.Subjects.Parse(subject)
@@ -77,12 +128,18 @@ func (d *Durable) handle(msg *message.Message) error {
 	}
 	log := d.log.With("session", session, "command", name, "delivered", msg.Metadata.Get(MetaDelivered))
 	res := d.execute(msg, session, name, log)
-	if err := d.results.Put(d.base, d.cfg.Subjects.Result(session, name), res.Event); err != nil {
-		return recordError{fmt.Errorf("recording result %s: %w", res.Event.ID(), err)}
-	}
+	resultSubject := d.cfg.Subjects.Result(session, name)
 	if res.Retryable {
 		code, text := resultError(res.Event)
-		return retryableError{fmt.Errorf("command %s failed: %s: %s", subject, code, text)}
+		failed := fmt.Errorf("command %s failed: %s: %s", subject, code, text)
+		if waitsForWhatsApp(res.Event) {
+			log.Warn("durable command failed for now; JetStream redelivers it later", "code", code, "err", text)
+			return redeliverError{failed}
+		}
+		return retryableError{err: failed, subject: resultSubject, result: res.Event}
+	}
+	if err := d.results.Put(d.base, resultSubject, res.Event); err != nil {
+		return recordError{fmt.Errorf("recording result %s: %w", res.Event.ID(), err)}
 	}
 	return nil
 }
@@ -100,6 +157,22 @@ func (d *Durable) execute(msg *message.Message, session, name string, log *slog.
 	log.Debug("durable command executed", "ce_id", cmd.ID(), "ce_type", cmd.Type(),
 		"retryable", res.Retryable, "replayed", res.Replayed)
 	return res
+}
+
+// waitsForWhatsApp reports whether a retryable result is of a kind that
+// depends on the session's state or WhatsApp's (its status identifies the
+// kind), rather than an internal error.
+func waitsForWhatsApp(ev event.Event) bool {
+	var body commands.ResultData
+	if err := json.Unmarshal(ev.Data(), &body); err != nil {
+		return false
+	}
+	switch body.Status {
+	case werr.KindNotConnected.Status(), werr.KindRateLimited.Status(),
+		werr.KindUpstream.Status(), werr.KindTimeout.Status():
+		return true
+	}
+	return false
 }
 
 // resultError reads code and message of an error result for the log and

@@ -23,15 +23,17 @@ import (
 // testDurableConfig keeps every wait of the tests short.
 func testDurableConfig(s *server.Server) transport.DurableConfig {
 	return transport.DurableConfig{
-		Options:          []nats.Option{nats.InProcessServer(s)},
-		Subjects:         subjects,
-		Timeout:          time.Second,
-		MaxRetries:       2,
-		RetryInterval:    time.Millisecond,
-		RetryMaxInterval: 5 * time.Millisecond,
-		AckWait:          8 * time.Second,
-		RedeliveryDelay:  50 * time.Millisecond,
-		CloseTimeout:     5 * time.Second,
+		Options:            []nats.Option{nats.InProcessServer(s)},
+		Subjects:           subjects,
+		Sessions:           []string{"default"},
+		Timeout:            time.Second,
+		MaxRetries:         2,
+		RetryInterval:      time.Millisecond,
+		RetryMaxInterval:   5 * time.Millisecond,
+		AckWait:            8 * time.Second,
+		RedeliveryDelay:    20 * time.Millisecond,
+		RedeliveryMaxDelay: 100 * time.Millisecond,
+		CloseTimeout:       5 * time.Second,
 	}
 }
 
@@ -70,11 +72,16 @@ func publishCmd(t testing.TB, js jetstream.JetStream, subject string, cmd event.
 	}
 }
 
-// settled reports whether the durable consumer has nothing pending and
-// nothing unacked.
+// settled reports whether the durable consumer of session default has
+// nothing pending and nothing unacked.
 func settled(t testing.TB, js jetstream.JetStream) bool {
 	t.Helper()
-	c, err := js.PushConsumer(context.Background(), natsbus.StreamCommands, transport.DefaultDurable)
+	return sessionSettled(t, js, "default")
+}
+
+func sessionSettled(t testing.TB, js jetstream.JetStream, session string) bool {
+	t.Helper()
+	c, err := js.PushConsumer(context.Background(), natsbus.StreamCommands, transport.ConsumerName(transport.DefaultDurable, session))
 	if err != nil {
 		t.Fatalf("consumer: %v", err)
 	}
@@ -167,22 +174,36 @@ func TestDurableRejectsInvalidCloudEventOnce(t *testing.T) {
 	}
 }
 
+// TestDurableRetries: a failure that depends on WhatsApp is redelivered by
+// JetStream for as long as it lasts (longer than the in-process retries
+// would take) and never poisoned; an internal error is retried in-process
+// and poisoned when every retry fails. Either way the command ends with
+// exactly one recorded result: the one that ended it.
 func TestDurableRetries(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
-		failures   int // executions answering 503 before success
+		status     int    // of the failing executions
+		code       string // of the failing executions
+		failures   int    // executions failing before success
 		wantRuns   int
+		wantStatus int // of the one recorded result
 		wantPoison bool
 	}{
-		{"success after one failure", 1, 2, false},
-		{"every retry fails", 100, 3, true}, // MaxRetries 2: 1 + 2 runs
+		{"not connected longer than the retries", http.StatusServiceUnavailable, werr.CodeNotConnected, 6, 7, http.StatusOK, false},
+		{"rate limited", http.StatusTooManyRequests, werr.CodeRateLimited, 4, 5, http.StatusOK, false},
+		{"upstream error", http.StatusBadGateway, werr.CodeUpstream, 4, 5, http.StatusOK, false},
+		{"timeout", http.StatusGatewayTimeout, werr.CodeTimeout, 4, 5, http.StatusOK, false},
+		{"internal error once", http.StatusInternalServerError, werr.CodeInternal, 1, 2, http.StatusOK, false},
+		// MaxRetries 2: 1 + 2 runs.
+		{"internal error every retry", http.StatusInternalServerError, werr.CodeInternal, 100, 3, http.StatusInternalServerError, true},
+		{"final failure", http.StatusBadRequest, werr.CodeInvalidRecipient, 100, 1, http.StatusBadRequest, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := startServer(t)
 			js := createCommandStream(t, connect(t, s))
 			ex := &fakeExecutor{behave: func(_ context.Context, n int, _ event.Event) (int, string) {
 				if n <= tc.failures {
-					return http.StatusServiceUnavailable, werr.CodeNotConnected
+					return tc.status, tc.code
 				}
 				return http.StatusOK, ""
 			}}
@@ -197,29 +218,37 @@ func TestDurableRetries(t *testing.T) {
 			if n := len(ex.Calls()); n != tc.wantRuns {
 				t.Errorf("executed %d times, want %d", n, tc.wantRuns)
 			}
-			if n := len(sink.Puts()); n != tc.wantRuns {
-				t.Errorf("recorded %d results, want one per execution (%d)", n, tc.wantRuns)
+			puts := sink.Puts()
+			if len(puts) != 1 {
+				t.Fatalf("recorded %d results, want only the final one", len(puts))
 			}
-			p := poisoned(t, js)
-			if !tc.wantPoison {
-				if len(p) != 0 {
-					t.Errorf("poisoned %d", len(p))
-				}
-				return
+			if status, code := resultCode(t, puts[0].Event); status != tc.wantStatus {
+				t.Errorf("recorded %d %s, want status %d", status, code, tc.wantStatus)
 			}
-			if len(p) != 1 {
-				t.Fatalf("poisoned %d messages, want 1", len(p))
-			}
-			if got := p[0].Header.Get("ce-id"); got != "c1" {
-				t.Errorf("poisoned copy lost its ce-id: %v", p[0].Header)
-			}
-			if got := p[0].Header.Get(transport.MetaSubject); got != "wa.default.cmd.send.message" {
-				t.Errorf("poisoned copy does not say where it came from: %v", p[0].Header)
-			}
-			if p[0].Header.Get("reason_poisoned") == "" {
-				t.Errorf("poisoned copy has no reason: %v", p[0].Header)
-			}
+			checkPoison(t, poisoned(t, js), tc.wantPoison)
 		})
+	}
+}
+
+func checkPoison(t *testing.T, p []*nats.RawStreamMsg, want bool) {
+	t.Helper()
+	if !want {
+		if len(p) != 0 {
+			t.Errorf("poisoned %d", len(p))
+		}
+		return
+	}
+	if len(p) != 1 {
+		t.Fatalf("poisoned %d messages, want 1", len(p))
+	}
+	if got := p[0].Header.Get("ce-id"); got != "c1" {
+		t.Errorf("poisoned copy lost its ce-id: %v", p[0].Header)
+	}
+	if got := p[0].Header.Get(transport.MetaSubject); got != "wa.default.cmd.send.message" {
+		t.Errorf("poisoned copy does not say where it came from: %v", p[0].Header)
+	}
+	if p[0].Header.Get("reason_poisoned") == "" {
+		t.Errorf("poisoned copy has no reason: %v", p[0].Header)
 	}
 }
 
@@ -373,30 +402,15 @@ func TestDurableConfigValidate(t *testing.T) {
 		"no way to reach NATS":        func(c *transport.DurableConfig) { c.Options, c.URL = nil, "" },
 		"AckWait within retry budget": func(c *transport.DurableConfig) { c.AckWait = c.Timeout },
 		"negative concurrency":        func(c *transport.DurableConfig) { c.Concurrency = -1 },
+		"no sessions":                 func(c *transport.DurableConfig) { c.Sessions = nil },
+		"invalid session":             func(c *transport.DurableConfig) { c.Sessions = []string{"Not_A_Session"} },
+		"session twice":               func(c *transport.DurableConfig) { c.Sessions = []string{"a", "a"} },
+		"negative redelivery delay":   func(c *transport.DurableConfig) { c.RedeliveryMaxDelay = -time.Second },
 	} {
 		cfg := base
 		mutate(&cfg)
 		if _, err := transport.NewDurable(cfg, &fakeExecutor{}, &fakeSink{}, quietLog()); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
-	}
-}
-
-func TestDurablePoisonsInvalidSessionSubject(t *testing.T) {
-	s := startServer(t)
-	js := createCommandStream(t, connect(t, s))
-	ex, sink := &fakeExecutor{}, &fakeSink{}
-	_, stop := runDurable(t, testDurableConfig(s), ex, sink)
-	// Matches wa.*.cmd.>, but no session may be called that.
-	publishCmd(t, js, "wa.NOT_A_SESSION.cmd.send.message", command("c1"), cenats.Binary)
-	eventually(t, "consumer settled", func() bool { return settled(t, js) })
-	if err := stop(); err != nil {
-		t.Errorf("stopping: %v", err)
-	}
-	if len(ex.Calls()) != 0 || len(sink.Puts()) != 0 {
-		t.Errorf("calls %v, puts %v: want none", ex.Calls(), sink.Puts())
-	}
-	if p := poisoned(t, js); len(p) != 1 || p[0].Header.Get("ce-id") != "c1" {
-		t.Errorf("poisoned %v, want the command", p)
 	}
 }

@@ -113,7 +113,8 @@ func (f *fakeExecutor) Execute(ctx context.Context, session, name string, cmd ev
 		status, code = f.behave(ctx, n, cmd)
 	}
 	ev := resultEvent(session, name, cmd.ID(), status, code)
-	return commands.Result{Event: ev, Retryable: status >= 500}
+	// As werr.Kind.Retryable: 429 and the 5xx kinds.
+	return commands.Result{Event: ev, Retryable: status >= 500 || status == http.StatusTooManyRequests}
 }
 
 func (f *fakeExecutor) Reject(session, name string, err error) event.Event {

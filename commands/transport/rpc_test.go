@@ -21,6 +21,9 @@ import (
 func startRPC(t testing.TB, nc *nats.Conn, ex transport.Executor, sink transport.ResultSink, cfg transport.RPCConfig) *transport.RPCServer {
 	t.Helper()
 	cfg.Subjects = subjects
+	if cfg.Sessions == nil {
+		cfg.Sessions = []string{"default", "s1"}
+	}
 	srv, err := transport.NewRPCServer(nc, ex, sink, cfg, quietLog())
 	if err != nil {
 		t.Fatalf("NewRPCServer: %v", err)
@@ -157,22 +160,6 @@ func TestRPCRejectsMalformedInput(t *testing.T) {
 	res := request(t, nc, valid.Subject, command("c2"), cenats.Binary)
 	if status, _ := resultCode(t, res); status != http.StatusOK {
 		t.Errorf("valid request after malformed ones: status %d", status)
-	}
-}
-
-func TestRPCInvalidSessionIsAnsweredNotRecorded(t *testing.T) {
-	nc := connect(t, startServer(t))
-	ex, sink := &fakeExecutor{}, &fakeSink{}
-	startRPC(t, nc, ex, sink, transport.RPCConfig{})
-	res := request(t, nc, "wa.Not_A_Session.rpc.send.message", command("c1"), cenats.Binary)
-	if status, code := resultCode(t, res); status != http.StatusBadRequest || code != werr.CodeInvalidSession {
-		t.Errorf("result = %d %s, want 400 %s", status, code, werr.CodeInvalidSession)
-	}
-	if got, want := res.Type(), commands.ResultTypeOf("send.message"); got != want {
-		t.Errorf("result type %q, want %q", got, want)
-	}
-	if len(ex.Calls()) != 0 || len(sink.Puts()) != 0 {
-		t.Errorf("calls %v, puts %v; want none", ex.Calls(), sink.Puts())
 	}
 }
 
@@ -374,9 +361,13 @@ func TestRPCShutdownDeadlineCancelsCommands(t *testing.T) {
 
 func TestRPCConfigValidate(t *testing.T) {
 	nc := connect(t, startServer(t))
+	ok := []string{"default"}
 	for _, cfg := range []transport.RPCConfig{
-		{MaxConcurrent: -1},
-		{Timeout: -time.Second},
+		{Sessions: ok, MaxConcurrent: -1},
+		{Sessions: ok, Timeout: -time.Second},
+		{},
+		{Sessions: []string{"Not_A_Session"}},
+		{Sessions: []string{"a", "a"}},
 	} {
 		if _, err := transport.NewRPCServer(nc, &fakeExecutor{}, &fakeSink{}, cfg, quietLog()); err == nil {
 			t.Errorf("NewRPCServer(%+v) accepted an invalid config", cfg)

@@ -11,7 +11,12 @@ import (
 
 // Defaults of StreamsConfig.
 const (
-	DefaultDuplicates     = 2 * time.Minute
+	// DefaultDuplicates is long enough that a bridge which died between its
+	// PubAcks and deleting those entries from its outbox, and comes back
+	// within the hour, re-publishes them without storing them twice. The
+	// server keeps every id of the window in memory, which at WhatsApp
+	// event rates is small.
+	DefaultDuplicates     = time.Hour
 	DefaultCommandsMaxAge = 7 * 24 * time.Hour
 )
 
@@ -25,8 +30,8 @@ type StreamsConfig struct {
 	// should live at least as long, so a consumer re-reading the stream from
 	// its start has every command's effect once.
 	CommandsMaxAge time.Duration
-	// Duplicates is the Nats-Msg-Id deduplication window; default 2 minutes,
-	// or the shorter MaxAge.
+	// Duplicates is the Nats-Msg-Id deduplication window of both streams;
+	// default DefaultDuplicates, or the shorter MaxAge.
 	Duplicates time.Duration
 	Storage    jetstream.StorageType // default file
 }

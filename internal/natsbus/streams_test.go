@@ -49,8 +49,8 @@ func TestEnsureStreamsCreatesAndUpdates(t *testing.T) {
 		if !slices.Equal(info.Config.Subjects, subjects) {
 			t.Errorf("%s subjects %v, want %v", name, info.Config.Subjects, subjects)
 		}
-		if info.Config.Duplicates != natsbus.DefaultDuplicates {
-			t.Errorf("%s duplicates %s", name, info.Config.Duplicates)
+		if info.Config.Duplicates != time.Hour {
+			t.Errorf("%s duplicates %s, want the 1h default", name, info.Config.Duplicates)
 		}
 		if info.Config.Retention != jetstream.LimitsPolicy || info.Config.Storage != jetstream.FileStorage {
 			t.Errorf("%s retention %v storage %v", name, info.Config.Retention, info.Config.Storage)
@@ -150,6 +150,39 @@ func TestStreamsConfigValidate(t *testing.T) {
 				t.Fatalf("unexpected error: %v", err)
 			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
 				t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// The dedup window outlasts a bridge restart (an hour) unless a stream keeps
+// its messages for less; an explicit window is taken as given.
+func TestStreamsConfigDuplicatesWindow(t *testing.T) {
+	tests := []struct {
+		name         string
+		cfg          natsbus.StreamsConfig
+		wantCommands time.Duration
+		wantEvents   time.Duration
+	}{
+		{"default", natsbus.StreamsConfig{}, time.Hour, time.Hour},
+		{"unlimited events", natsbus.StreamsConfig{EventsMaxAge: 0}, time.Hour, time.Hour},
+		{"long events max age", natsbus.StreamsConfig{EventsMaxAge: 30 * 24 * time.Hour}, time.Hour, time.Hour},
+		{"shrinks to events max age", natsbus.StreamsConfig{EventsMaxAge: 20 * time.Minute}, 20 * time.Minute, 20 * time.Minute},
+		{"shrinks to commands max age", natsbus.StreamsConfig{CommandsMaxAge: 10 * time.Minute}, 10 * time.Minute, 10 * time.Minute},
+		{"explicit", natsbus.StreamsConfig{Duplicates: 6 * time.Hour}, 6 * time.Hour, 6 * time.Hour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.cfg.Validate(); err != nil {
+				t.Fatalf("Validate: %v", err)
+			}
+			got := map[string]time.Duration{}
+			for _, sc := range tt.cfg.StreamConfigs() {
+				got[sc.Name] = sc.Duplicates
+			}
+			if got[natsbus.StreamCommands] != tt.wantCommands || got[natsbus.StreamEvents] != tt.wantEvents {
+				t.Fatalf("duplicates: commands %s events %s, want %s and %s",
+					got[natsbus.StreamCommands], got[natsbus.StreamEvents], tt.wantCommands, tt.wantEvents)
 			}
 		})
 	}

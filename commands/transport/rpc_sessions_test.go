@@ -1,0 +1,66 @@
+package transport_test
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/wabridge/wabridge/commands/transport"
+	"github.com/wabridge/wabridge/internal/cenats"
+)
+
+// TestRPCServesOnlyItsSessions: two processes on one NATS, in the same
+// queue group, each running another session: every request reaches the
+// process running its session, and a session nobody runs has no responder
+// (instead of a SESSION_NOT_FOUND from a process that happens to be asked).
+func TestRPCServesOnlyItsSessions(t *testing.T) {
+	const requests = 20
+	s := startServer(t)
+	client := connect(t, s)
+	sinkA, sinkB := &fakeSink{}, &fakeSink{}
+	exA, exB := &fakeExecutor{}, &fakeExecutor{}
+	startRPC(t, connect(t, s), exA, sinkA, transport.RPCConfig{Sessions: []string{"a"}})
+	startRPC(t, connect(t, s), exB, sinkB, transport.RPCConfig{Sessions: []string{"b", "b2"}})
+
+	for i := range requests {
+		for _, session := range []string{"a", "b", "b2"} {
+			res := request(t, client, subjects.RPC(session, "send.message"), command(fmt.Sprintf("%s-%d", session, i)), cenats.Binary)
+			if status, code := resultCode(t, res); status != http.StatusOK {
+				t.Fatalf("%s: result %d %s", session, status, code)
+			}
+		}
+	}
+	for name, tc := range map[string]struct {
+		ex       *fakeExecutor
+		sink     *fakeSink
+		sessions []string
+	}{
+		"process a": {exA, sinkA, []string{"a"}},
+		"process b": {exB, sinkB, []string{"b", "b2"}},
+	} {
+		want := requests * len(tc.sessions)
+		if got := len(tc.ex.Calls()); got != want {
+			t.Errorf("%s executed %d commands, want %d", name, got, want)
+		}
+		for _, c := range tc.ex.Calls() {
+			if !slices.Contains(tc.sessions, c.Session) {
+				t.Errorf("%s executed a command of session %s", name, c.Session)
+			}
+		}
+		if got := len(tc.sink.Puts()); got != want {
+			t.Errorf("%s recorded %d results, want %d", name, got, want)
+		}
+	}
+	msg, err := cenats.NewMsg(subjects.RPC("c", "send.message"), command("c-1"), cenats.Binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.RequestMsg(msg, 10*time.Second); !errors.Is(err, nats.ErrNoResponders) {
+		t.Errorf("request for a session nobody runs: %v, want no responders", err)
+	}
+}

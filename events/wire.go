@@ -1,0 +1,92 @@
+package events
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/cloudevents/sdk-go/v2/event"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wabridge/wabridge/internal/cenats"
+	"github.com/wabridge/wabridge/internal/werr"
+)
+
+// DefaultMaxMessageBytes is the largest NATS message (headers and data) the
+// outbox accepts unless told otherwise: nats-server's default max_payload.
+const DefaultMaxMessageBytes = 1 << 20
+
+// maxHeaderBytes is JetStream's own limit on the header block of a stored
+// message, whatever the payload limit.
+const maxHeaderBytes = math.MaxUint16
+
+// jsErrCodeStreamHeaderExceedsMaximum is nats-server's
+// JSStreamHeaderExceedsMaximumErr, which nats.go has no constant for.
+const jsErrCodeStreamHeaderExceedsMaximum jetstream.ErrorCode = 10097
+
+// ErrMessageTooLarge is wrapped by the error Emit and Put return for an event
+// whose NATS message would exceed the configured maximum.
+var ErrMessageTooLarge = errors.New("event is larger than the largest NATS message allowed")
+
+// OutboxOption tunes an Outbox.
+type OutboxOption func(*Outbox)
+
+// WithMaxMessageBytes sets the largest NATS message, headers included, that
+// Emit and Put accept; pass the connection's MaxPayload. n <= 0 keeps
+// DefaultMaxMessageBytes.
+func WithMaxMessageBytes(n int64) OutboxOption {
+	return func(o *Outbox) {
+		if n > 0 {
+			o.maxBytes = n
+		}
+	}
+}
+
+// checkWire refuses, while the caller can still see the error, an event the
+// publisher could not put on the wire in either content mode: one that does
+// not encode, or whose message (with the Nats-Msg-Id header the publisher
+// adds) is larger than the server takes. Such an entry would otherwise sit
+// at the head of the outbox after WhatsApp had already been acknowledged.
+func (o *Outbox) checkWire(subject string, ce event.Event) error {
+	for _, mode := range []cenats.Mode{cenats.Binary, cenats.Structured} {
+		msg, err := cenats.NewMsg(subject, ce, mode)
+		if err != nil {
+			return fmt.Errorf("storing event in outbox: %w", err)
+		}
+		msg.Header.Set(jetstream.MsgIDHeader, ce.ID())
+		hdr, total := wireSize(msg)
+		if total > o.maxBytes || hdr > maxHeaderBytes {
+			return werr.Wrap(ErrMessageTooLarge, werr.KindTooLarge, werr.CodePayloadTooLarge,
+				"event %s %s would be a %d-byte NATS message (%d bytes of headers) in %s mode; the limit is %d bytes (headers at most %d)",
+				ce.Type(), ce.ID(), total, hdr, mode, o.maxBytes, maxHeaderBytes)
+		}
+	}
+	return nil
+}
+
+// wireSize is the size of msg's header block and of headers plus data, as
+// the server counts them against max_payload.
+func wireSize(msg *nats.Msg) (hdr, total int64) {
+	// Size counts subject and reply too; the server's limit does not.
+	total = int64(msg.Size() - len(msg.Subject) - len(msg.Reply))
+	return total - int64(len(msg.Data)), total
+}
+
+// permanentPublishError reports whether err certainly means the message can
+// never be stored, however often it is sent: it is too large for the server
+// or the stream. Everything else (no responders, timeouts, a missing stream
+// while an operator fixes it) may heal and is retried.
+func permanentPublishError(err error) bool {
+	if errors.Is(err, nats.ErrMaxPayload) {
+		return true
+	}
+	var apiErr *jetstream.APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.ErrorCode {
+		case jetstream.JSErrCodeStreamMessageExceedsMaximum, jsErrCodeStreamHeaderExceedsMaximum:
+			return true
+		}
+	}
+	return false
+}
