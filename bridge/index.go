@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/wabridge/wabridge/internal/msgid"
+	"github.com/wabridge/wabridge/internal/store"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
@@ -45,7 +46,8 @@ type record struct {
 
 // MessageIndex is the bbolt index of messages per session and chat.
 type MessageIndex struct {
-	db *bolt.DB
+	db    *bolt.DB
+	group *store.Group // concurrent sessions share commits
 }
 
 // NewMessageIndex opens the index in db, creating its bucket.
@@ -57,7 +59,7 @@ func NewMessageIndex(db *bolt.DB) (*MessageIndex, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating message index bucket: %w", err)
 	}
-	return &MessageIndex{db: db}, nil
+	return &MessageIndex{db: db, group: store.NewGroup(db)}, nil
 }
 
 // Put stores m, replacing an earlier version (a redelivered message).
@@ -74,7 +76,7 @@ func (x *MessageIndex) Put(session string, m StoredMessage) error {
 	if err != nil {
 		return fmt.Errorf("encoding message %s: %w", m.ID, err)
 	}
-	err = x.db.Update(func(tx *bolt.Tx) error {
+	err = x.group.Update(func(tx *bolt.Tx) error {
 		sess, err := tx.Bucket(bucketMessages).CreateBucketIfNotExists([]byte(session))
 		if err != nil {
 			return err

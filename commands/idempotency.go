@@ -8,6 +8,8 @@ import (
 
 	cloudevent "github.com/cloudevents/sdk-go/v2/event"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/wabridge/wabridge/internal/store"
 )
 
 // Buckets of the idempotency records, owned by this package.
@@ -36,7 +38,8 @@ type storedRecord struct {
 }
 
 type idemStore struct {
-	db *bolt.DB
+	db    *bolt.DB
+	group *store.Group // concurrent commands share commits
 }
 
 func openIdemStore(db *bolt.DB) (*idemStore, error) {
@@ -51,7 +54,7 @@ func openIdemStore(db *bolt.DB) (*idemStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating idempotency buckets: %w", err)
 	}
-	return &idemStore{db: db}, nil
+	return &idemStore{db: db, group: store.NewGroup(db)}, nil
 }
 
 // get returns the record of key unless it was stored before notBefore.
@@ -90,7 +93,7 @@ func (s *idemStore) put(key string, rec record, result cloudevent.Event) error {
 	if err != nil {
 		return fmt.Errorf("encoding idempotency record: %w", err)
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.group.Update(func(tx *bolt.Tx) error {
 		records, byTime := tx.Bucket(bucketRecords), tx.Bucket(bucketByTime)
 		if old := records.Get([]byte(key)); old != nil {
 			var prev storedRecord

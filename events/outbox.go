@@ -11,6 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/wabridge/wabridge/internal/natsbus"
+	"github.com/wabridge/wabridge/internal/store"
 )
 
 // Buckets of the outbox in the shared bbolt file.
@@ -32,7 +33,7 @@ type Outbox struct {
 	maxBytes int64
 	// added holds one token while entries may be waiting for a publisher.
 	added chan struct{}
-	group groupCommit
+	group *store.Group
 }
 
 var _ Sink = (*Outbox)(nil)
@@ -64,7 +65,7 @@ func NewOutbox(db *bolt.DB, subjects natsbus.Subjects, opts ...OutboxOption) (*O
 	if err != nil {
 		return nil, fmt.Errorf("creating outbox buckets: %w", err)
 	}
-	o := &Outbox{db: db, subjects: subjects, maxBytes: DefaultMaxMessageBytes, added: make(chan struct{}, 1)}
+	o := &Outbox{db: db, subjects: subjects, maxBytes: DefaultMaxMessageBytes, added: make(chan struct{}, 1), group: store.NewGroup(db)}
 	for _, opt := range opts {
 		opt(o)
 	}
