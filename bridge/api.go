@@ -16,6 +16,8 @@ type SendTextRequest struct {
 	ReplyTo string
 	// Mentions are phone numbers or JIDs mentioned in Text.
 	Mentions []string
+	// Forwarded marks the message as forwarded, as WhatsApp shows it.
+	Forwarded bool
 	// Key is the command's idempotency key (source + id); the WhatsApp
 	// message id is derived from it, so a retried command re-sends under the
 	// same id. Empty means a random id.

@@ -69,7 +69,7 @@ func (s *Session) buildText(req SendTextRequest) (types.JID, *waE2E.Message, err
 		}
 		quoted = &m
 	}
-	return to, textMessage(req.Text, quoted, mentions), nil
+	return to, textMessage(req.Text, quoted, mentions, req.Forwarded), nil
 }
 
 func parseMentions(in []string) ([]string, error) {
@@ -84,11 +84,16 @@ func parseMentions(in []string) ([]string, error) {
 	return out, nil
 }
 
-func textMessage(text string, quoted *StoredMessage, mentions []string) *waE2E.Message {
-	if quoted == nil && len(mentions) == 0 {
+func textMessage(text string, quoted *StoredMessage, mentions []string, forwarded bool) *waE2E.Message {
+	if quoted == nil && len(mentions) == 0 && !forwarded {
 		return &waE2E.Message{Conversation: proto.String(text)}
 	}
 	ci := &waE2E.ContextInfo{MentionedJID: mentions}
+	if forwarded {
+		// What WhatsApp clients set on a message forwarded once.
+		ci.IsForwarded = proto.Bool(true)
+		ci.ForwardingScore = proto.Uint32(1)
+	}
 	if quoted != nil {
 		ci.StanzaID = proto.String(quoted.ID)
 		ci.Participant = proto.String(quoted.Sender)

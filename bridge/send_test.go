@@ -85,6 +85,15 @@ func TestSendTextBuildsMessages(t *testing.T) {
 				},
 			}},
 		},
+		{
+			name:   "forwarded carries WhatsApp's forwarded mark",
+			req:    bridge.SendTextRequest{To: "4917612345678", Text: "fwd", Forwarded: true, Key: "k5"},
+			wantTo: "4917612345678@s.whatsapp.net",
+			want: &waE2E.Message{ExtendedTextMessage: &waE2E.ExtendedTextMessage{
+				Text:        proto.String("fwd"),
+				ContextInfo: &waE2E.ContextInfo{IsForwarded: proto.Bool(true), ForwardingScore: proto.Uint32(1)},
+			}},
+		},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

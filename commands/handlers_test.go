@@ -108,10 +108,10 @@ func TestSendMessage(t *testing.T) {
 	r := newRig(t)
 	var got map[string]string
 	run(t, r, "send.message", `{"phone":"4917612345678","message":"hi @4915112345678","reply_message_id":"false_4917612345678@s.whatsapp.net_3EB0C767",
-		"mentions":["4915112345678"],"view_once":true,"is_forwarded":false}`, &got)
+		"mentions":["4915112345678"],"view_once":true,"is_forwarded":true}`, &got)
 	want := bridge.SendTextRequest{
 		To: "4917612345678", Text: "hi @4915112345678", ReplyTo: "false_4917612345678@s.whatsapp.net_3EB0C767",
-		Mentions: []string{"4915112345678"}, Key: "/tests\x00h-send.message",
+		Mentions: []string{"4915112345678"}, Forwarded: true, Key: "/tests\x00h-send.message",
 	}
 	if len(r.sess.sent) != 1 || !reflect.DeepEqual(r.sess.sent[0], want) {
 		t.Fatalf("sent %+v, want %+v", r.sess.sent, want)

@@ -16,8 +16,7 @@ type sendMessagePayload struct {
 	// ViewOnce is accepted because the reference API documents it for
 	// send/message, but WhatsApp has no view-once text: it is ignored.
 	ViewOnce bool `json:"view_once"`
-	// IsForwarded is accepted and validated; bridge.SendTextRequest has no
-	// field for it yet, so the forwarded mark is not set.
+	// IsForwarded sets WhatsApp's forwarded mark on the message.
 	IsForwarded bool `json:"is_forwarded"`
 }
 
@@ -34,11 +33,12 @@ func (d sentData) chat() string { return d.Chat }
 
 func sendMessage(ctx context.Context, env Env, p sendMessagePayload) (any, error) {
 	res, err := env.Session.SendText(ctx, bridge.SendTextRequest{
-		To:       p.Phone,
-		Text:     p.Message,
-		ReplyTo:  p.ReplyMessageID,
-		Mentions: p.Mentions,
-		Key:      env.Key,
+		To:        p.Phone,
+		Text:      p.Message,
+		ReplyTo:   p.ReplyMessageID,
+		Mentions:  p.Mentions,
+		Forwarded: p.IsForwarded,
+		Key:       env.Key,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sending text message: %w", err)
