@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,18 +10,19 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wabridge/wabridge/internal/safebuf"
 )
 
 // target is a wabridge process in sandbox mode and the clients that drive it.
 type target struct {
 	cmd     *exec.Cmd
-	out     *syncBuffer
+	out     *safebuf.Buffer
 	done    chan struct{}
 	exitErr error
 
@@ -64,7 +64,7 @@ func startWabridge(ctx context.Context, binary, dataDir string, conns int) (*tar
 	if err != nil {
 		return nil, err
 	}
-	t := &target{out: &syncBuffer{}, done: make(chan struct{}),
+	t := &target{out: &safebuf.Buffer{}, done: make(chan struct{}),
 		httpURL: "http://" + httpAddr, natsURL: "nats://" + natsAddr, http: httpClient(conns)}
 	t.cmd = exec.Command(binary, "serve", "--sandbox", "--data-dir", dataDir,
 		"--http-addr", httpAddr, "--nats-listen", natsAddr,
@@ -160,24 +160,6 @@ func freeAddr() (string, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().String(), nil
-}
-
-// syncBuffer collects the child's output for error reports.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // settle waits until WA_EVENTS has not grown for quietFor (at most a

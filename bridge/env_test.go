@@ -1,7 +1,6 @@
 package bridge_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"sync"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/wabridge/wabridge/bridge"
 	"github.com/wabridge/wabridge/events"
+	"github.com/wabridge/wabridge/internal/safebuf"
 	"github.com/wabridge/wabridge/internal/store"
 	"github.com/wabridge/wabridge/internal/werr"
 )
@@ -63,24 +63,6 @@ func (r *recordingSink) reset() {
 	r.events = nil
 }
 
-// syncBuffer is a bytes.Buffer safe for the QR printer's goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // env is a Manager over real bbolt and SQLite in a temp dir, with fake clients.
 type env struct {
 	t       *testing.T
@@ -88,7 +70,7 @@ type env struct {
 	devices *sqlstore.Container
 	sink    *recordingSink
 	fakes   *fakes
-	qrOut   *syncBuffer
+	qrOut   *safebuf.Buffer
 	mgr     *bridge.Manager
 }
 
@@ -105,7 +87,7 @@ func newEnv(t *testing.T, sessions ...string) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = devices.Close() })
-	e := &env{t: t, db: db, devices: devices, sink: &recordingSink{}, fakes: newFakes(), qrOut: &syncBuffer{}}
+	e := &env{t: t, db: db, devices: devices, sink: &recordingSink{}, fakes: newFakes(), qrOut: &safebuf.Buffer{}}
 	e.start(sessions...)
 	return e
 }

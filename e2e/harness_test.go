@@ -24,6 +24,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/wabridge/wabridge/internal/cenats"
+	"github.com/wabridge/wabridge/internal/safebuf"
 )
 
 var binary string
@@ -58,24 +59,6 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// syncBuffer collects a process's output for failure reports.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type bridgeOpts struct {
 	dataDir  string
 	natsURL  string // external NATS; empty = embedded
@@ -90,7 +73,7 @@ type bridgeProc struct {
 	opts     bridgeOpts
 	httpURL  string
 	natsURL  string
-	out      *syncBuffer
+	out      *safebuf.Buffer
 	done     chan struct{}
 	exitErr  error
 	stopOnce sync.Once
@@ -117,7 +100,7 @@ func startBridge(t *testing.T, o bridgeOpts) *bridgeProc {
 		natsURL = "nats://" + o.natsAddr
 	}
 	args = append(args, o.extra...)
-	b := &bridgeProc{t: t, opts: o, httpURL: "http://" + o.httpAddr, natsURL: natsURL, out: &syncBuffer{}, done: make(chan struct{})}
+	b := &bridgeProc{t: t, opts: o, httpURL: "http://" + o.httpAddr, natsURL: natsURL, out: &safebuf.Buffer{}, done: make(chan struct{})}
 	b.cmd = exec.Command(binary, args...)
 	b.cmd.Stdout, b.cmd.Stderr = b.out, b.out
 	b.cmd.Env = append(os.Environ(), "WABRIDGE_CONFIG=")

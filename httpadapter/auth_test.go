@@ -1,16 +1,15 @@
 package httpadapter_test
 
 import (
-	"bytes"
 	"encoding/base64"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/wabridge/wabridge/httpadapter"
+	"github.com/wabridge/wabridge/internal/safebuf"
 )
 
 func basic(user, pass string) string {
@@ -85,28 +84,10 @@ func TestAuth(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a log sink safe to read while the server may still write.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestSecretsStayOutOfLogs(t *testing.T) {
 	nc := startNATS(t)
 	startResponder(t, nc)
-	var logs lockedBuffer
+	var logs safebuf.Buffer
 	srv := newServer(t, nc, func(c *httpadapter.Config) {
 		c.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		c.Auth = httpadapter.Auth{BearerTokens: []string{"tok-secret"}, BasicUsers: map[string]string{"alice": "pw-secret"}}

@@ -1,11 +1,9 @@
 package natsbus_test
 
 import (
-	"bytes"
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,25 +11,8 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/wabridge/wabridge/internal/natsbus"
+	"github.com/wabridge/wabridge/internal/safebuf"
 )
-
-// lockedBuffer collects log output written from the server's goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 func startServer(t *testing.T, cfg natsbus.ServerConfig, log *slog.Logger) *server.Server {
 	t.Helper()
@@ -57,7 +38,7 @@ func TestStartServerConnections(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			logs := &lockedBuffer{}
+			logs := &safebuf.Buffer{}
 			log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			s := startServer(t, tt.cfg, log)
 
