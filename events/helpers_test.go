@@ -27,15 +27,7 @@ func startNATS(t testing.TB, storeDir, listen string) *server.Server {
 		t.Fatalf("starting nats: %v", err)
 	}
 	t.Cleanup(func() { s.Shutdown(); s.WaitForShutdown() })
-	nc, err := natsbus.ConnectInProcess(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := connectJS(t, s)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := natsbus.EnsureStreams(ctx, js, natsbus.StreamsConfig{Prefix: subjects.Prefix}); err != nil {
@@ -139,4 +131,19 @@ func streamMsgs(t testing.TB, js jetstream.JetStream) []*jetstream.RawStreamMsg 
 		out = append(out, m)
 	}
 	return out
+}
+
+// connectJS connects in-process to s for the rest of the test.
+func connectJS(t testing.TB, s *server.Server) jetstream.JetStream {
+	t.Helper()
+	nc, err := natsbus.ConnectInProcess(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return js
 }

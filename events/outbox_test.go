@@ -9,7 +9,6 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/wabridge/wabridge/events"
-	"github.com/wabridge/wabridge/internal/natsbus"
 )
 
 // Concurrent emitters share commits; each one's events must still be stored
@@ -35,15 +34,7 @@ func TestConcurrentEmitKeepsEachEmittersOrder(t *testing.T) {
 	}
 
 	s := startNATS(t, t.TempDir(), "")
-	nc, err := natsbus.ConnectInProcess(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := connectJS(t, s)
 	p := events.NewPublisher(ob, js, events.PublisherConfig{}, nil)
 	runPublisher(t, p)
 	flush(t, p)

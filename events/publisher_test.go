@@ -11,7 +11,6 @@ import (
 
 	"github.com/wabridge/wabridge/events"
 	"github.com/wabridge/wabridge/internal/cenats"
-	"github.com/wabridge/wabridge/internal/natsbus"
 )
 
 func TestPublisherDeliversInOrder(t *testing.T) {
@@ -25,15 +24,7 @@ func TestPublisherDeliversInOrder(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := startNATS(t, t.TempDir(), "")
-			nc, err := natsbus.ConnectInProcess(s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer nc.Close()
-			js, err := jetstream.New(nc)
-			if err != nil {
-				t.Fatal(err)
-			}
+			js := connectJS(t, s)
 			_, ob := openOutbox(t, t.TempDir())
 			p := events.NewPublisher(ob, js, events.PublisherConfig{Mode: tt.mode, Batch: 7}, nil)
 			runPublisher(t, p)
@@ -150,15 +141,7 @@ func TestPublisherSurvivesServerRestart(t *testing.T) {
 // published again; Nats-Msg-Id keeps the stream at one copy.
 func TestRepublishedEntryIsStoredOnce(t *testing.T) {
 	s := startNATS(t, t.TempDir(), "")
-	nc, err := natsbus.ConnectInProcess(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := connectJS(t, s)
 	_, ob := openOutbox(t, t.TempDir())
 	p := events.NewPublisher(ob, js, events.PublisherConfig{}, nil)
 	runPublisher(t, p)
@@ -200,15 +183,7 @@ func TestOutboxSurvivesReopen(t *testing.T) {
 	}
 
 	s := startNATS(t, t.TempDir(), "")
-	nc, err := natsbus.ConnectInProcess(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := connectJS(t, s)
 	p := events.NewPublisher(ob, js, events.PublisherConfig{}, nil)
 	runPublisher(t, p) // no Emit wakes it: the entries are found on its first pass
 	flush(t, p)
