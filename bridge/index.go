@@ -17,11 +17,13 @@ import (
 
 // Layout: messages/<session>/byChat/<chat>\x00<id> → record, and
 // messages/<session>/byID/<id> → chat, so a bare id without a chat still
-// finds its message. Chat JIDs and WhatsApp ids never contain NUL.
+// finds its message; messages/<session>/byTime/<unix nanos><chat>\x00<id>
+// orders them for pruning. Chat JIDs and WhatsApp ids never contain NUL.
 var (
 	bucketMessages = []byte("messages")
 	bucketByChat   = []byte("byChat")
 	bucketByID     = []byte("byID")
+	bucketByTime   = []byte("byTime")
 )
 
 // StoredMessage is what the index keeps of a message: enough to quote it.
@@ -89,7 +91,24 @@ func (x *MessageIndex) Put(session string, m StoredMessage) error {
 		if err != nil {
 			return err
 		}
-		if err := byChat.Put(chatKey(m.Chat, m.ID), val); err != nil {
+		byTime, err := sess.CreateBucketIfNotExists(bucketByTime)
+		if err != nil {
+			return err
+		}
+		key := chatKey(m.Chat, m.ID)
+		if old := byChat.Get(key); old != nil {
+			// A redelivery may carry another timestamp: keep one time entry.
+			var prev record
+			if json.Unmarshal(old, &prev) == nil {
+				if err := byTime.Delete(timeKey(prev.Timestamp, key)); err != nil {
+					return err
+				}
+			}
+		}
+		if err := byChat.Put(key, val); err != nil {
+			return err
+		}
+		if err := byTime.Put(timeKey(rec.Timestamp, key), nil); err != nil {
 			return err
 		}
 		return byID.Put([]byte(m.ID), []byte(m.Chat))

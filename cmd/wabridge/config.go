@@ -36,10 +36,13 @@ type Config struct {
 	EventMode    string   // binary | structured
 	EventsMaxAge time.Duration
 	DedupWindow  time.Duration // 0: natsbus.DefaultDuplicates, shrunk to a shorter max age
-	LogLevel     string
-	LogFormat    string // text | json
-	QRTerminal   bool
-	ShutdownWait time.Duration
+	// MessageRetention is how long the message index keeps a message (for
+	// quoting replies); 0 keeps them forever.
+	MessageRetention time.Duration
+	LogLevel         string
+	LogFormat        string // text | json
+	QRTerminal       bool
+	ShutdownWait     time.Duration
 }
 
 func defaultConfig() Config {
@@ -54,6 +57,9 @@ func defaultConfig() Config {
 		LogFormat:    "text",
 		QRTerminal:   true,
 		ShutdownWait: 30 * time.Second,
+		// WhatsApp lets users quote old messages; three months covers
+		// nearly every reply while bounding the index.
+		MessageRetention: 90 * 24 * time.Hour,
 	}
 }
 
@@ -88,6 +94,7 @@ func (c *Config) options() []option {
 		{name: "http-basic-auth", usage: "comma-separated user:password pairs accepted by REST", value: (*listValue)(&c.HTTPBasic)},
 		{name: "event-mode", usage: "CloudEvents content mode of published events: binary or structured", value: (*stringValue)(&c.EventMode)},
 		{name: "events-max-age", usage: "retention of WA_EVENTS (0 = unlimited)", value: (*durationValue)(&c.EventsMaxAge)},
+		{name: "message-retention", usage: "how long messages stay in the index that replies quote from (0 = forever)", value: (*durationValue)(&c.MessageRetention)},
 		{name: "dedup-window", usage: "Nats-Msg-Id deduplication window of the streams (0 = 1h, or the shorter events-max-age)", value: (*durationValue)(&c.DedupWindow)},
 		{name: "log-level", usage: "debug, info, warn or error", value: (*stringValue)(&c.LogLevel)},
 		{name: "log-format", usage: "text or json", value: (*stringValue)(&c.LogFormat)},
@@ -208,6 +215,9 @@ func (c Config) Validate() error {
 	}
 	if c.Prefix == "" || strings.ContainsAny(c.Prefix, ".*> \t") {
 		errs = append(errs, fmt.Errorf("invalid subject prefix %q", c.Prefix))
+	}
+	if c.MessageRetention < 0 {
+		errs = append(errs, errors.New("message-retention must not be negative"))
 	}
 	if c.EventMode != "binary" && c.EventMode != "structured" {
 		errs = append(errs, fmt.Errorf("event-mode must be binary or structured, not %q", c.EventMode))

@@ -148,3 +148,17 @@ func TestConfigDedupWindow(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigMessageRetention(t *testing.T) {
+	cfg, err := loadConfig(nil, env(nil))
+	if err != nil || cfg.MessageRetention != 90*24*time.Hour {
+		t.Fatalf("default retention %v, %v", cfg.MessageRetention, err)
+	}
+	cfg, err = loadConfig(nil, env(map[string]string{"WABRIDGE_MESSAGE_RETENTION": "0s"}))
+	if err != nil || cfg.MessageRetention != 0 {
+		t.Fatalf("retention 0 (forever): %v, %v", cfg.MessageRetention, err)
+	}
+	if _, err := loadConfig([]string{"--message-retention", "-1h"}, env(nil)); err == nil {
+		t.Fatal("a negative retention was accepted")
+	}
+}

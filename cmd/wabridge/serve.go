@@ -219,7 +219,30 @@ func (a *app) startSessions(ctx context.Context) error {
 	if a.cfg.QRTerminal {
 		a.startTerminalLogins(ctx)
 	}
+	if a.cfg.MessageRetention > 0 {
+		go a.pruneMessages(ctx, a.manager.Index())
+	}
 	return nil
+}
+
+// pruneMessages keeps the message index within --message-retention: at
+// start, then hourly.
+func (a *app) pruneMessages(ctx context.Context, index *bridge.MessageIndex) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		n, err := index.Prune(time.Now().Add(-a.cfg.MessageRetention))
+		if err != nil {
+			a.log.Error("pruning the message index", "err", err)
+		} else if n > 0 {
+			a.log.Info("pruned the message index", "removed", n, "retention", a.cfg.MessageRetention)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // startTerminalLogins begins a QR login for every session that has no linked
