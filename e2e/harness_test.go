@@ -38,6 +38,8 @@ func TestMain(m *testing.M) {
 	binary = filepath.Join(dir, "wabridge")
 	build := exec.Command("go", "build", "-o", binary, "../cmd/wabridge")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	// The binary under test is the one users get: pure Go, no cgo.
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building wabridge:", err)
 		os.RemoveAll(dir)
