@@ -60,6 +60,11 @@ func TestSessionsPairingLogoutAndEvents(t *testing.T) {
 	if status != http.StatusUnauthorized || env.Code != "NOT_LOGGED_IN" {
 		t.Fatalf("send after logout: %d %s", status, env.Code)
 	}
+	// Reconnecting keeps the login.
+	if status, env = b.do("POST", "/app/reconnect", nil, sales); status != http.StatusOK {
+		t.Fatalf("reconnect: %d %s %s", status, env.Code, env.Message)
+	}
+	b.waitLoggedIn("sales")
 	// sales is unaffected by default's logout.
 	if status, env = b.do("POST", "/send/message", map[string]any{"phone": "4917612345678", "message": "from sales"}, sales); status != http.StatusOK {
 		t.Fatalf("send from sales: %d %s %s", status, env.Code, env.Message)
