@@ -8,20 +8,11 @@ import (
 	"go.mau.fi/whatsmeow/types"
 
 	"github.com/wabridge/wabridge/bridge"
-	"github.com/wabridge/wabridge/internal/store"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
 func TestMessageIndexPrune(t *testing.T) {
-	db, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	x, err := bridge.NewMessageIndex(db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := newIndex(t)
 	day := 24 * time.Hour
 	put := func(session, id string, ts time.Time) {
 		t.Helper()

@@ -14,16 +14,23 @@ import (
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
-func TestMessageIndex(t *testing.T) {
+// newIndex is a message index in a fresh bbolt file.
+func newIndex(t *testing.T) *bridge.MessageIndex {
+	t.Helper()
 	db, err := store.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	x, err := bridge.NewMessageIndex(db)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return x
+}
+
+func TestMessageIndex(t *testing.T) {
+	x := newIndex(t)
 	put := func(session string, m bridge.StoredMessage) {
 		t.Helper()
 		if err := x.Put(session, m); err != nil {

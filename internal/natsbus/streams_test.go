@@ -144,13 +144,7 @@ func TestStreamsConfigValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.cfg.Validate()
-			switch {
-			case tt.wantErr == "" && err != nil:
-				t.Fatalf("unexpected error: %v", err)
-			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
-				t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
-			}
+			wantErr(t, tt.cfg.Validate(), tt.wantErr)
 		})
 	}
 }
@@ -185,5 +179,16 @@ func TestStreamsConfigDuplicatesWindow(t *testing.T) {
 					got[natsbus.StreamCommands], got[natsbus.StreamEvents], tt.wantCommands, tt.wantEvents)
 			}
 		})
+	}
+}
+
+// wantErr fails t unless err is nil when want is empty, or mentions want.
+func wantErr(t *testing.T, err error, want string) {
+	t.Helper()
+	switch {
+	case want == "" && err != nil:
+		t.Fatalf("unexpected error: %v", err)
+	case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+		t.Fatalf("error %v, want one containing %q", err, want)
 	}
 }
