@@ -148,3 +148,34 @@ func TestFreshStartShowsQRInTerminal(t *testing.T) {
 		t.Fatalf("GET /app/login: %s", env.Data)
 	}
 }
+
+// TestOpenAPIDescribesTheRunningRoutes: the served document names every
+// REST route this binary answers.
+func TestOpenAPIDescribesTheRunningRoutes(t *testing.T) {
+	t.Parallel()
+	b := startBridge(t, bridgeOpts{})
+	resp, err := http.Get(b.httpURL + "/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var doc struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET /openapi.json: %d %v", resp.StatusCode, err)
+	}
+	if doc.OpenAPI != "3.1.0" {
+		t.Fatalf("openapi %q", doc.OpenAPI)
+	}
+	for path, method := range map[string]string{
+		"/send/message": "post", "/app/login": "get", "/app/login-with-code": "get",
+		"/app/logout": "post", "/app/reconnect": "post", "/app/devices": "get",
+		"/sandbox/inbound": "post", "/healthz": "get",
+	} {
+		if _, ok := doc.Paths[path][method]; !ok {
+			t.Errorf("%s %s is not described", method, path)
+		}
+	}
+}

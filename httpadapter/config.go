@@ -2,6 +2,7 @@ package httpadapter
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -84,6 +85,9 @@ type Config struct {
 	MaxBodyBytes int64
 	Log          *slog.Logger
 	Version      string
+	// OpenAPI is served as GET /openapi.json when set (under the same auth
+	// as the commands); it must be valid JSON.
+	OpenAPI []byte
 }
 
 func (c *Config) setDefaults() {
@@ -108,6 +112,9 @@ func (c Config) Validate() error {
 		if r.Name == "" || r.Method == "" || r.Path == "" || r.Path[0] != '/' {
 			errs = append(errs, fmt.Errorf("route %d (%q %s %s) needs a name, a method and a path starting with /", i, r.Name, r.Method, r.Path))
 		}
+	}
+	if len(c.OpenAPI) > 0 && !json.Valid(c.OpenAPI) {
+		errs = append(errs, errors.New("OpenAPI is not valid JSON"))
 	}
 	for i, t := range c.Auth.BearerTokens {
 		if t == "" {

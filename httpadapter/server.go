@@ -8,8 +8,8 @@ import (
 )
 
 // New returns the REST adapter: a Gin engine in release mode serving
-// cfg.Routes as rpc commands, health checks and, with cfg.Sandbox, the
-// sandbox routes.
+// cfg.Routes as rpc commands, health checks, with cfg.OpenAPI the API
+// description and, with cfg.Sandbox, the sandbox routes.
 func New(cfg Config) (http.Handler, error) {
 	cfg.setDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -65,6 +65,9 @@ func register(g *gin.RouterGroup, cfg Config) (err error) {
 			h.render = renderLogin
 		}
 		g.Handle(rt.Method, rt.Path, h.serve)
+	}
+	if len(cfg.OpenAPI) > 0 {
+		g.GET(pathOpenAPI, serveOpenAPI(cfg.OpenAPI))
 	}
 	if cfg.Sandbox != nil {
 		sandboxRoutes{sb: cfg.Sandbox, maxBody: cfg.MaxBodyBytes}.register(g)

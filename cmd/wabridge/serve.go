@@ -318,6 +318,10 @@ func (a *app) startCommands(ctx context.Context, failed chan<- error) error {
 }
 
 func (a *app) startHTTP(failed chan<- error) error {
+	openAPI, err := commands.OpenAPI(version)
+	if err != nil {
+		return err
+	}
 	handler, err := httpadapter.New(httpadapter.Config{
 		Routes:   routes(),
 		Bus:      a.nc,
@@ -327,6 +331,7 @@ func (a *app) startHTTP(failed chan<- error) error {
 		Sandbox:  sandboxAPI(a.network, a.manager),
 		Log:      a.log.With("component", "http"),
 		Version:  version,
+		OpenAPI:  openAPI,
 	})
 	if err != nil {
 		return err
