@@ -198,3 +198,47 @@ func waitCount(t *testing.T, nc *nats.Conn, n uint64) {
 	}
 	t.Fatalf("fewer than %d events on the stream", n)
 }
+
+// TestHealthyBeforeNATSReady: with its NATS not reachable yet, the bridge is
+// alive (/healthz) but not ready (/readyz), and becomes ready once NATS is.
+func TestHealthyBeforeNATSReady(t *testing.T) {
+	t.Parallel()
+	_, portStr, _ := net.SplitHostPort(freeAddr(t))
+	port, _ := strconv.Atoi(portStr)
+	ext := &externalNATS{t: t, port: port, store: t.TempDir()}
+	t.Cleanup(ext.stop)
+	b := startBridge(t, bridgeOpts{natsURL: ext.url(), noWait: true})
+
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(b.httpURL + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/healthz never answered 200 while NATS was down\n%s", b.out.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	resp, err := http.Get(b.httpURL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("/readyz %d without NATS, want 503", resp.StatusCode)
+	}
+
+	ext.start()
+	b.waitReady()
+	b.login("default")
+	if status, env := b.do("POST", "/send/message", map[string]any{"phone": "4917612345678", "message": "late start"}, nil); status != 200 {
+		t.Fatalf("send after NATS came up: %d %s %s", status, env.Code, env.Message)
+	}
+	if err := b.stop(); err != nil {
+		t.Fatalf("clean shutdown: %v", err)
+	}
+}

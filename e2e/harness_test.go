@@ -67,6 +67,7 @@ type bridgeOpts struct {
 	natsAddr string // embedded NATS listen address; empty = a free port
 	httpAddr string
 	extra    []string
+	noWait   bool // return once started, without waiting for /readyz
 }
 
 type bridgeProc struct {
@@ -116,7 +117,9 @@ func startBridge(t *testing.T, o bridgeOpts) *bridgeProc {
 			t.Logf("wabridge output:\n%s", b.out.String())
 		}
 	})
-	b.waitReady()
+	if !o.noWait {
+		b.waitReady()
+	}
 	return b
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -54,6 +55,7 @@ type app struct {
 	durable  *transport.Durable
 	http     *http.Server
 	httpAddr string
+	ready    atomic.Bool // streams ensured and commands taken
 }
 
 // onStop registers f to run at shutdown, after everything started later.
@@ -83,27 +85,43 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 			return err
 		}
 	}
+	// REST is up before the streams exist, so /healthz answers while an
+	// external NATS is still unreachable; /readyz waits for a.ready.
 	failed := make(chan error, 2)
-	if err := a.startCommands(ctx, failed); err != nil {
-		return err
-	}
 	if err := a.startHTTP(failed); err != nil {
 		return err
 	}
-	log.Info("wabridge is up", "http", a.httpAddr, "nats", natsAddr(cfg, a.ns), "data_dir", cfg.DataDir,
-		"sessions", strings.Join(cfg.Sessions, ","), "sandbox", cfg.Sandbox)
-	select {
-	case <-ctx.Done():
-		log.Info("shutting down")
-	case err := <-failed:
-		a.shutdown()
+	err = a.run(ctx, failed)
+	return errors.Join(err, a.shutdown())
+}
+
+// run makes sure of the streams, starts taking commands and waits for the
+// end: ctx cancelled (a clean stop) or a part failing.
+func (a *app) run(ctx context.Context, failed chan error) error {
+	if err := ensureStreams(ctx, a.js, a.cfg, a.log); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while waiting for NATS
+		}
 		return err
 	}
-	return a.shutdown()
+	if err := a.startCommands(ctx, failed); err != nil {
+		return err
+	}
+	a.ready.Store(true)
+	a.log.Info("wabridge is up", "http", a.httpAddr, "nats", natsAddr(a.cfg, a.ns), "data_dir", a.cfg.DataDir,
+		"sessions", strings.Join(a.cfg.Sessions, ","), "sandbox", a.cfg.Sandbox)
+	select {
+	case <-ctx.Done():
+		a.log.Info("shutting down")
+		return nil
+	case err := <-failed:
+		return err
+	}
 }
 
 // shutdown stops taking commands and drains those in flight; the rest is
-// undone by the stop stack (sessions, outbox flush, NATS, stores).
+// undone by the stop stack (sessions, outbox flush, NATS, stores). Parts
+// that never started are skipped.
 func (a *app) shutdown() error {
 	ctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownWait)
 	defer cancel()
@@ -111,11 +129,15 @@ func (a *app) shutdown() error {
 	if err := a.http.Shutdown(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("stopping REST: %w", err))
 	}
-	if err := a.rpc.Shutdown(ctx); err != nil {
-		errs = append(errs, fmt.Errorf("stopping rpc: %w", err))
+	if a.rpc != nil {
+		if err := a.rpc.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stopping rpc: %w", err))
+		}
 	}
-	if err := a.durable.Close(); err != nil {
-		errs = append(errs, fmt.Errorf("stopping durable consumer: %w", err))
+	if a.durable != nil {
+		if err := a.durable.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("stopping durable consumer: %w", err))
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -147,7 +169,7 @@ func (a *app) startNATS(ctx context.Context) error {
 	if a.js, err = jetstream.New(nc); err != nil {
 		return fmt.Errorf("opening JetStream: %w", err)
 	}
-	return ensureStreams(ctx, a.js, a.cfg, a.log)
+	return nil
 }
 
 // startOutbox starts the publisher that drains the outbox into JetStream; at
@@ -327,7 +349,7 @@ func (a *app) startHTTP(failed chan<- error) error {
 		Bus:      a.nc,
 		Subjects: a.subjects,
 		Auth:     restAuth(a.cfg),
-		Ready:    readiness(a.nc, a.manager),
+		Ready:    a.readiness,
 		Sandbox:  sandboxAPI(a.network, a.manager),
 		Log:      a.log.With("component", "http"),
 		Version:  version,
@@ -487,14 +509,17 @@ func routes() []httpadapter.Route {
 	return out
 }
 
-func readiness(nc *nats.Conn, m *bridge.Manager) func() error {
-	return func() error {
-		if !nc.IsConnected() {
-			return errors.New("NATS is not connected")
-		}
-		if !m.Ready() {
-			return errors.New("sessions are starting")
-		}
-		return nil
+// readiness is /readyz (CONTRACT §9): NATS connected, streams and command
+// transports up, every session manager started. A session that is not
+// logged in does not make the process unready.
+func (a *app) readiness() error {
+	switch {
+	case !a.nc.IsConnected():
+		return errors.New("NATS is not connected")
+	case !a.ready.Load():
+		return errors.New("starting: JetStream streams and command transports are not up yet")
+	case !a.manager.Ready():
+		return errors.New("sessions are starting")
 	}
+	return nil
 }
