@@ -20,8 +20,9 @@ import (
 // CommandTypePrefix starts every command CloudEvent type (CONTRACT §3).
 const CommandTypePrefix = "io.wabridge.command."
 
-// SourceREST is the CloudEvent source of commands sent through REST; basic
-// auth appends "/<user>", so users do not share idempotency keys.
+// SourceREST is the CloudEvent source of commands sent through REST; the
+// caller's credential appends "/<user>" (basic auth) or "/token-<hash>"
+// (bearer), so callers do not share idempotency keys.
 const SourceREST = "/wabridge/rest"
 
 // commandHandler turns requests for one route into rpc commands.
