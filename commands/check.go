@@ -30,7 +30,7 @@ func (d *Dispatcher) check(session, name string, cmd cloudevent.Event) (Spec, js
 	}
 	spec, ok := d.specs[name]
 	if !ok {
-		return Spec{}, nil, werr.New(werr.KindNotFound, werr.CodeUnknownCommand, "unknown command %q", name)
+		return Spec{}, nil, werr.Invalid(werr.CodeUnknownCommand, "unknown command %q", name)
 	}
 	payload, err := d.payload(spec, cmd)
 	if err != nil {

@@ -33,7 +33,7 @@ func TestExecuteOutcomes(t *testing.T) {
 		{name: "success", session: "default", command: "send.message",
 			event: func(t *testing.T) cloudevent.Event { return command(t, "send.message", "1", okText) }, status: 200, calls: 1},
 		{name: "unknown command", session: "default", command: "no.such",
-			event: func(t *testing.T) cloudevent.Event { return command(t, "no.such", "1", `{}`) }, status: 404, code: "UNKNOWN_COMMAND"},
+			event: func(t *testing.T) cloudevent.Event { return command(t, "no.such", "1", `{}`) }, status: 400, code: "UNKNOWN_COMMAND"},
 		{name: "type does not match subject", session: "default", command: "send.message",
 			event: func(t *testing.T) cloudevent.Event {
 				return withType(command(t, "send.message", "1", okText), commands.TypeOf("app.logout"))

@@ -32,6 +32,7 @@ type commandHandler struct {
 	subjects natsbus.Subjects
 	timeout  time.Duration
 	maxBody  int64
+	ready    func() error // nil: always ready
 	log      *slog.Logger
 	// render writes a successful or failed result; nil writes the raw data.
 	render func(c *gin.Context, data []byte) error
@@ -106,6 +107,10 @@ func (h *commandHandler) request(session string, e event.Event) ([]byte, error) 
 	}
 	reply, err := h.bus.RequestMsg(msg, h.timeout)
 	switch {
+	case errors.Is(err, nats.ErrNoResponders) && h.ready != nil && h.ready() != nil:
+		// Starting (or NATS half there): the session may well be ours.
+		return nil, werr.Wrap(err, werr.KindNotConnected, CodeNotReady,
+			"the bridge is not ready yet: %v", h.ready())
 	case errors.Is(err, nats.ErrNoResponders):
 		// Each bridge process subscribes only to the sessions it runs.
 		return nil, werr.Wrap(err, werr.KindNotFound, werr.CodeSessionNotFound,

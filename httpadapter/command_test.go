@@ -1,6 +1,7 @@
 package httpadapter_test
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -123,10 +124,15 @@ func TestCommandErrors(t *testing.T) {
 		c.Timeout = 300 * time.Millisecond // test.silent never answers
 	})
 	nobody := newServer(t, nc, func(c *httpadapter.Config) { c.Subjects = natsbus.Subjects{Prefix: "nobody"} })
+	starting := newServer(t, nc, func(c *httpadapter.Config) {
+		c.Subjects = natsbus.Subjects{Prefix: "nobody"}
+		c.Ready = func() error { return errors.New("streams are not up yet") }
+	})
 
 	tests := []struct {
 		name     string
 		nobody   bool // use the adapter whose subjects nobody serves
+		starting bool // the same, while the bridge is not ready
 		method   string
 		path     string
 		body     string
@@ -149,6 +155,7 @@ func TestCommandErrors(t *testing.T) {
 		{name: "bad idempotency key", method: "POST", path: "/send/message", body: `{}`, header: map[string]string{"Idempotency-Key": strings.Repeat("k", 129)}, wantCode: 400, wantErr: "INVALID_PAYLOAD"},
 		{name: "timeout", method: "POST", path: "/test/silent", body: `{}`, wantCode: 504, wantErr: "TIMEOUT"},
 		{name: "no responders", nobody: true, method: "POST", path: "/send/message", body: `{}`, wantCode: 404, wantErr: "SESSION_NOT_FOUND"},
+		{name: "no responders while starting", starting: true, method: "POST", path: "/send/message", body: `{}`, wantCode: 503, wantErr: "NOT_READY"},
 		{name: "unknown route", method: "GET", path: "/nope", wantCode: 404, wantErr: "NOT_FOUND"},
 		{name: "wrong method", method: "GET", path: "/send/message", wantCode: 405, wantErr: "METHOD_NOT_ALLOWED"},
 	}
@@ -157,6 +164,9 @@ func TestCommandErrors(t *testing.T) {
 			s := srv
 			if tt.nobody {
 				s = nobody
+			}
+			if tt.starting {
+				s = starting
 			}
 			h := map[string]string{}
 			for k, v := range tt.header {

@@ -59,6 +59,7 @@ func register(g *gin.RouterGroup, cfg Config) (err error) {
 			subjects: cfg.Subjects,
 			timeout:  cfg.Timeout,
 			maxBody:  cfg.MaxBodyBytes,
+			ready:    cfg.Ready,
 			log:      cfg.Log,
 		}
 		if rt.Name == loginRoute {
