@@ -33,7 +33,7 @@ func TestHeaderCodecKeepsHeaders(t *testing.T) {
 			if got := headerOf(msg.Metadata); !equalHeader(got, tc.want) {
 				t.Errorf("header = %v, want %v", got, tc.want)
 			}
-			out, err := headerCodec{}.Marshal("wa.poison.cmd", msg)
+			out, err := headerCodec{}.Marshal("wa._poison.cmd", msg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,7 +84,7 @@ func FuzzHeaderCodec(f *testing.F) {
 			}
 		}
 		msg.Metadata.Set("reason_poisoned", v1+"\n"+v2)
-		out, err := headerCodec{}.Marshal("wa.poison.cmd", msg)
+		out, err := headerCodec{}.Marshal("wa._poison.cmd", msg)
 		if err != nil {
 			t.Fatalf("Marshal failed: %v", err)
 		}

@@ -41,7 +41,7 @@ func TestEnsureStreamsCreatesAndUpdates(t *testing.T) {
 		}
 	}
 	want := map[string][]string{
-		natsbus.StreamCommands: {"wax.*.cmd.>", "wax.poison.cmd"},
+		natsbus.StreamCommands: {"wax.*.cmd.>", "wax._poison.cmd"},
 		natsbus.StreamEvents:   {"wax.*.evt.>", "wax.*.result.>"},
 	}
 	for name, subjects := range want {

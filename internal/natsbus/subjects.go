@@ -38,8 +38,10 @@ func (s Subjects) Result(session, name string) string { return s.join(session, "
 // event is the CloudEvent type without "io.wabridge.".
 func (s Subjects) Event(session, event string) string { return s.join(session, "evt", event) }
 
-// Poison is where durable commands that failed every retry are moved.
-func (s Subjects) Poison() string { return s.prefix() + ".poison.cmd" }
+// Poison is where durable commands that failed every retry are moved. Its
+// second token cannot be a session name (those start with [a-z0-9]), so a
+// tenant confined to wa.<session>.> never sees other sessions' poison.
+func (s Subjects) Poison() string { return s.prefix() + "._poison.cmd" }
 
 // All returns the wildcard of one kind for every session: wa.*.<kind>.>.
 func (s Subjects) All(kind string) string { return s.prefix() + ".*." + kind + ".>" }
