@@ -11,11 +11,11 @@ import (
 // recipientHelp is the message of every INVALID_RECIPIENT error: it says
 // what would have been accepted.
 const recipientHelp = "phone must be international digits without '+' (e.g. 4917612345678) " +
-	"or a JID on s.whatsapp.net, g.us, lid, newsletter or broadcast"
+	"or a JID on s.whatsapp.net, g.us, lid or newsletter"
 
 // ParseRecipient parses a recipient as users give it (CONTRACT §2): a phone
 // number in international form without '+', or a full JID of a user, group,
-// LID, newsletter or broadcast list. Device and agent parts are rejected:
+// LID or newsletter. Device and agent parts are rejected:
 // a message goes to an account, never to one of its devices.
 func ParseRecipient(s string) (types.JID, error) {
 	s = strings.TrimSpace(s)
@@ -57,8 +57,8 @@ func validUser(user, server string) bool {
 			return len(user) <= 40 && allDigits(creator) && allDigits(stamp)
 		}
 		return len(user) <= 32 && allDigits(user)
-	case types.BroadcastServer:
-		return user == types.StatusBroadcastJID.User || (len(user) <= 24 && allDigits(user))
+	// Broadcast lists and status@broadcast (a Status post to every contact)
+	// are not recipients of the contract (CONTRACT §2): a typo must not post.
 	}
 	return false
 }
