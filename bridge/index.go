@@ -28,7 +28,10 @@ var (
 
 // StoredMessage is what the index keeps of a message: enough to quote it.
 type StoredMessage struct {
-	Chat      string
+	Chat string
+	// ChatAlt is the other form (phone number or LID) of a one-to-one
+	// chat's JID, when WhatsApp told it: replies may name either form.
+	ChatAlt   string
 	ID        string
 	Sender    string // the sender's account JID (no device part)
 	FromMe    bool
@@ -39,6 +42,7 @@ type StoredMessage struct {
 
 // record is the stored form; the message is kept as protobuf bytes.
 type record struct {
+	ChatAlt   string    `json:"chat_alt,omitempty"`
 	Sender    string    `json:"sender"`
 	FromMe    bool      `json:"from_me"`
 	Timestamp time.Time `json:"ts"`
@@ -66,7 +70,7 @@ func NewMessageIndex(db *bolt.DB) (*MessageIndex, error) {
 
 // Put stores m, replacing an earlier version (a redelivered message).
 func (x *MessageIndex) Put(session string, m StoredMessage) error {
-	rec := record{Sender: m.Sender, FromMe: m.FromMe, Timestamp: m.Timestamp.UTC(), Text: m.Text}
+	rec := record{ChatAlt: m.ChatAlt, Sender: m.Sender, FromMe: m.FromMe, Timestamp: m.Timestamp.UTC(), Text: m.Text}
 	if m.Message != nil {
 		b, err := proto.Marshal(m.Message)
 		if err != nil {
@@ -120,14 +124,15 @@ func (x *MessageIndex) Put(session string, m StoredMessage) error {
 }
 
 // Lookup finds a message by its user-form id or bare WhatsApp id. A bare id
-// is looked up in defaultChat when given, else wherever it was seen last.
+// is looked up in defaultChat when given, then wherever it was seen last.
 // Unknown messages are a werr MESSAGE_NOT_FOUND.
 func (x *MessageIndex) Lookup(session, ref string, defaultChat types.JID) (StoredMessage, error) {
 	_, chat, id, err := msgid.Parse(ref)
 	if err != nil {
 		return StoredMessage{}, werr.Invalid(werr.CodeInvalidPayload, "message id %q: %v", truncate(ref, 80), err)
 	}
-	if chat == "" && !defaultChat.IsEmpty() {
+	bare := chat == ""
+	if bare && !defaultChat.IsEmpty() {
 		chat = defaultChat.String()
 	}
 	var rec record
@@ -137,16 +142,20 @@ func (x *MessageIndex) Lookup(session, ref string, defaultChat types.JID) (Store
 		if sess == nil {
 			return nil
 		}
-		if chat == "" {
-			if b := sess.Bucket(bucketByID); b != nil {
-				chat = string(b.Get([]byte(id)))
-			}
-		}
-		b := sess.Bucket(bucketByChat)
-		if b == nil || chat == "" {
+		byChat, byID := sess.Bucket(bucketByChat), sess.Bucket(bucketByID)
+		if byChat == nil {
 			return nil
 		}
-		val := b.Get(chatKey(chat, id))
+		if chat == "" && byID != nil {
+			chat = string(byID.Get([]byte(id))) // no chat given: where it was seen last
+		}
+		val := byChat.Get(chatKey(chat, id))
+		if val == nil && bare && byID != nil {
+			if alt, ok := altChatMessage(byChat, byID, id, chat); ok {
+				chat, rec, found = alt.chat, alt.rec, true
+				return nil
+			}
+		}
 		if val == nil {
 			return nil
 		}
@@ -162,8 +171,30 @@ func (x *MessageIndex) Lookup(session, ref string, defaultChat types.JID) (Store
 	return rec.toStored(chat, id)
 }
 
+type located struct {
+	chat string
+	rec  record
+}
+
+// altChatMessage finds a bare id in the chat it was last seen in, but only
+// when that chat is the same conversation as want under the peer's other JID
+// (LID vs phone number). Quoting a message of another chat would leak its
+// text into this one.
+func altChatMessage(byChat, byID *bolt.Bucket, id, want string) (located, bool) {
+	chat := string(byID.Get([]byte(id)))
+	val := byChat.Get(chatKey(chat, id))
+	if val == nil || want == "" {
+		return located{}, false
+	}
+	var rec record
+	if json.Unmarshal(val, &rec) != nil || rec.ChatAlt != want {
+		return located{}, false
+	}
+	return located{chat: chat, rec: rec}, true
+}
+
 func (r record) toStored(chat, id string) (StoredMessage, error) {
-	m := StoredMessage{Chat: chat, ID: id, Sender: r.Sender, FromMe: r.FromMe, Timestamp: r.Timestamp, Text: r.Text}
+	m := StoredMessage{Chat: chat, ChatAlt: r.ChatAlt, ID: id, Sender: r.Sender, FromMe: r.FromMe, Timestamp: r.Timestamp, Text: r.Text}
 	if len(r.Proto) > 0 {
 		m.Message = &waE2E.Message{}
 		if err := proto.Unmarshal(r.Proto, m.Message); err != nil {

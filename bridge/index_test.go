@@ -41,6 +41,9 @@ func TestMessageIndex(t *testing.T) {
 	put("default", bridge.StoredMessage{Chat: group.String(), ID: "3EB0AAA", Sender: alicePN.String(), Timestamp: fixedTime, Text: "hello", Message: msg})
 	put("default", bridge.StoredMessage{Chat: alicePN.String(), ID: "3EB0BBB", Sender: ownPN.String(), FromMe: true, Timestamp: fixedTime, Text: "mine"})
 	put("other", bridge.StoredMessage{Chat: group.String(), ID: "3EB0CCC", Sender: alicePN.String(), Timestamp: fixedTime})
+	// A one-to-one chat indexed under the peer's LID, which replies may name
+	// by phone number.
+	put("default", bridge.StoredMessage{Chat: "200000000000001@lid", ChatAlt: alicePN.String(), ID: "3EB0DDD", Sender: "200000000000001@lid", Timestamp: fixedTime, Text: "via lid"})
 
 	tests := []struct {
 		name     string
@@ -56,6 +59,8 @@ func TestMessageIndex(t *testing.T) {
 		{"bare id in the wrong chat", "default", "3EB0AAA", alicePN, "", werr.CodeMessageNotFound},
 		{"user form beats the default chat", "default", "true_" + alicePN.String() + "_3EB0BBB", group, "mine", ""},
 		{"other session's message", "default", "3EB0CCC", group, "", werr.CodeMessageNotFound},
+		{"bare id under the peer's other JID", "default", "3EB0DDD", alicePN, "via lid", ""},
+		{"bare id of another peer's chat", "default", "3EB0DDD", ownPN, "", werr.CodeMessageNotFound},
 		{"unknown session", "nobody", "3EB0AAA", group, "", werr.CodeMessageNotFound},
 		{"malformed", "default", "false_x_", group, "", werr.CodeInvalidPayload},
 	}

@@ -192,3 +192,32 @@ func TestSendTextErrors(t *testing.T) {
 }
 
 func connected(e *env) { e.loggedInConnected("default") }
+
+// A message that arrived in Alice's LID-addressed chat is quoted by its bare
+// id in a reply to her phone number: the same conversation.
+func TestSendTextRepliesByBareIDAcrossLIDAndPhone(t *testing.T) {
+	e := newEnv(t)
+	c := e.loggedInConnected("default")
+	evt := &waEvents.Message{
+		Info: types.MessageInfo{
+			MessageSource: types.MessageSource{Chat: aliceLID, Sender: aliceLID, SenderAlt: alicePN, AddressingMode: types.AddressingModeLID},
+			ID:            "3EB0VIALID01", PushName: "Alice", Timestamp: fixedTime,
+		},
+		Message: &waE2E.Message{Conversation: proto.String("from my lid")},
+	}
+	if !c.push(evt) {
+		t.Fatal("incoming message not handled")
+	}
+	s := e.session("default")
+	if _, err := s.SendText(context.Background(), bridge.SendTextRequest{To: alicePN.User, Text: "re", ReplyTo: "3EB0VIALID01", Key: "lid"}); err != nil {
+		t.Fatalf("reply by bare id to the phone number: %v", err)
+	}
+	sent := c.sentMessages()
+	ci := sent[len(sent)-1].Msg.GetExtendedTextMessage().GetContextInfo()
+	if ci.GetStanzaID() != "3EB0VIALID01" || ci.GetQuotedMessage().GetConversation() != "from my lid" {
+		t.Fatalf("quote %v", ci)
+	}
+	// A bare id of Alice's chat does not quote into somebody else's.
+	_, err := s.SendText(context.Background(), bridge.SendTextRequest{To: "4915112345678", Text: "re", ReplyTo: "3EB0VIALID01", Key: "other"})
+	wantCode(t, err, werr.CodeMessageNotFound)
+}

@@ -138,9 +138,26 @@ func quotedRef(chat types.JID, own identity, ci *waE2E.ContextInfo) *events.Quot
 }
 
 // storedFrom is what the index keeps of any message, text or not.
+// chatAlt is the other JID form of a one-to-one chat: the sender's for what
+// the peer sent, the recipient's for what we sent from another device.
+func chatAlt(src types.MessageSource) string {
+	if src.IsGroup {
+		return ""
+	}
+	alt := src.SenderAlt
+	if src.IsFromMe {
+		alt = src.RecipientAlt
+	}
+	if alt.IsEmpty() {
+		return ""
+	}
+	return alt.ToNonAD().String()
+}
+
 func storedFrom(evt *waEvents.Message) StoredMessage {
 	return StoredMessage{
 		Chat:      evt.Info.Chat.ToNonAD().String(),
+		ChatAlt:   chatAlt(evt.Info.MessageSource),
 		ID:        evt.Info.ID,
 		Sender:    evt.Info.Sender.ToNonAD().String(),
 		FromMe:    evt.Info.IsFromMe,
