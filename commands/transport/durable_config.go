@@ -40,10 +40,14 @@ type DurableConfig struct {
 	// DefaultDurable.
 	Durable string
 	// Concurrency is how many commands of one session are handled at
-	// once; default 4.
+	// once; default 1. With MaxAckPending 1 (the default) a session's
+	// durable commands take effect strictly in the order they were
+	// published, also across redeliveries while the session is offline:
+	// users expect "step 1, 2, 3" to arrive in that order.
 	Concurrency int
 	// MaxAckPending bounds the commands of one session delivered but not
-	// yet acked, over all processes sharing its consumer; default 256.
+	// yet acked, over all processes sharing its consumer; default 1 (see
+	// Concurrency). Raise both for throughput where order does not matter.
 	// JetStream's AckWait runs from delivery, so commands waiting in a
 	// client's buffer must not outnumber what can be handled within
 	// AckWait. Commands waiting for a delayed redelivery count too.
@@ -84,10 +88,10 @@ func (c *DurableConfig) setDefaults() {
 		c.Durable = DefaultDurable
 	}
 	if c.Concurrency == 0 {
-		c.Concurrency = 4
+		c.Concurrency = 1
 	}
 	if c.MaxAckPending == 0 {
-		c.MaxAckPending = 256
+		c.MaxAckPending = c.Concurrency
 	}
 	if c.Timeout == 0 {
 		c.Timeout = 30 * time.Second
