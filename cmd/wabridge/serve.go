@@ -327,8 +327,8 @@ func (a *app) startCommands(ctx context.Context, failed chan<- error) error {
 		return err
 	}
 	a.durable, err = transport.NewDurable(transport.DurableConfig{URL: a.cfg.NATSURL, Options: a.natsOpts, Subjects: a.subjects, Sessions: a.cfg.Sessions,
-			// In-flight commands get the same budget as the rest of shutdown.
-			CloseTimeout: a.cfg.ShutdownWait},
+		// In-flight commands get the same budget as the rest of shutdown.
+		CloseTimeout: a.cfg.ShutdownWait},
 		dispatcher, a.outbox, a.log.With("component", "durable"))
 	if err != nil {
 		return err
