@@ -48,8 +48,8 @@ func TestLoginAndSendByREST(t *testing.T) {
 	if len(out) != 1 || out[0].To != "4917612345678@s.whatsapp.net" || out[0].Message != "Hello from API!" || out[0].Type != "text" {
 		t.Fatalf("sandbox outbox: %+v", out)
 	}
-	if !strings.HasSuffix(sent.MessageID, "_"+out[0].MessageID) {
-		t.Fatalf("REST message_id %s does not end with the delivered id %s", sent.MessageID, out[0].MessageID)
+	if sent.MessageID != out[0].MessageID {
+		t.Fatalf("REST message_id %s is not the delivered %s", sent.MessageID, out[0].MessageID)
 	}
 
 	// A reply quotes the message it answers.

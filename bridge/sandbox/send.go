@@ -10,6 +10,8 @@ import (
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
+
+	"github.com/wabridge/wabridge/internal/msgid"
 )
 
 // ErrNotOnWhatsApp is wrapped (with whatsmeow.ErrServerReturnedError) in the
@@ -22,11 +24,14 @@ const notOnWhatsAppCode = 404
 
 // Delivery is one message a virtual contact or group received.
 type Delivery struct {
-	To        string    `json:"to"` // JID
+	To string `json:"to"` // JID
+	// MessageID is the user form as the sending session sees it,
+	// true_<to>_<wa_id> (CONTRACT §2), equal to what the send answered.
 	MessageID string    `json:"message_id"`
+	WAID      string    `json:"wa_id"`
 	Type      string    `json:"type"` // "text", or "unknown" for kinds the sandbox does not read yet
 	Message   string    `json:"message"`
-	QuotedID  string    `json:"quoted_message_id,omitempty"`
+	QuotedID  string    `json:"quoted_message_id,omitempty"` // user form too
 	Mentions  []string  `json:"mentions,omitempty"`
 	From      string    `json:"from"` // the session's account JID (no device part)
 	Session   string    `json:"session"`
@@ -75,7 +80,13 @@ func (c *Client) SendMessage(ctx context.Context, to types.JID, message *waE2E.M
 	// WhatsApp's server time has a resolution of seconds.
 	resp.Timestamp = time.Now().Truncate(time.Second)
 	d := describe(message)
-	d.To, d.MessageID, d.From, d.Session, d.Timestamp = to.String(), string(req.ID), ownID.ToNonAD().String(), c.session, resp.Timestamp
+	d.To, d.WAID, d.From, d.Session, d.Timestamp = to.String(), string(req.ID), ownID.ToNonAD().String(), c.session, resp.Timestamp
+	d.MessageID = msgid.Format(true, d.To, d.WAID)
+	if d.QuotedID != "" {
+		p, _ := types.ParseJID(message.GetExtendedTextMessage().GetContextInfo().GetParticipant())
+		mine := !p.IsEmpty() && (p.User == ownID.User || p.User == ownLID.User)
+		d.QuotedID = msgid.Format(mine, d.To, d.QuotedID)
+	}
 	c.net.record(d)
 	c.log.Debugf("Sent %s message %s to %s", d.Type, req.ID, to)
 	if isUserServer(to.Server) && !c.net.cfg.DisableReceipts {

@@ -32,7 +32,7 @@ func TestSendMessageRecordsDeliveries(t *testing.T) {
 			to:   contact,
 			msg:  &waE2E.Message{Conversation: proto.String("hello")},
 			id:   "3EB0AAAAAAAAAAAAAAAAAA",
-			want: sandbox.Delivery{Type: "text", Message: "hello", MessageID: "3EB0AAAAAAAAAAAAAAAAAA"},
+			want: sandbox.Delivery{Type: "text", Message: "hello", WAID: "3EB0AAAAAAAAAAAAAAAAAA"},
 		},
 		{
 			name: "extended text quoting and mentioning",
@@ -44,7 +44,7 @@ func TestSendMessageRecordsDeliveries(t *testing.T) {
 					MentionedJID: []string{contact.String()},
 				},
 			}},
-			want: sandbox.Delivery{Type: "text", Message: "@4917612345678 see above", QuotedID: "3EB0QUOTED", Mentions: []string{contact.String()}},
+			want: sandbox.Delivery{Type: "text", Message: "@4917612345678 see above", QuotedID: "false_" + group.String() + "_3EB0QUOTED", Mentions: []string{contact.String()}},
 		},
 		{
 			name: "kind the sandbox does not read yet",
@@ -71,7 +71,8 @@ func TestSendMessageRecordsDeliveries(t *testing.T) {
 			}
 			got := out[i]
 			want := tt.want
-			want.To, want.MessageID, want.From, want.Session, want.Timestamp = tt.to.String(), string(resp.ID), own.ToNonAD().String(), "default", resp.Timestamp
+			want.To, want.WAID, want.From, want.Session, want.Timestamp = tt.to.String(), string(resp.ID), own.ToNonAD().String(), "default", resp.Timestamp
+			want.MessageID = "true_" + tt.to.String() + "_" + string(resp.ID)
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("delivery\n got %+v\nwant %+v", got, want)
 			}
@@ -86,7 +87,7 @@ func TestSendMessageRecordsDeliveries(t *testing.T) {
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{"to", "message_id", "type", "message", "quoted_message_id", "mentions", "from", "session", "timestamp"} {
+	for _, key := range []string{"to", "message_id", "wa_id", "type", "message", "quoted_message_id", "mentions", "from", "session", "timestamp"} {
 		if _, ok := fields[key]; !ok {
 			t.Errorf("delivery JSON %s lacks %q", raw, key)
 		}
@@ -112,7 +113,7 @@ func TestOutboxKeepsTheLatest(t *testing.T) {
 	}
 	var got []string
 	for _, d := range f.net.Outbox() {
-		got = append(got, d.MessageID)
+		got = append(got, d.WAID)
 	}
 	if !reflect.DeepEqual(got, ids[2:]) {
 		t.Fatalf("outbox ids %v, want the last three %v oldest first", got, ids[2:])
