@@ -29,7 +29,8 @@ type RPCConfig struct {
 	Queue string
 	// Mode is the content mode of replies; the zero value is cenats' default.
 	Mode cenats.Mode
-	// MaxConcurrent bounds the requests handled at once; default 64.
+	// MaxConcurrent bounds the requests of one session handled at once;
+	// default 64.
 	MaxConcurrent int
 	// Timeout bounds the execution of one command; default 30s.
 	Timeout time.Duration
@@ -67,9 +68,9 @@ type RPCServer struct {
 	cfg     RPCConfig
 	log     *slog.Logger
 
-	// sem bounds concurrent handlers; a full sem holds the NATS callback,
-	// which is the backpressure: NATS buffers what arrives meanwhile.
-	sem      chan struct{}
+	// Each session's handler slots (made in Start) bound its concurrent
+	// handlers; full slots hold that session's NATS callback, which is the
+	// backpressure: NATS buffers what arrives meanwhile.
 	inflight sync.WaitGroup
 	// base is the parent of every command context; it is cancelled only
 	// when Shutdown runs out of time, so draining lets commands finish.
@@ -93,7 +94,6 @@ func NewRPCServer(nc *nats.Conn, ex Executor, results ResultSink, cfg RPCConfig,
 	base, cancel := context.WithCancel(context.Background())
 	return &RPCServer{
 		nc: nc, ex: ex, results: results, cfg: cfg, log: log,
-		sem:  make(chan struct{}, cfg.MaxConcurrent),
 		base: base, cancel: cancel,
 	}, nil
 }
@@ -121,7 +121,10 @@ func (s *RPCServer) Start() error {
 		// busy; NATS's default pending limits bound that queue, and what
 		// overflows is dropped as a slow consumer: those requesters time
 		// out, memory stays bounded.
-		sub, err := s.nc.QueueSubscribe(subject, s.cfg.Queue, s.onMsg)
+		// Each session has its own handler slots: a session whose
+		// WhatsApp link hangs cannot take the others' capacity.
+		sem := make(chan struct{}, s.cfg.MaxConcurrent)
+		sub, err := s.nc.QueueSubscribe(subject, s.cfg.Queue, func(m *nats.Msg) { s.onMsg(m, sem) })
 		if err != nil {
 			unsubscribe()
 			return fmt.Errorf("subscribing to %s: %w", subject, err)
@@ -164,18 +167,18 @@ func (s *RPCServer) Shutdown(ctx context.Context) error {
 	}
 }
 
-// onMsg runs on the subscription's goroutine: it only takes a handler slot
-// and hands the request over.
-func (s *RPCServer) onMsg(m *nats.Msg) {
+// onMsg runs on the subscription's goroutine: it only takes one of its
+// session's handler slots and hands the request over.
+func (s *RPCServer) onMsg(m *nats.Msg, sem chan struct{}) {
 	select {
-	case s.sem <- struct{}{}:
+	case sem <- struct{}{}:
 	case <-s.base.Done():
 		return // shut down for good; the requester times out
 	}
 	s.inflight.Add(1)
 	go func() {
 		defer s.inflight.Done()
-		defer func() { <-s.sem }()
+		defer func() { <-sem }()
 		s.handle(m)
 	}()
 }

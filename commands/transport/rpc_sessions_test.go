@@ -1,13 +1,16 @@
 package transport_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/cloudevents/sdk-go/v2/event"
 	"github.com/nats-io/nats.go"
 
 	"github.com/wabridge/wabridge/commands/transport"
@@ -62,5 +65,41 @@ func TestRPCServesOnlyItsSessions(t *testing.T) {
 	}
 	if _, err := client.RequestMsg(msg, 10*time.Second); !errors.Is(err, nats.ErrNoResponders) {
 		t.Errorf("request for a session nobody runs: %v, want no responders", err)
+	}
+}
+
+// TestRPCSessionsDoNotShareSlots: a session whose commands hang (a dead
+// WhatsApp link) holds only its own handler slots; another session of the
+// same process is still answered.
+func TestRPCSessionsDoNotShareSlots(t *testing.T) {
+	s := startServer(t)
+	client := connect(t, s)
+	release := make(chan struct{})
+	ex := &fakeExecutor{behave: func(ctx context.Context, _ int, cmd event.Event) (int, string) {
+		if strings.HasPrefix(cmd.ID(), "stuck-") {
+			select {
+			case <-release:
+			case <-ctx.Done():
+			}
+		}
+		return http.StatusOK, ""
+	}}
+	startRPC(t, connect(t, s), ex, &fakeSink{}, transport.RPCConfig{Sessions: []string{"slow", "fast"}, MaxConcurrent: 2})
+	defer close(release)
+
+	for i := range 4 { // twice the slow session's slots
+		msg, err := cenats.NewMsg(subjects.RPC("slow", "send.message"), command(fmt.Sprintf("stuck-%d", i)), cenats.Binary)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg.Reply = nats.NewInbox() // nobody waits for these answers
+		if err := client.PublishMsg(msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventually(t, "the slow session's slots are taken", func() bool { return ex.Peak() >= 2 })
+	res := request(t, client, subjects.RPC("fast", "send.message"), command("fast-1"), cenats.Binary)
+	if status, code := resultCode(t, res); status != http.StatusOK {
+		t.Fatalf("fast session: %d %s", status, code)
 	}
 }
