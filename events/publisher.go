@@ -89,6 +89,9 @@ type Publisher struct {
 	mu      sync.Mutex
 	// progress is closed, and replaced, whenever entries leave the outbox.
 	progress chan struct{}
+	// flushing cuts a back-off short: a Flush (shutdown) wants the next
+	// attempt now, not after up to RetryMax.
+	flushing chan struct{}
 }
 
 // NewPublisher creates a publisher of ob's entries to js. Only one publisher
@@ -98,7 +101,7 @@ func NewPublisher(ob *Outbox, js jetstream.JetStream, cfg PublisherConfig, log *
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Publisher{ob: ob, js: js, cfg: cfg, log: log, progress: make(chan struct{})}
+	return &Publisher{ob: ob, js: js, cfg: cfg, log: log, progress: make(chan struct{}), flushing: make(chan struct{}, 1)}
 }
 
 // Run publishes until ctx ends, then returns nil. A failed publish stops the
@@ -120,7 +123,7 @@ func (p *Publisher) Run(ctx context.Context) error {
 		}
 		if err != nil {
 			p.log.Warn("publishing outbox failed; retrying", "err", err, "retry_in", backoff)
-			if !sleep(ctx, backoff) {
+			if !sleep(ctx, backoff, p.flushing) {
 				return nil
 			}
 			backoff = min(2*backoff, p.cfg.RetryMax)
@@ -136,13 +139,16 @@ func (p *Publisher) Run(ctx context.Context) error {
 	}
 }
 
-func sleep(ctx context.Context, d time.Duration) bool {
+// sleep waits d, or less when woken; false means ctx ended.
+func sleep(ctx context.Context, d time.Duration, wake <-chan struct{}) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
 		return false
 	case <-t.C:
+		return true
+	case <-wake:
 		return true
 	}
 }
@@ -266,9 +272,19 @@ func (p *Publisher) Flush(ctx context.Context) error {
 		}
 		p.ob.signal()
 		select {
+		case p.flushing <- struct{}{}:
+		default: // a wake-up is already pending
+		}
+		// Attempt again at least every half second while flushing,
+		// whatever back-off the publisher had reached.
+		t := time.NewTimer(min(p.cfg.RetryMin, 500*time.Millisecond))
+		select {
 		case <-ctx.Done():
+			t.Stop()
 			return fmt.Errorf("flushing outbox: %d entries left: %w", n, ctx.Err())
 		case <-ch:
+		case <-t.C:
 		}
+		t.Stop()
 	}
 }

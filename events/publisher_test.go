@@ -216,3 +216,37 @@ func TestPublisherRunsOnce(t *testing.T) {
 		t.Fatalf("the running publisher ended with %v", err)
 	}
 }
+
+// Flush (shutdown) does not wait out a long back-off: once NATS is back, the
+// next attempt is made at once.
+func TestFlushCutsBackoffShort(t *testing.T) {
+	storeDir := t.TempDir()
+	first := startNATS(t, storeDir, "127.0.0.1:-1")
+	addr := first.Addr().String()
+	js := connectTCP(t, first.ClientURL())
+	_, ob := openOutbox(t, t.TempDir())
+	// After the first failure the publisher would sleep an hour.
+	p := events.NewPublisher(ob, js, events.PublisherConfig{RetryMin: time.Hour, RetryMax: time.Hour, PublishTimeout: 500 * time.Millisecond}, nil)
+	first.Shutdown()
+	first.WaitForShutdown()
+	if err := ob.Emit(context.Background(), sampleEvent("default", 0)); err != nil {
+		t.Fatal(err)
+	}
+	runPublisher(t, p) // its first pass fails: NATS is down
+
+	startNATS(t, storeDir, addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for {
+		err := p.Flush(ctx)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("flush waited out the back-off: %v", err)
+		}
+	}
+	if n := len(streamMsgs(t, js)); n != 1 {
+		t.Fatalf("stream holds %d messages, want 1", n)
+	}
+}
