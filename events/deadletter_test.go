@@ -29,15 +29,7 @@ func startLimitedNATS(t *testing.T, maxPayload, streamMax int32) (*server.Server
 		t.Fatalf("starting nats: %v", err)
 	}
 	t.Cleanup(func() { s.Shutdown(); s.WaitForShutdown() })
-	nc, err := natsbus.ConnectInProcess(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := connectJS(t, s)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cfg := natsbus.StreamsConfig{Prefix: subjects.Prefix}
