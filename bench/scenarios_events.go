@@ -72,7 +72,7 @@ func (b *bench) rawEvents(ctx context.Context, measure func(*tracker) (Sample, e
 // wabEvents runs measure while a consumer reads message.received from WA_EVENTS.
 func (b *bench) wabEvents(ctx context.Context, measure func(*tracker) (Sample, error)) (Sample, error) {
 	tr := newTracker()
-	stop, err := watch(ctx, b.wab.js, "WA_EVENTS", fmt.Sprintf("wa.%s.evt.message.received", session), receivedText, tr)
+	stop, err := watch(ctx, b.wab.js, "WA_EVENTS", fmt.Sprintf("wa.%s.evt.*.message.received", session), receivedText, tr)
 	if err != nil {
 		return Sample{}, err
 	}

@@ -5,6 +5,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	"go.mau.fi/whatsmeow/types"
+
+	istore "github.com/wabridge/wabridge/internal/store"
 )
 
 var bucketSessions = []byte("sessions")
@@ -12,10 +14,10 @@ var bucketSessions = []byte("sessions")
 // directory remembers which whatsmeow device belongs to which session, so a
 // restarted process finds each session's device in the device store.
 type directory struct {
-	db *bolt.DB
+	db *istore.DB
 }
 
-func newDirectory(db *bolt.DB) (*directory, error) {
+func newDirectory(db *istore.DB) (*directory, error) {
 	err := db.Update(func(tx *bolt.Tx) error {
 		_, err := tx.CreateBucketIfNotExists(bucketSessions)
 		return err

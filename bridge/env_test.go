@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	"github.com/wabridge/wabridge/internal/store"
 	"go.mau.fi/whatsmeow/proto/waAdv"
 	"go.mau.fi/whatsmeow/store/sqlstore"
 	"go.mau.fi/whatsmeow/types"
@@ -16,7 +16,6 @@ import (
 	"github.com/wabridge/wabridge/bridge"
 	"github.com/wabridge/wabridge/events"
 	"github.com/wabridge/wabridge/internal/safebuf"
-	"github.com/wabridge/wabridge/internal/store"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
@@ -29,7 +28,7 @@ type recordingSink struct {
 	fail   error
 }
 
-func (r *recordingSink) Emit(_ context.Context, e events.Event) error {
+func (r *recordingSink) Emit(_ context.Context, e events.Event, _ ...store.Write) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fail != nil {
@@ -66,7 +65,7 @@ func (r *recordingSink) reset() {
 // env is a Manager over real bbolt and SQLite in a temp dir, with fake clients.
 type env struct {
 	t       *testing.T
-	db      *bolt.DB
+	db      *store.DB
 	devices *sqlstore.Container
 	sink    *recordingSink
 	fakes   *fakes

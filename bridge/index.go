@@ -52,12 +52,12 @@ type record struct {
 
 // MessageIndex is the bbolt index of messages per session and chat.
 type MessageIndex struct {
-	db    *bolt.DB
+	db    *store.DB
 	group *store.Group // concurrent sessions share commits
 }
 
 // NewMessageIndex opens the index in db, creating its bucket.
-func NewMessageIndex(db *bolt.DB) (*MessageIndex, error) {
+func NewMessageIndex(db *store.DB) (*MessageIndex, error) {
 	err := db.Update(func(tx *bolt.Tx) error {
 		_, err := tx.CreateBucketIfNotExists(bucketMessages)
 		return err
@@ -65,7 +65,7 @@ func NewMessageIndex(db *bolt.DB) (*MessageIndex, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating message index bucket: %w", err)
 	}
-	return &MessageIndex{db: db, group: store.NewGroup(db)}, nil
+	return &MessageIndex{db: db, group: db.Group()}, nil
 }
 
 // Put stores m, replacing an earlier version (a redelivered message).

@@ -4,15 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/wabridge/wabridge/internal/ident"
 	"io"
 	"log/slog"
-	"regexp"
 	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	istore "github.com/wabridge/wabridge/internal/store"
 	"go.mau.fi/whatsmeow/store"
 	"go.mau.fi/whatsmeow/store/sqlstore"
 
@@ -21,14 +21,12 @@ import (
 )
 
 // DefaultSession is the session used when none is named (CONTRACT §1).
-const DefaultSession = "default"
-
-var sessionName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
+const DefaultSession = ident.DefaultSession
 
 // ManagerConfig is what a Manager needs.
 type ManagerConfig struct {
 	Devices   *sqlstore.Container // whatsmeow's device store
-	DB        *bolt.DB            // the data directory's bbolt file
+	DB        *istore.DB          // the data directory's bbolt file
 	Sink      events.Sink         // where WhatsApp events go
 	NewClient ClientFactory       // WhatsmeowFactory() in production
 	Log       *slog.Logger
@@ -117,8 +115,8 @@ func (m *Manager) Start(ctx context.Context, names ...string) error {
 		names = []string{DefaultSession}
 	}
 	for _, name := range names {
-		if !sessionName.MatchString(name) {
-			return werr.Invalid(werr.CodeInvalidSession, "session name %q must match %s", truncate(name, 40), sessionName)
+		if !ident.ValidSession(name) {
+			return werr.Invalid(werr.CodeInvalidSession, "session name %q must match %s", truncate(name, 40), ident.SessionPattern)
 		}
 	}
 	for _, name := range names {

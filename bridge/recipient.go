@@ -57,8 +57,8 @@ func validUser(user, server string) bool {
 			return len(user) <= 40 && allDigits(creator) && allDigits(stamp)
 		}
 		return len(user) <= 32 && allDigits(user)
-	// Broadcast lists and status@broadcast (a Status post to every contact)
-	// are not recipients of the contract (CONTRACT §2): a typo must not post.
+		// Broadcast lists and status@broadcast (a Status post to every contact)
+		// are not recipients of the contract (CONTRACT §2): a typo must not post.
 	}
 	return false
 }

@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/wabridge/wabridge/internal/ident"
 	"mime"
 	"strings"
 
 	cloudevent "github.com/cloudevents/sdk-go/v2/event"
 
-	"github.com/wabridge/wabridge/internal/natsbus"
 	"github.com/wabridge/wabridge/internal/werr"
 	"github.com/wabridge/wabridge/schemas"
 )
@@ -22,7 +22,7 @@ const noData = "{}"
 // check turns an addressed CloudEvent into a command of the catalog with a
 // payload valid against its schema, or says what is wrong with it.
 func (d *Dispatcher) check(session, name string, cmd cloudevent.Event) (Spec, json.RawMessage, error) {
-	if !natsbus.ValidSession(session) {
+	if !ident.ValidSession(session) {
 		return Spec{}, nil, werr.Invalid(werr.CodeInvalidSession, "session name %q does not match [a-z0-9][a-z0-9_-]{0,31}", session)
 	}
 	if err := checkEnvelope(name, cmd); err != nil {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	cloudevent "github.com/cloudevents/sdk-go/v2/event"
-	bolt "go.etcd.io/bbolt"
+	"github.com/wabridge/wabridge/internal/store"
 
 	"github.com/wabridge/wabridge/internal/werr"
 	"github.com/wabridge/wabridge/schemas"
@@ -24,7 +24,7 @@ const (
 // DispatcherConfig configures a Dispatcher.
 type DispatcherConfig struct {
 	Sessions Sessions
-	DB       *bolt.DB
+	DB       *store.DB
 	Schemas  *schemas.Set
 	Log      *slog.Logger
 	Now      func() time.Time

@@ -8,11 +8,10 @@ import (
 	"time"
 
 	cloudevent "github.com/cloudevents/sdk-go/v2/event"
-	bolt "go.etcd.io/bbolt"
+	"github.com/wabridge/wabridge/internal/store"
 
 	"github.com/wabridge/wabridge/bridge"
 	"github.com/wabridge/wabridge/commands"
-	"github.com/wabridge/wabridge/internal/store"
 	"github.com/wabridge/wabridge/internal/werr"
 	"github.com/wabridge/wabridge/schemas"
 )
@@ -114,7 +113,7 @@ var fixedNow = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 type rig struct {
 	d    *commands.Dispatcher
 	sess *fakeSession
-	db   *bolt.DB
+	db   *store.DB
 	dir  string
 }
 

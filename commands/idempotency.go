@@ -38,11 +38,11 @@ type storedRecord struct {
 }
 
 type idemStore struct {
-	db    *bolt.DB
+	db    *store.DB
 	group *store.Group // concurrent commands share commits
 }
 
-func openIdemStore(db *bolt.DB) (*idemStore, error) {
+func openIdemStore(db *store.DB) (*idemStore, error) {
 	err := db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketRecords, bucketByTime} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
@@ -54,7 +54,7 @@ func openIdemStore(db *bolt.DB) (*idemStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating idempotency buckets: %w", err)
 	}
-	return &idemStore{db: db, group: store.NewGroup(db)}, nil
+	return &idemStore{db: db, group: db.Group()}, nil
 }
 
 // get returns the record of key unless it was stored before notBefore.

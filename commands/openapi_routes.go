@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"github.com/wabridge/wabridge/internal/ident"
 	"net/http"
 	"slices"
 	"strconv"
@@ -127,7 +128,7 @@ func commandResponses(method string) obj {
 
 func commonParameters() obj {
 	token := obj{"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[\\x20-\\x7e]+$"}
-	session := obj{"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,31}$", "default": "default"}
+	session := obj{"type": "string", "pattern": ident.SessionPattern, "default": ident.DefaultSession}
 	return obj{
 		"Session": obj{"name": "X-Session", "in": "header", "schema": session,
 			"description": "The session (WhatsApp account) addressed; wins over the session query parameter."},

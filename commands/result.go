@@ -3,12 +3,12 @@ package commands
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"github.com/wabridge/wabridge/internal/ident"
 	"net/http"
 
 	cloudevent "github.com/cloudevents/sdk-go/v2/event"
 	"github.com/google/uuid"
 
-	"github.com/wabridge/wabridge/internal/natsbus"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
@@ -51,7 +51,7 @@ func (d *Dispatcher) resultEvent(session, name string, cmd cloudevent.Event, key
 	ev.SetID(resultID(key))
 	ev.SetType(ResultTypeOf(name))
 	ev.SetSource("/wabridge")
-	if natsbus.ValidSession(session) {
+	if ident.ValidSession(session) {
 		ev.SetSource("/wabridge/" + session)
 		ev.SetExtension(ExtSession, session)
 	}

@@ -45,7 +45,7 @@ func TestInboundTextBecomesMessageReceived(t *testing.T) {
 	}
 	mustJSON(t, env.Data, &in)
 
-	msgs := streamEvents(t, nc, "wa.default.evt.message.received", 1, 20*time.Second)
+	msgs := streamEvents(t, nc, "wa.default.evt.*.message.received", 1, 20*time.Second)
 	if len(msgs) != 1 {
 		t.Fatalf("message.received events: %d", len(msgs))
 	}
@@ -156,7 +156,7 @@ func TestOutboxSurvivesNATSOutageAndKill9(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer nc2.Close()
-	msgs := streamEvents(t, nc2, "wa.default.evt.message.received", before+during, 30*time.Second)
+	msgs := streamEvents(t, nc2, "wa.default.evt.*.message.received", before+during, 30*time.Second)
 	seen := map[string]bool{}
 	texts := map[string]bool{}
 	for _, m := range msgs {
@@ -179,7 +179,7 @@ func TestOutboxSurvivesNATSOutageAndKill9(t *testing.T) {
 	}
 	// Nothing more arrives later: exactly once.
 	time.Sleep(500 * time.Millisecond)
-	if n := streamCount(t, nc2, "wa.default.evt.message.received"); n != before+during {
+	if n := streamCount(t, nc2, "wa.default.evt.*.message.received"); n != before+during {
 		t.Fatalf("stream holds %d message.received events, want %d", n, before+during)
 	}
 	if err := b2.stop(); err != nil {
@@ -191,7 +191,7 @@ func waitCount(t *testing.T, nc *nats.Conn, n uint64) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		if streamCount(t, nc, "wa.default.evt.message.received") >= n {
+		if streamCount(t, nc, "wa.default.evt.*.message.received") >= n {
 			return
 		}
 		time.Sleep(100 * time.Millisecond)

@@ -85,11 +85,11 @@ func TestSessionsPairingLogoutAndEvents(t *testing.T) {
 
 	nc := b.nats()
 	want := map[string]int{
-		"wa.sales.evt.session.paired":       1,
-		"wa.sales.evt.session.connected":    1,
-		"wa.default.evt.session.paired":     1,
-		"wa.default.evt.session.logged_out": 1,
-		"wa.default.evt.session.qr":         1,
+		"wa.sales.evt._.session.paired":       1,
+		"wa.sales.evt._.session.connected":    1,
+		"wa.default.evt._.session.paired":     1,
+		"wa.default.evt._.session.logged_out": 1,
+		"wa.default.evt._.session.qr":         1,
 	}
 	for subject, n := range want {
 		msgs := streamEvents(t, nc, subject, n, 10*time.Second)

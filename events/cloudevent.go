@@ -5,13 +5,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/wabridge/wabridge/internal/ident"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/cloudevents/sdk-go/v2/event"
-
-	"github.com/wabridge/wabridge/internal/natsbus"
 )
 
 // ExtSession is the CloudEvents extension carrying the session name.
@@ -64,7 +63,7 @@ func NewCloudEvent(e Event) (event.Event, error) {
 
 func validateEvent(e Event) error {
 	var errs []error
-	if !natsbus.ValidSession(e.Session) {
+	if !ident.ValidSession(e.Session) {
 		errs = append(errs, fmt.Errorf("event session %q is not a valid session name", e.Session))
 	}
 	name, ok := strings.CutPrefix(e.Type, TypePrefix)
@@ -78,9 +77,4 @@ func validateEvent(e Event) error {
 		errs = append(errs, fmt.Errorf("event %s has no data", e.Type))
 	}
 	return errors.Join(errs...)
-}
-
-// eventSubject is the NATS subject an event is published on.
-func eventSubject(s natsbus.Subjects, e Event) string {
-	return s.Event(e.Session, strings.TrimPrefix(e.Type, TypePrefix))
 }

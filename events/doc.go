@@ -1,7 +1,9 @@
-// Package events turns what the bridge sees on WhatsApp into CloudEvents and
-// delivers them: the event catalog and data types, the bbolt outbox (an event
-// is durable once Emit returns), the publisher that drains the outbox into
-// JetStream WA_EVENTS with Nats-Msg-Id, and later webhooks and replay.
+// Package events is the event catalog: the CloudEvent types wabridge emits
+// for what happens on WhatsApp, their data structs, and how an Event becomes
+// a CloudEvent (deterministic id, source, subject, time). Delivery lives in
+// its subpackages: events/outbox (the bbolt outbox and its publisher into
+// JetStream), later webhooks, replay and the store projector.
 //
-// It may import schemas and internal packages; never go.mau.fi/whatsmeow.
+// It may import schemas and internal packages without NATS; never
+// go.mau.fi/whatsmeow, never nats.go (its subpackages may).
 package events

@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"github.com/wabridge/wabridge/internal/store"
 	"time"
 )
 
@@ -39,8 +40,10 @@ type Event struct {
 
 // Sink receives events from the bridge. Emit returns nil only once the event
 // is durable (the outbox has fsynced it); the bridge acks WhatsApp after that.
+// The writes in also (the raw message cache, say) are committed in the same
+// transaction as the event: both are kept or neither is.
 type Sink interface {
-	Emit(ctx context.Context, e Event) error
+	Emit(ctx context.Context, e Event, also ...store.Write) error
 }
 
 // JID is a WhatsApp identity in every form known: jid is the form WhatsApp

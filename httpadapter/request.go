@@ -1,11 +1,11 @@
 package httpadapter
 
 import (
+	"github.com/wabridge/wabridge/internal/ident"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/wabridge/wabridge/internal/natsbus"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
@@ -18,7 +18,7 @@ const (
 )
 
 // DefaultSession is the session used when a request names none (CONTRACT §1).
-const DefaultSession = "default"
+const DefaultSession = ident.DefaultSession
 
 // maxTokenLen bounds header values that become CloudEvent attributes.
 const maxTokenLen = 128
@@ -33,7 +33,7 @@ func sessionOf(c *gin.Context) (string, error) {
 	if name == "" {
 		return DefaultSession, nil
 	}
-	if !natsbus.ValidSession(name) {
+	if !ident.ValidSession(name) {
 		return "", werr.Invalid(werr.CodeInvalidSession,
 			"session must match [a-z0-9][a-z0-9_-]{0,31}").WithDetails(map[string]any{"session": truncate(name)})
 	}

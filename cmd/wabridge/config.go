@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/wabridge/wabridge/internal/ident"
 	"net"
 	"os"
 	"strconv"
@@ -51,7 +52,7 @@ func defaultConfig() Config {
 		HTTPAddr:     "127.0.0.1:3000",
 		NATSListen:   "127.0.0.1:4222",
 		Prefix:       natsbus.DefaultPrefix,
-		Sessions:     []string{"default"},
+		Sessions:     []string{ident.DefaultSession},
 		EventMode:    "binary",
 		LogLevel:     "info",
 		LogFormat:    "text",
@@ -209,7 +210,7 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("at least one session is required"))
 	}
 	for _, s := range c.Sessions {
-		if !natsbus.ValidSession(s) {
+		if !ident.ValidSession(s) {
 			errs = append(errs, fmt.Errorf("invalid session name %q (want [a-z0-9][a-z0-9_-]{0,31})", s))
 		}
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-	bolt "go.etcd.io/bbolt"
 	"go.mau.fi/whatsmeow/store"
 	waLog "go.mau.fi/whatsmeow/util/log"
 
@@ -25,7 +24,7 @@ import (
 	"github.com/wabridge/wabridge/bridge/sandbox"
 	"github.com/wabridge/wabridge/commands"
 	"github.com/wabridge/wabridge/commands/transport"
-	"github.com/wabridge/wabridge/events"
+	"github.com/wabridge/wabridge/events/outbox"
 	"github.com/wabridge/wabridge/httpadapter"
 	"github.com/wabridge/wabridge/internal/cenats"
 	"github.com/wabridge/wabridge/internal/natsbus"
@@ -43,12 +42,12 @@ type app struct {
 	subjects natsbus.Subjects
 	stops    []func() // run in reverse order of start
 
-	db       *bolt.DB
+	db       *istore.DB
 	nc       *nats.Conn
 	ns       *server.Server
 	natsOpts []nats.Option
 	js       jetstream.JetStream
-	outbox   *events.Outbox
+	outbox   *outbox.Outbox
 	network  *sandbox.Network
 	manager  *bridge.Manager
 	rpc      *transport.RPCServer
@@ -178,12 +177,12 @@ func (a *app) startOutbox(context.Context) error {
 	// Entries larger than the server takes are refused at Emit/Put, while the
 	// caller can still see the error. MaxPayload is 0 while an external
 	// server has not been reached yet; the outbox then keeps its default.
-	outbox, err := events.NewOutbox(a.db, a.subjects, events.WithMaxMessageBytes(a.nc.MaxPayload()))
+	ob, err := outbox.New(a.db, a.subjects, outbox.WithMaxMessageBytes(a.nc.MaxPayload()))
 	if err != nil {
 		return err
 	}
-	a.outbox = outbox
-	publisher := events.NewPublisher(outbox, a.js, events.PublisherConfig{Mode: a.mode}, a.log.With("component", "publisher"))
+	a.outbox = ob
+	publisher := outbox.NewPublisher(ob, a.js, outbox.PublisherConfig{Mode: a.mode}, a.log.With("component", "publisher"))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -196,7 +195,7 @@ func (a *app) startOutbox(context.Context) error {
 		flushCtx, stop := context.WithTimeout(context.Background(), a.cfg.ShutdownWait)
 		defer stop()
 		if err := publisher.Flush(flushCtx); err != nil {
-			n, _ := outbox.Len()
+			n, _ := ob.Len()
 			a.log.Warn("outbox not empty at shutdown; it is published at the next start", "pending", n, "err", err)
 		}
 		cancel()

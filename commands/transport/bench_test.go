@@ -2,6 +2,7 @@ package transport_test
 
 import (
 	"context"
+	"github.com/wabridge/wabridge/internal/store"
 	"net/http"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ func (n nopExecutor) Reject(string, string, error) event.Event { return n.res }
 
 type nopSink struct{}
 
-func (nopSink) Put(context.Context, string, event.Event) error { return nil }
+func (nopSink) Put(context.Context, string, event.Event, ...store.Write) error { return nil }
 
 // BenchmarkRPCRoundTrip: one requester, in-process connection, a command
 // encoded, decoded, executed by a no-op executor, recorded by a no-op sink,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/wabridge/wabridge/internal/store"
 	"io"
 	"log/slog"
 	"net/http"
@@ -167,7 +168,7 @@ type fakeSink struct {
 
 var _ transport.ResultSink = (*fakeSink)(nil)
 
-func (f *fakeSink) Put(_ context.Context, subject string, ce event.Event) error {
+func (f *fakeSink) Put(_ context.Context, subject string, ce event.Event, _ ...store.Write) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.fail {

@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"github.com/wabridge/wabridge/internal/store"
 
 	"github.com/cloudevents/sdk-go/v2/event"
 
@@ -17,9 +18,9 @@ type Executor interface {
 }
 
 // ResultSink keeps result CloudEvents durably for publishing on subject (the
-// audit trail). *events.Outbox satisfies it.
+// audit trail). *outbox.Outbox satisfies it.
 type ResultSink interface {
-	Put(ctx context.Context, subject string, ce event.Event) error
+	Put(ctx context.Context, subject string, ce event.Event, also ...store.Write) error
 }
 
 // The dispatcher is what the bridge wires in; keep it fitting.

@@ -2,8 +2,7 @@ package transport
 
 import (
 	"fmt"
-
-	"github.com/wabridge/wabridge/internal/natsbus"
+	"github.com/wabridge/wabridge/internal/ident"
 )
 
 // validateSessions checks the sessions a transport serves. Each process
@@ -17,7 +16,7 @@ func validateSessions(who string, sessions []string) []error {
 	seen := make(map[string]bool, len(sessions))
 	for _, s := range sessions {
 		switch {
-		case !natsbus.ValidSession(s):
+		case !ident.ValidSession(s):
 			errs = append(errs, fmt.Errorf("%s: invalid session name %q", who, s))
 		case seen[s]:
 			errs = append(errs, fmt.Errorf("%s: session %q listed twice", who, s))

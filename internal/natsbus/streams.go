@@ -91,7 +91,7 @@ func (c StreamsConfig) StreamConfigs() []jetstream.StreamConfig {
 	s := Subjects{Prefix: c.Prefix}
 	return []jetstream.StreamConfig{
 		{
-			Name:        StreamCommands,
+			Name:        s.CommandsStream(),
 			Description: "wabridge durable commands and poisoned commands",
 			Subjects:    []string{s.All("cmd"), s.Poison()},
 			Retention:   jetstream.LimitsPolicy,
@@ -101,7 +101,7 @@ func (c StreamsConfig) StreamConfigs() []jetstream.StreamConfig {
 			Replicas:    c.Replicas,
 		},
 		{
-			Name:        StreamEvents,
+			Name:        s.EventsStream(),
 			Description: "wabridge WhatsApp events and command results (the audit log)",
 			Subjects:    []string{s.All("evt"), s.All("result")},
 			Retention:   jetstream.LimitsPolicy,

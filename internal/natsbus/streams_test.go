@@ -41,8 +41,8 @@ func TestEnsureStreamsCreatesAndUpdates(t *testing.T) {
 		}
 	}
 	want := map[string][]string{
-		natsbus.StreamCommands: {"wax.*.cmd.>", "wax._poison.cmd"},
-		natsbus.StreamEvents:   {"wax.*.evt.>", "wax.*.result.>"},
+		"WAX_COMMANDS": {"wax.*.cmd.>", "wax._poison.cmd"},
+		"WAX_EVENTS":   {"wax.*.evt.>", "wax.*.result.>"},
 	}
 	for name, subjects := range want {
 		info := streamInfo(ctx, t, js, name)
@@ -56,7 +56,7 @@ func TestEnsureStreamsCreatesAndUpdates(t *testing.T) {
 			t.Errorf("%s retention %v storage %v", name, info.Config.Retention, info.Config.Storage)
 		}
 	}
-	if got := streamInfo(ctx, t, js, natsbus.StreamEvents).Config.MaxAge; got != 0 {
+	if got := streamInfo(ctx, t, js, "WAX_EVENTS").Config.MaxAge; got != 0 {
 		t.Errorf("events max age %s, want unlimited", got)
 	}
 
@@ -65,7 +65,7 @@ func TestEnsureStreamsCreatesAndUpdates(t *testing.T) {
 	if err := natsbus.EnsureStreams(ctx, js, cfg); err != nil {
 		t.Fatalf("EnsureStreams with new config: %v", err)
 	}
-	info := streamInfo(ctx, t, js, natsbus.StreamEvents)
+	info := streamInfo(ctx, t, js, "WAX_EVENTS")
 	if info.Config.MaxAge != time.Hour || info.Config.Duplicates != 5*time.Minute {
 		t.Errorf("update not applied: max age %s duplicates %s", info.Config.MaxAge, info.Config.Duplicates)
 	}
@@ -97,7 +97,7 @@ func TestEnsureStreamsRoutesSubjects(t *testing.T) {
 	}{
 		{subj.Cmd("default", "send.message"), natsbus.StreamCommands},
 		{subj.Poison(), natsbus.StreamCommands},
-		{subj.Event("default", "message.received"), natsbus.StreamEvents},
+		{subj.Event("default", "4917612345678@s.whatsapp.net", "message.received"), natsbus.StreamEvents},
 		{subj.Result("shop-2", "send.message"), natsbus.StreamEvents},
 	}
 	for _, tt := range tests {

@@ -2,23 +2,22 @@ package natsbus
 
 import (
 	"fmt"
-	"regexp"
+	"github.com/wabridge/wabridge/internal/ident"
 	"strings"
 )
 
-// Stream names (CONTRACT §4).
+// Stream names under the default prefix (CONTRACT §4); other prefixes get
+// their own, see Subjects.CommandsStream and Subjects.EventsStream.
 const (
 	StreamCommands = "WA_COMMANDS"
 	StreamEvents   = "WA_EVENTS"
 )
 
+// NoChat is the chat token of events that concern no chat (session.*).
+const NoChat = "_"
+
 // DefaultPrefix is the first subject token unless configured otherwise.
 const DefaultPrefix = "wa"
-
-var sessionName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
-
-// ValidSession reports whether name is a valid session name (CONTRACT §1).
-func ValidSession(name string) bool { return sessionName.MatchString(name) }
 
 // Subjects builds and parses the subjects of CONTRACT §4 under one prefix.
 type Subjects struct {
@@ -34,9 +33,50 @@ func (s Subjects) RPC(session, name string) string { return s.join(session, "rpc
 // Result is the audit subject of command results wa.<session>.result.<name>.
 func (s Subjects) Result(session, name string) string { return s.join(session, "result", name) }
 
-// Event is the subject of a WhatsApp event wa.<session>.evt.<event>, where
-// event is the CloudEvent type without "io.wabridge.".
-func (s Subjects) Event(session, event string) string { return s.join(session, "evt", event) }
+// Event is the subject of a WhatsApp event wa.<session>.evt.<chat>.<event>,
+// where chat is the chat JID ("" for none, see ChatToken) and event the
+// CloudEvent type without "io.wabridge.".
+func (s Subjects) Event(session, chat, event string) string {
+	return s.join(session, "evt", ChatToken(chat)+"."+event)
+}
+
+// ChatToken is a chat JID as one subject token (CONTRACT §4): every '.'
+// becomes '_' (and so does anything else a token cannot hold: wildcards,
+// whitespace), and no chat is NoChat.
+func ChatToken(jid string) string {
+	if jid == "" {
+		return NoChat
+	}
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '.', '*', '>', ' ', '\t', '\r', '\n', '\x00':
+			return '_'
+		}
+		return r
+	}, jid)
+}
+
+// CommandsStream is the stream of durable commands: WA_COMMANDS for the
+// prefix wa, <PREFIX>_COMMANDS for others, so deployments with different
+// prefixes can share one NATS.
+func (s Subjects) CommandsStream() string { return s.streamName("COMMANDS") }
+
+// EventsStream is the stream of events and results (the audit log):
+// WA_EVENTS for the prefix wa.
+func (s Subjects) EventsStream() string { return s.streamName("EVENTS") }
+
+func (s Subjects) streamName(kind string) string {
+	name := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '-':
+			return r
+		}
+		return '_'
+	}, s.prefix())
+	return name + "_" + kind
+}
 
 // Poison is where durable commands that failed every retry are moved. Its
 // second token cannot be a session name (those start with [a-z0-9]), so a
@@ -56,7 +96,7 @@ func (s Subjects) Parse(subject string) (session, kind, name string, err error) 
 	if len(parts) != 3 || parts[2] == "" {
 		return "", "", "", fmt.Errorf("subject %q is not <prefix>.<session>.<kind>.<name>", subject)
 	}
-	if !ValidSession(parts[0]) {
+	if !ident.ValidSession(parts[0]) {
 		return "", "", "", fmt.Errorf("subject %q has an invalid session name", subject)
 	}
 	return parts[0], parts[1], parts[2], nil

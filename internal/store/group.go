@@ -1,6 +1,9 @@
 package store
 
 import (
+	"errors"
+	"fmt"
+	"runtime/debug"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -59,7 +62,7 @@ func (g *Group) commit(batch []*call) {
 		failed := -1
 		err := g.db.Update(func(tx *bolt.Tx) error {
 			for i, c := range batch {
-				if err := c.fn(tx); err != nil {
+				if err := c.run(tx); err != nil {
 					failed = i
 					return err
 				}
@@ -77,3 +80,18 @@ func (g *Group) commit(batch []*call) {
 		batch = append(batch[:failed:failed], batch[failed+1:]...)
 	}
 }
+
+// run calls the function, turning a panic into its caller's error: the
+// batch is rolled back and retried without it, so one bad write cannot
+// take the others, or every later writer, down with it.
+func (c *call) run(tx *bolt.Tx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v\n%s", ErrPanicked, r, debug.Stack())
+		}
+	}()
+	return c.fn(tx)
+}
+
+// ErrPanicked is wrapped by the error of an Update whose function panicked.
+var ErrPanicked = errors.New("store: write panicked")

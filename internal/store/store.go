@@ -1,6 +1,8 @@
 // Package store opens the one bbolt file of a data directory. Each package
 // that keeps state in it (outbox, idempotency, sessions, message index) owns
-// its own buckets and creates them itself.
+// its own buckets and creates them itself; all of them commit through the
+// file's one Group, so that the writes of one command or one inbound event
+// are one transaction and concurrent callers share fsyncs.
 package store
 
 import (
@@ -15,9 +17,24 @@ import (
 // FileName is the bbolt file inside the data directory.
 const FileName = "wabridge.db"
 
+// Write is one part of a transaction: it runs inside a read-write bbolt
+// transaction committed together with the other parts. Like every function
+// given to a Group it may run more than once and must be safe to repeat.
+type Write func(tx *bolt.Tx) error
+
+// DB is the bbolt file with its one group-commit writer.
+type DB struct {
+	*bolt.DB
+	group *Group
+}
+
+// Wrap makes db a DB with its own Group. Use it once per bbolt file: two
+// Groups on one file would each wait for the other's commits.
+func Wrap(db *bolt.DB) *DB { return &DB{DB: db, group: NewGroup(db)} }
+
 // Open opens (creating if needed) the bbolt database in dataDir. bbolt fsyncs
 // every committed write transaction, which the outbox relies on.
-func Open(dataDir string) (*bolt.DB, error) {
+func Open(dataDir string) (*DB, error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating data directory: %w", err)
 	}
@@ -25,5 +42,26 @@ func Open(dataDir string) (*bolt.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening bbolt store: %w", err)
 	}
-	return db, nil
+	return Wrap(db), nil
 }
+
+// Commit runs every write in one read-write transaction shared with
+// concurrent callers and returns once it is committed (fsynced) or failed.
+// Nil writes are skipped.
+func (db *DB) Commit(writes ...Write) error {
+	return db.group.Update(func(tx *bolt.Tx) error {
+		for _, w := range writes {
+			if w == nil {
+				continue
+			}
+			if err := w(tx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Group is the file's group-commit writer, for callers that build the
+// transaction's function themselves.
+func (db *DB) Group() *Group { return db.group }

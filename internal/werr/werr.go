@@ -26,6 +26,15 @@ const (
 	KindUnauthorized
 	KindTimeout
 	KindTooLarge
+	// KindForbidden: the account may not do this (not a group admin, a
+	// locked group, not the sender of the message). Final.
+	KindForbidden
+	// KindExpired: a durable command past its lifetime. Final.
+	KindExpired
+	// KindUnsupported: content that is not what the command says. Final.
+	KindUnsupported
+	// KindBusy: the session's queue is full; retry later. Transient.
+	KindBusy
 )
 
 // Status is the HTTP status a kind is answered with.
@@ -51,6 +60,14 @@ func (k Kind) Status() int {
 		return http.StatusGatewayTimeout
 	case KindTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case KindForbidden:
+		return http.StatusForbidden
+	case KindExpired:
+		return http.StatusGone
+	case KindUnsupported:
+		return http.StatusUnsupportedMediaType
+	case KindBusy:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}
@@ -60,7 +77,7 @@ func (k Kind) Status() int {
 // Results of retryable errors are not kept for idempotency.
 func (k Kind) Retryable() bool {
 	switch k {
-	case KindNotConnected, KindRateLimited, KindUpstream, KindTimeout, KindInternal:
+	case KindNotConnected, KindRateLimited, KindUpstream, KindTimeout, KindInternal, KindBusy:
 		return true
 	}
 	return false
@@ -85,6 +102,18 @@ const (
 	CodeInternal          = "INTERNAL_ERROR"
 	CodeNotFound          = "NOT_FOUND"
 	CodePayloadTooLarge   = "PAYLOAD_TOO_LARGE"
+	// CodeIdempotencyConflict: the key (session, source, id) was used before
+	// by another command or with other data. KindConflict.
+	CodeIdempotencyConflict = "IDEMPOTENCY_CONFLICT"
+	CodeForbidden           = "FORBIDDEN"          // KindForbidden
+	CodeNotOnWhatsApp       = "NOT_ON_WHATSAPP"    // KindNotFound: a well-formed number without WhatsApp
+	CodeEditWindowClosed    = "EDIT_WINDOW_CLOSED" // KindConflict: edit after 15 minutes
+	CodeExpired             = "EXPIRED"            // KindExpired
+	CodeMediaTooLarge       = "MEDIA_TOO_LARGE"    // KindTooLarge
+	CodeUnsupportedMedia    = "UNSUPPORTED_MEDIA"  // KindUnsupported
+	CodeURLNotAllowed       = "URL_NOT_ALLOWED"    // KindInvalid
+	CodeFetchFailed         = "FETCH_FAILED"       // KindUpstream (transient)
+	CodeBusy                = "BUSY"               // KindBusy (transient)
 )
 
 // Error is an error with a kind, a stable code and a message fit for users.

@@ -1,7 +1,8 @@
-package events
+package outbox
 
 import (
 	"context"
+	"github.com/wabridge/wabridge/events"
 	"testing"
 	"time"
 
@@ -39,19 +40,19 @@ func TestUndecodableEntryIsMovedAside(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ob, err := NewOutbox(db, natsbus.Subjects{})
+	ob, err := New(db, natsbus.Subjects{})
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	emit := func(key string) {
-		e := Event{Type: TypeSessionConnected, Session: "default", Key: key, Data: SessionState{State: "connected"}}
+		e := events.Event{Type: events.TypeSessionConnected, Session: "default", Key: key, Data: events.SessionState{State: "connected"}}
 		if err := ob.Emit(ctx, e); err != nil {
 			t.Fatal(err)
 		}
 	}
 	emit("before")
-	if err := ob.commit([]byte(`{"subject": 42}`)); err != nil {
+	if err := ob.commit([]byte(`{"subject": 42}`), nil); err != nil {
 		t.Fatal(err)
 	}
 	emit("after")
@@ -77,7 +78,7 @@ func TestUndecodableEntryIsMovedAside(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := EventID("default", TypeSessionConnected, key); m.Header.Get(jetstream.MsgIDHeader) != want {
+		if want := events.EventID("default", events.TypeSessionConnected, key); m.Header.Get(jetstream.MsgIDHeader) != want {
 			t.Errorf("seq %d is not the %q event", seq, key)
 		}
 	}

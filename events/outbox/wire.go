@@ -1,4 +1,4 @@
-package events
+package outbox
 
 import (
 	"errors"
@@ -29,13 +29,13 @@ const jsErrCodeStreamHeaderExceedsMaximum jetstream.ErrorCode = 10097
 // whose NATS message would exceed the configured maximum.
 var ErrMessageTooLarge = errors.New("event is larger than the largest NATS message allowed")
 
-// OutboxOption tunes an Outbox.
-type OutboxOption func(*Outbox)
+// Option tunes an Outbox.
+type Option func(*Outbox)
 
 // WithMaxMessageBytes sets the largest NATS message, headers included, that
 // Emit and Put accept; pass the connection's MaxPayload. n <= 0 keeps
 // DefaultMaxMessageBytes.
-func WithMaxMessageBytes(n int64) OutboxOption {
+func WithMaxMessageBytes(n int64) Option {
 	return func(o *Outbox) {
 		if n > 0 {
 			o.maxBytes = n

@@ -1,4 +1,4 @@
-package events_test
+package outbox_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/wabridge/wabridge/events"
+	"github.com/wabridge/wabridge/events/outbox"
 	"github.com/wabridge/wabridge/internal/natsbus"
 	"github.com/wabridge/wabridge/internal/store"
 	"github.com/wabridge/wabridge/internal/werr"
@@ -70,7 +71,7 @@ func eventWithDataSize(t *testing.T, n int) events.Event {
 	return e
 }
 
-func deadCount(t *testing.T, db *bolt.DB) int {
+func deadCount(t *testing.T, db *store.DB) int {
 	t.Helper()
 	var n int
 	err := db.View(func(tx *bolt.Tx) error {
@@ -115,7 +116,7 @@ func TestTooLargeEntryIsDeadLetteredAndLaterOnesPublished(t *testing.T) {
 					want = append(want, events.EventID(e.Session, e.Type, e.Key))
 				}
 			}
-			p := events.NewPublisher(ob, js, events.PublisherConfig{RetryMin: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond}, nil)
+			p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{RetryMin: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond}, nil)
 			runPublisher(t, p)
 			flush(t, p)
 
@@ -139,21 +140,21 @@ func TestPutRejectsOversizedEvent(t *testing.T) {
 	const limit = 4 << 10
 	tests := []struct {
 		name    string
-		put     func(*testing.T, *events.Outbox) error
+		put     func(*testing.T, *outbox.Outbox) error
 		tooBig  bool
 		wantLen int
 	}{
-		{"small event", func(t *testing.T, ob *events.Outbox) error {
+		{"small event", func(t *testing.T, ob *outbox.Outbox) error {
 			return ob.Emit(context.Background(), bigEvent(1, 100))
 		}, false, 1},
-		{"event data above the limit", func(t *testing.T, ob *events.Outbox) error {
+		{"event data above the limit", func(t *testing.T, ob *outbox.Outbox) error {
 			return ob.Emit(context.Background(), bigEvent(1, limit))
 		}, true, 0},
-		{"headers and data together above the limit", func(t *testing.T, ob *events.Outbox) error {
+		{"headers and data together above the limit", func(t *testing.T, ob *outbox.Outbox) error {
 			// The data alone fits; with attributes and Nats-Msg-Id it does not.
 			return ob.Emit(context.Background(), eventWithDataSize(t, limit-50))
 		}, true, 0},
-		{"result above the limit", func(t *testing.T, ob *events.Outbox) error {
+		{"result above the limit", func(t *testing.T, ob *outbox.Outbox) error {
 			res := resultEvent(t, "cmd-1")
 			if err := res.SetData("application/json", map[string]string{"blob": strings.Repeat("y", limit)}); err != nil {
 				t.Fatal(err)
@@ -168,7 +169,7 @@ func TestPutRejectsOversizedEvent(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { _ = db.Close() })
-			ob, err := events.NewOutbox(db, subjects, events.WithMaxMessageBytes(limit))
+			ob, err := outbox.New(db, subjects, outbox.WithMaxMessageBytes(limit))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -176,7 +177,7 @@ func TestPutRejectsOversizedEvent(t *testing.T) {
 			switch {
 			case !tt.tooBig && err != nil:
 				t.Fatalf("refused: %v", err)
-			case tt.tooBig && !errors.Is(err, events.ErrMessageTooLarge):
+			case tt.tooBig && !errors.Is(err, outbox.ErrMessageTooLarge):
 				t.Fatalf("err = %v, want ErrMessageTooLarge", err)
 			case tt.tooBig && werr.KindOf(err) != werr.KindTooLarge:
 				t.Fatalf("err kind = %v, want too large", werr.KindOf(err))
@@ -232,7 +233,7 @@ func TestAckedEntriesAreDeletedInChunks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	p := events.NewPublisher(ob, js, events.PublisherConfig{Batch: 256, DeleteEvery: every, DeleteAfter: time.Hour, PublishTimeout: time.Hour}, nil)
+	p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{Batch: 256, DeleteEvery: every, DeleteAfter: time.Hour, PublishTimeout: time.Hour}, nil)
 	runPublisher(t, p)
 	<-js.stalled
 

@@ -1,4 +1,4 @@
-package events_test
+package outbox_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/wabridge/wabridge/events"
+	"github.com/wabridge/wabridge/events/outbox"
 )
 
 // Concurrent emitters share commits; each one's events must still be stored
@@ -35,7 +36,7 @@ func TestConcurrentEmitKeepsEachEmittersOrder(t *testing.T) {
 
 	s := startNATS(t, t.TempDir(), "")
 	js := connectJS(t, s)
-	p := events.NewPublisher(ob, js, events.PublisherConfig{}, nil)
+	p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{}, nil)
 	runPublisher(t, p)
 	flush(t, p)
 

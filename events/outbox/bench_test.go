@@ -1,4 +1,4 @@
-package events_test
+package outbox_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/wabridge/wabridge/events"
+	"github.com/wabridge/wabridge/events/outbox"
 	"github.com/wabridge/wabridge/internal/natsbus"
 )
 
@@ -50,7 +50,7 @@ func BenchmarkPublish(b *testing.B) {
 		}
 	}
 	db.NoSync = false
-	p := events.NewPublisher(ob, js, events.PublisherConfig{}, nil)
+	p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{}, nil)
 	b.ReportAllocs()
 	b.ResetTimer()
 	runPublisher(b, p)

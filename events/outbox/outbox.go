@@ -1,4 +1,4 @@
-package events
+package outbox
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/wabridge/wabridge/events"
+	"strings"
 
 	"github.com/cloudevents/sdk-go/v2/event"
 	bolt "go.etcd.io/bbolt"
@@ -27,7 +29,7 @@ const (
 // is in it, fsynced, before Emit or Put returns, and leaves it only after
 // JetStream acknowledged it. Entries keep their insertion order.
 type Outbox struct {
-	db       *bolt.DB
+	db       *store.DB
 	subjects natsbus.Subjects
 	// maxBytes bounds the NATS message of an entry, headers included.
 	maxBytes int64
@@ -36,7 +38,7 @@ type Outbox struct {
 	group *store.Group
 }
 
-var _ Sink = (*Outbox)(nil)
+var _ events.Sink = (*Outbox)(nil)
 
 // record is an outbox entry as stored: the target subject and the CloudEvent
 // in the structured JSON format.
@@ -53,7 +55,7 @@ type storedEntry struct {
 
 // NewOutbox opens the outbox in db (creating its buckets); subjects give Emit
 // the subject of each event.
-func NewOutbox(db *bolt.DB, subjects natsbus.Subjects, opts ...OutboxOption) (*Outbox, error) {
+func New(db *store.DB, subjects natsbus.Subjects, opts ...Option) (*Outbox, error) {
 	err := db.Update(func(tx *bolt.Tx) error {
 		for _, name := range []string{bucketOutbox, bucketOutboxDead} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
@@ -65,7 +67,7 @@ func NewOutbox(db *bolt.DB, subjects natsbus.Subjects, opts ...OutboxOption) (*O
 	if err != nil {
 		return nil, fmt.Errorf("creating outbox buckets: %w", err)
 	}
-	o := &Outbox{db: db, subjects: subjects, maxBytes: DefaultMaxMessageBytes, added: make(chan struct{}, 1), group: store.NewGroup(db)}
+	o := &Outbox{db: db, subjects: subjects, maxBytes: DefaultMaxMessageBytes, added: make(chan struct{}, 1), group: db.Group()}
 	for _, opt := range opts {
 		opt(o)
 	}
@@ -74,19 +76,21 @@ func NewOutbox(db *bolt.DB, subjects natsbus.Subjects, opts ...OutboxOption) (*O
 
 // Emit makes e a CloudEvent and stores it for publication on
 // <prefix>.<session>.evt.<type without io.wabridge.>.
-func (o *Outbox) Emit(ctx context.Context, e Event) error {
-	ce, err := NewCloudEvent(e)
+func (o *Outbox) Emit(ctx context.Context, e events.Event, also ...store.Write) error {
+	ce, err := events.NewCloudEvent(e)
 	if err != nil {
 		return err
 	}
-	return o.Put(ctx, eventSubject(o.subjects, e), ce)
+	return o.Put(ctx, eventSubject(o.subjects, e), ce, also...)
 }
 
 // Put stores an already-built CloudEvent for publication on subject (an evt
 // or result subject under the outbox's prefix). It returns nil only once the
 // entry is committed and fsynced. An event too large for a NATS message is
 // refused with an error wrapping ErrMessageTooLarge.
-func (o *Outbox) Put(ctx context.Context, subject string, ce event.Event) error {
+//
+// The writes in also are committed in the same transaction as the entry.
+func (o *Outbox) Put(ctx context.Context, subject string, ce event.Event, also ...store.Write) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("storing %s in outbox: %w", ce.ID(), err)
 	}
@@ -107,7 +111,7 @@ func (o *Outbox) Put(ctx context.Context, subject string, ce event.Event) error 
 	if err != nil {
 		return fmt.Errorf("encoding outbox record %s: %w", ce.ID(), err)
 	}
-	if err := o.commit(rec); err != nil {
+	if err := o.commit(rec, also); err != nil {
 		return fmt.Errorf("storing cloudevent %s in outbox: %w", ce.ID(), err)
 	}
 	o.signal()
@@ -218,4 +222,10 @@ func decodeRecord(raw []byte) (string, event.Event, error) {
 		return "", event.Event{}, errors.New("decoding outbox record: no subject")
 	}
 	return rec.Subject, ce, nil
+}
+
+// eventSubject is the NATS subject an event is published on:
+// <prefix>.<session>.evt.<chat>.<event> (CONTRACT §4).
+func eventSubject(s natsbus.Subjects, e events.Event) string {
+	return s.Event(e.Session, e.Subject, strings.TrimPrefix(e.Type, events.TypePrefix))
 }

@@ -1,4 +1,4 @@
-package events_test
+package outbox_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/wabridge/wabridge/events"
+	"github.com/wabridge/wabridge/events/outbox"
 	"github.com/wabridge/wabridge/internal/cenats"
 )
 
@@ -26,7 +27,7 @@ func TestPublisherDeliversInOrder(t *testing.T) {
 			s := startNATS(t, t.TempDir(), "")
 			js := connectJS(t, s)
 			_, ob := openOutbox(t, t.TempDir())
-			p := events.NewPublisher(ob, js, events.PublisherConfig{Mode: tt.mode, Batch: 7}, nil)
+			p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{Mode: tt.mode, Batch: 7}, nil)
 			runPublisher(t, p)
 
 			ctx := context.Background()
@@ -38,7 +39,7 @@ func TestPublisherDeliversInOrder(t *testing.T) {
 				if err := ob.Emit(ctx, e); err != nil {
 					t.Fatalf("Emit %d: %v", i, err)
 				}
-				wants = append(wants, want{subjects.Event(session, "message.received"), events.EventID(session, e.Type, e.Key), e.Type})
+				wants = append(wants, want{subjects.Event(session, e.Subject, "message.received"), events.EventID(session, e.Type, e.Key), e.Type})
 				if i%10 == 9 { // results share the outbox and its order
 					res := resultEvent(t, fmt.Sprintf("cmd-%d", i))
 					subj := subjects.Result("default", "send.message")
@@ -102,7 +103,7 @@ func TestPublisherSurvivesServerRestart(t *testing.T) {
 	addr := first.Addr().String()
 	js := connectTCP(t, first.ClientURL())
 	_, ob := openOutbox(t, t.TempDir())
-	p := events.NewPublisher(ob, js, events.PublisherConfig{RetryMin: 10 * time.Millisecond, RetryMax: 100 * time.Millisecond, PublishTimeout: time.Second}, nil)
+	p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{RetryMin: 10 * time.Millisecond, RetryMax: 100 * time.Millisecond, PublishTimeout: time.Second}, nil)
 
 	ctx := context.Background()
 	if err := ob.Emit(ctx, sampleEvent("default", 0)); err != nil {
@@ -143,7 +144,7 @@ func TestRepublishedEntryIsStoredOnce(t *testing.T) {
 	s := startNATS(t, t.TempDir(), "")
 	js := connectJS(t, s)
 	_, ob := openOutbox(t, t.TempDir())
-	p := events.NewPublisher(ob, js, events.PublisherConfig{}, nil)
+	p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{}, nil)
 	runPublisher(t, p)
 
 	ctx := context.Background()
@@ -184,7 +185,7 @@ func TestOutboxSurvivesReopen(t *testing.T) {
 
 	s := startNATS(t, t.TempDir(), "")
 	js := connectJS(t, s)
-	p := events.NewPublisher(ob, js, events.PublisherConfig{}, nil)
+	p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{}, nil)
 	runPublisher(t, p) // no Emit wakes it: the entries are found on its first pass
 	flush(t, p)
 	msgs := streamMsgs(t, js)
@@ -201,7 +202,7 @@ func TestOutboxSurvivesReopen(t *testing.T) {
 
 func TestPublisherRunsOnce(t *testing.T) {
 	_, ob := openOutbox(t, t.TempDir())
-	p := events.NewPublisher(ob, nil, events.PublisherConfig{}, nil)
+	p := outbox.NewPublisher(ob, nil, outbox.PublisherConfig{}, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 2)
 	for range 2 {
@@ -226,7 +227,7 @@ func TestFlushCutsBackoffShort(t *testing.T) {
 	js := connectTCP(t, first.ClientURL())
 	_, ob := openOutbox(t, t.TempDir())
 	// After the first failure the publisher would sleep an hour.
-	p := events.NewPublisher(ob, js, events.PublisherConfig{RetryMin: time.Hour, RetryMax: time.Hour, PublishTimeout: 500 * time.Millisecond}, nil)
+	p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{RetryMin: time.Hour, RetryMax: time.Hour, PublishTimeout: 500 * time.Millisecond}, nil)
 	first.Shutdown()
 	first.WaitForShutdown()
 	if err := ob.Emit(context.Background(), sampleEvent("default", 0)); err != nil {
