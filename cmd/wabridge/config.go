@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/wabridge/wabridge/internal/ident"
 	"net"
 	"os"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/natsbus"
 )
 
@@ -36,7 +36,21 @@ type Config struct {
 	HTTPBasic    []string // user:password
 	EventMode    string   // binary | structured
 	EventsMaxAge time.Duration
-	DedupWindow  time.Duration // 0: natsbus.DefaultDuplicates, shrunk to a shorter max age
+	// EventsMaxBytes bounds WA_EVENTS' size; -1 = unlimited.
+	EventsMaxBytes int64
+	// CommandLifetime is how long a durable command without an expirytime
+	// extension may take to take effect before it ends with EXPIRED.
+	CommandLifetime time.Duration
+	// EmittedHorizon is how long the ledger of emitted event ids is kept:
+	// an event WhatsApp redelivers within it is never published twice.
+	EmittedHorizon time.Duration
+	// OutboxMaxAge: /readyz degrades while the oldest unpublished event is
+	// older than this.
+	OutboxMaxAge time.Duration
+	// HTTPHosts are the Host names REST answers to besides loopback ones
+	// (DNS rebinding guard).
+	HTTPHosts   []string
+	DedupWindow time.Duration // 0: natsbus.DefaultDuplicates, shrunk to a shorter max age
 	// MessageRetention is how long the message index keeps a message (for
 	// quoting replies); 0 keeps them forever.
 	MessageRetention time.Duration
@@ -58,6 +72,12 @@ func defaultConfig() Config {
 		LogFormat:    "text",
 		QRTerminal:   true,
 		ShutdownWait: 30 * time.Second,
+		// A bounded audit log by default: a month, at most 10 GiB.
+		EventsMaxAge:    30 * 24 * time.Hour,
+		EventsMaxBytes:  10 << 30,
+		CommandLifetime: 24 * time.Hour,
+		EmittedHorizon:  7 * 24 * time.Hour,
+		OutboxMaxAge:    5 * time.Minute,
 		// WhatsApp lets users quote old messages; three months covers
 		// nearly every reply while bounding the index.
 		MessageRetention: 90 * 24 * time.Hour,
@@ -95,6 +115,11 @@ func (c *Config) options() []option {
 		{name: "http-basic-auth", usage: "comma-separated user:password pairs accepted by REST", value: (*listValue)(&c.HTTPBasic)},
 		{name: "event-mode", usage: "CloudEvents content mode of published events: binary or structured", value: (*stringValue)(&c.EventMode)},
 		{name: "events-max-age", usage: "retention of WA_EVENTS (0 = unlimited)", value: (*durationValue)(&c.EventsMaxAge)},
+		{name: "events-max-bytes", usage: "size bound of WA_EVENTS in bytes, oldest dropped first (-1 = unlimited)", value: (*int64Value)(&c.EventsMaxBytes)},
+		{name: "command-lifetime", usage: "how long a durable command may wait to take effect before it ends with EXPIRED", value: (*durationValue)(&c.CommandLifetime)},
+		{name: "emitted-horizon", usage: "how long ids of emitted events are remembered so redeliveries are never published twice", value: (*durationValue)(&c.EmittedHorizon)},
+		{name: "outbox-max-age", usage: "readiness fails while the oldest unpublished event is older than this", value: (*durationValue)(&c.OutboxMaxAge)},
+		{name: "http-hosts", usage: "comma-separated Host names REST answers to besides loopback ones", value: (*listValue)(&c.HTTPHosts)},
 		{name: "message-retention", usage: "how long messages stay in the index that replies quote from (0 = forever)", value: (*durationValue)(&c.MessageRetention)},
 		{name: "dedup-window", usage: "Nats-Msg-Id deduplication window of the streams (0 = 1h, or the shorter events-max-age)", value: (*durationValue)(&c.DedupWindow)},
 		{name: "log-level", usage: "debug, info, warn or error", value: (*stringValue)(&c.LogLevel)},
@@ -217,8 +242,11 @@ func (c Config) Validate() error {
 	if c.Prefix == "" || strings.ContainsAny(c.Prefix, ".*> \t") {
 		errs = append(errs, fmt.Errorf("invalid subject prefix %q", c.Prefix))
 	}
-	if c.MessageRetention < 0 {
-		errs = append(errs, errors.New("message-retention must not be negative"))
+	if c.MessageRetention < 0 || c.CommandLifetime < 0 || c.EmittedHorizon < 0 || c.OutboxMaxAge < 0 {
+		errs = append(errs, errors.New("message-retention, command-lifetime, emitted-horizon and outbox-max-age must not be negative"))
+	}
+	if c.EventsMaxBytes < -1 {
+		errs = append(errs, errors.New("events-max-bytes must be positive, 0 for the default, or -1 for unlimited"))
 	}
 	if c.EventMode != "binary" && c.EventMode != "structured" {
 		errs = append(errs, fmt.Errorf("event-mode must be binary or structured, not %q", c.EventMode))
@@ -307,6 +335,18 @@ func (v *durationValue) Set(s string) error {
 	return nil
 }
 func (v *durationValue) String() string { return time.Duration(*v).String() }
+
+type int64Value int64
+
+func (v *int64Value) Set(s string) error {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return fmt.Errorf("not an integer: %q", s)
+	}
+	*v = int64Value(n)
+	return nil
+}
+func (v *int64Value) String() string { return strconv.FormatInt(int64(*v), 10) }
 
 type listValue []string
 
