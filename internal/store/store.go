@@ -32,11 +32,33 @@ type DB struct {
 // Groups on one file would each wait for the other's commits.
 func Wrap(db *bolt.DB) *DB { return &DB{DB: db, group: NewGroup(db)} }
 
-// Open opens (creating if needed) the bbolt database in dataDir. bbolt fsyncs
-// every committed write transaction, which the outbox relies on.
-func Open(dataDir string) (*DB, error) {
+// PrepareDir creates dataDir if needed and makes it 0700: it holds the
+// linked devices' keys, so no other user of the machine may read it. An
+// existing directory with wider permissions is narrowed; if that fails, the
+// caller must refuse to run.
+func PrepareDir(dataDir string) error {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("creating data directory: %w", err)
+		return fmt.Errorf("creating data directory: %w", err)
+	}
+	if err := os.Chmod(dataDir, 0o700); err != nil {
+		return fmt.Errorf("making data directory private (0700): %w", err)
+	}
+	fi, err := os.Stat(dataDir)
+	if err != nil {
+		return fmt.Errorf("checking data directory: %w", err)
+	}
+	if perm := fi.Mode().Perm(); perm != 0o700 {
+		return fmt.Errorf("data directory %s has mode %04o after chmod, want 0700", dataDir, perm)
+	}
+	return nil
+}
+
+// Open opens (creating if needed) the bbolt database in dataDir, which it
+// makes private first (PrepareDir). bbolt fsyncs every committed write
+// transaction, which the outbox relies on.
+func Open(dataDir string) (*DB, error) {
+	if err := PrepareDir(dataDir); err != nil {
+		return nil, err
 	}
 	db, err := bolt.Open(filepath.Join(dataDir, FileName), 0o600, &bolt.Options{Timeout: 5 * time.Second})
 	if err != nil {
