@@ -17,8 +17,6 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-	"go.mau.fi/whatsmeow/store"
-	waLog "go.mau.fi/whatsmeow/util/log"
 
 	"github.com/wabridge/wabridge/bridge"
 	"github.com/wabridge/wabridge/bridge/sandbox"
@@ -214,9 +212,7 @@ func (a *app) startSessions(ctx context.Context) error {
 	if a.cfg.Sandbox {
 		a.log.Warn("sandbox mode: sessions run against a simulated WhatsApp network, not WhatsApp")
 		a.network = sandbox.NewNetwork(sandbox.Config{Log: a.log.With("component", "sandbox")})
-		factory = func(session string, dev *store.Device, l waLog.Logger) bridge.Client {
-			return a.network.NewClient(session, dev, l)
-		}
+		factory = a.network.Factory()
 	}
 	var qrOut io.Writer
 	if a.cfg.QRTerminal {
