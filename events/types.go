@@ -85,7 +85,10 @@ type QuotedRef struct {
 
 // SessionState is the data of the io.wabridge.session.* events.
 type SessionState struct {
-	State    string `json:"state"` // qr, paired, connected, disconnected, logged_out, stream_replaced, temporary_ban
+	State string `json:"state"` // qr, paired, connected, disconnected, logged_out, stream_replaced, temporary_ban
+	// Seq numbers the session's state events, so a consumer can order them
+	// where WhatsApp reports them concurrently (CONTRACT §7).
+	Seq      uint64 `json:"seq"`
 	JID      *JID   `json:"jid,omitempty"`
 	PushName string `json:"push_name,omitempty"`
 	Platform string `json:"platform,omitempty"`

@@ -35,7 +35,7 @@ func TestLoadCompilesEveryDocument(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	set, err := schemas.Load()
+	set, err := schemas.Compiled()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestValidateRejectsNonJSON(t *testing.T) {
-	set, err := schemas.Load()
+	set, err := schemas.Compiled()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestValidateRejectsNonJSON(t *testing.T) {
 }
 
 func TestValidateUnknownSchema(t *testing.T) {
-	set, err := schemas.Load()
+	set, err := schemas.Compiled()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,5 +135,34 @@ func TestLoadFS(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestCompiledIsSharedAndComplete(t *testing.T) {
+	a, err := schemas.Compiled()
+	if err != nil {
+		t.Fatalf("Compiled: %v", err)
+	}
+	b, err := schemas.Compiled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Error("Compiled compiled twice")
+	}
+	fresh, err := schemas.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(a.Paths(), fresh.Paths()) {
+		t.Errorf("Compiled holds %v, Load %v", a.Paths(), fresh.Paths())
+	}
+}
+
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, err := schemas.Load(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
