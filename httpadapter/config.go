@@ -25,6 +25,10 @@ const (
 // path parameters become fields of the command data).
 type Route struct {
 	Name, Method, Path string
+	// BodyTypes are media types the route accepts for its body besides
+	// application/json (e.g. "multipart/form-data" for media uploads). The
+	// cross-site checks apply to them all the same.
+	BodyTypes []string
 }
 
 // Requester sends a core NATS request and waits for its reply.
@@ -88,6 +92,14 @@ type Config struct {
 	// OpenAPI is served as GET /openapi.json when set (under the same auth
 	// as the commands); it must be valid JSON.
 	OpenAPI []byte
+	// ListenAddr is the address the REST listener binds (host:port). On
+	// loopback (or when empty) only loopback names and AllowedHosts are
+	// accepted in Host, against DNS rebinding; elsewhere any Host is, unless
+	// AllowedHosts is set.
+	ListenAddr string
+	// AllowedHosts are names (without port) besides the loopback ones under
+	// which the API is reached, e.g. a reverse proxy's public name.
+	AllowedHosts []string
 }
 
 func (c *Config) setDefaults() {
@@ -111,6 +123,11 @@ func (c Config) Validate() error {
 	for i, r := range c.Routes {
 		if r.Name == "" || r.Method == "" || r.Path == "" || r.Path[0] != '/' {
 			errs = append(errs, fmt.Errorf("route %d (%q %s %s) needs a name, a method and a path starting with /", i, r.Name, r.Method, r.Path))
+		}
+	}
+	for i, h := range c.AllowedHosts {
+		if h == "" || strings.ContainsAny(h, "/ ,@") {
+			errs = append(errs, fmt.Errorf("allowed host %d (%q) must be a host name or address", i, h))
 		}
 	}
 	if len(c.OpenAPI) > 0 && !json.Valid(c.OpenAPI) {

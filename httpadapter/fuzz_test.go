@@ -45,7 +45,8 @@ func FuzzCommandRequest(f *testing.F) {
 		if login {
 			method, path = http.MethodGet, "/app/login"
 		}
-		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		// A loopback Host, as every local caller sends: the guard refuses others.
+		req := httptest.NewRequest(method, "http://127.0.0.1:3000"+path, strings.NewReader(body))
 		for k, v := range map[string]string{"Content-Type": ctype, "Idempotency-Key": idem, "X-Session": session, "Accept": accept} {
 			if v != "" {
 				req.Header.Set(k, v)

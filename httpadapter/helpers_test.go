@@ -28,6 +28,8 @@ var testRoutes = []httpadapter.Route{
 	{Name: "message.revoke", Method: http.MethodPost, Path: "/message/:message_id/revoke"},
 	{Name: "chat.messages", Method: http.MethodGet, Path: "/chat/:jid/messages"},
 	{Name: "app.login", Method: http.MethodGet, Path: "/app/login"},
+	{Name: "app.logout", Method: http.MethodPost, Path: "/app/logout"},
+	{Name: "send.image", Method: http.MethodPost, Path: "/send/image", BodyTypes: []string{"multipart/form-data"}},
 	{Name: "test.silent", Method: http.MethodPost, Path: "/test/silent"},
 }
 

@@ -27,7 +27,9 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	// The request log wraps recovery so a recovered panic is logged as the
 	// 500 it became.
-	r.Use(requestLog(cfg.Log), recovery(cfg.Log), echoIDs)
+	// The guard runs before auth: a rebinding or cross-site request is
+	// refused whether or not the browser holds credentials.
+	r.Use(requestLog(cfg.Log), recovery(cfg.Log), securityHeaders, echoIDs, newGuard(cfg).middleware)
 	r.NoRoute(notFound)
 	r.NoMethod(methodNotAllowed)
 
