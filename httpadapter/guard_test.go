@@ -103,7 +103,7 @@ func TestGuardRefusesCrossSiteAndRebinding(t *testing.T) {
 		{name: "rebinding read", method: "GET", path: "/app/login",
 			header: map[string]string{"Host": "evil.example" + port}, wantCode: 403, wantErr: "FORBIDDEN"},
 		{name: "rebinding send", method: "POST", path: "/send/message", body: msg,
-			header: map[string]string{"Host": "evil.example" + port, "Origin": "http://evil.example" + port, "Content-Type": jsonCT, "Sec-Fetch-Site": "same-origin"},
+			header:   map[string]string{"Host": "evil.example" + port, "Origin": "http://evil.example" + port, "Content-Type": jsonCT, "Sec-Fetch-Site": "same-origin"},
 			wantCode: 403, wantErr: "FORBIDDEN"},
 		{name: "rebinding health", method: "GET", path: "/readyz",
 			header: map[string]string{"Host": "evil.example"}, wantCode: 403, wantErr: "FORBIDDEN"},
