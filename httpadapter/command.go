@@ -70,7 +70,7 @@ func (h *commandHandler) buildEvent(c *gin.Context) (event.Event, error) {
 	if err != nil {
 		return event.Event{}, err
 	}
-	id := c.GetHeader(HeaderIdempotencyKey)
+	id := headerValue(c, HeaderIdempotencyKey)
 	if id == "" {
 		id = uuid.NewString()
 	} else if !validToken(id) {

@@ -34,7 +34,7 @@ func requestLog(log *slog.Logger) gin.HandlerFunc {
 		if s := c.GetString(ctxSession); s != "" {
 			attrs = append(attrs, "session", s)
 		}
-		if id := c.GetHeader(HeaderRequestID); validToken(id) {
+		if id := headerValue(c, HeaderRequestID); validToken(id) {
 			attrs = append(attrs, "request_id", id)
 		}
 		if len(c.Errors) > 0 {

@@ -26,7 +26,7 @@ const maxTokenLen = 128
 // sessionOf returns the session a request addresses: X-Session, else the
 // query parameter "session", else "default".
 func sessionOf(c *gin.Context) (string, error) {
-	name := c.GetHeader(HeaderSession)
+	name := headerValue(c, HeaderSession)
 	if name == "" {
 		name = c.Query("session")
 	}
@@ -38,6 +38,14 @@ func sessionOf(c *gin.Context) (string, error) {
 			"session must match [a-z0-9][a-z0-9_-]{0,31}").WithDetails(map[string]any{"session": truncate(name)})
 	}
 	return name, nil
+}
+
+// headerValue is a request header without surrounding spaces and tabs.
+// net/http already strips them from what arrives over a connection (RFC 9110
+// §5.5); a handler called in-process (tests, fuzzing) must see the same, or
+// " " would pass validToken and then be refused as an empty CloudEvent id.
+func headerValue(c *gin.Context, name string) string {
+	return strings.Trim(c.GetHeader(name), " \t")
 }
 
 // validToken reports whether s can be used as a CloudEvent id or extension
@@ -57,7 +65,7 @@ func validToken(s string) bool {
 // correlationOf returns the caller's correlation id, if it sent a usable one.
 func correlationOf(c *gin.Context) string {
 	for _, h := range []string{HeaderCorrelationID, HeaderRequestID} {
-		if v := c.GetHeader(h); validToken(v) {
+		if v := headerValue(c, h); validToken(v) {
 			return v
 		}
 	}
@@ -68,7 +76,7 @@ func correlationOf(c *gin.Context) string {
 // so callers can match answers in their own logs.
 func echoIDs(c *gin.Context) {
 	for _, h := range []string{HeaderRequestID, HeaderCorrelationID} {
-		if v := c.GetHeader(h); validToken(v) {
+		if v := headerValue(c, h); validToken(v) {
 			c.Header(h, v)
 		}
 	}
