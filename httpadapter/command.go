@@ -20,6 +20,10 @@ import (
 // CommandTypePrefix starts every command CloudEvent type (CONTRACT §3).
 const CommandTypePrefix = "io.wabridge.command."
 
+// ExtExpiryTime is the CloudEvents extension (RFC 3339 timestamp) after
+// which nobody waits for the command's result (CONTRACT §3).
+const ExtExpiryTime = "expirytime"
+
 // SourceREST is the CloudEvent source of commands sent through REST; the
 // caller's credential appends "/<user>" (basic auth) or "/token-<hash>"
 // (bearer), so callers do not share idempotency keys.
@@ -31,6 +35,7 @@ type commandHandler struct {
 	bus      Requester
 	subjects natsbus.Subjects
 	timeout  time.Duration
+	internal string // Config.InternalToken
 	maxBody  int64
 	ready    func() error // nil: always ready
 	log      *slog.Logger
@@ -45,7 +50,10 @@ func (h *commandHandler) serve(c *gin.Context) {
 		return
 	}
 	c.Set(ctxSession, session)
-	e, err := h.buildEvent(c)
+	// The deadline goes into the command, so the rpc side never starts
+	// work whose answer nobody waits for any more.
+	deadline := time.Now().Add(h.timeout)
+	e, err := h.buildEvent(c, deadline)
 	if err != nil {
 		writeErr(c, err)
 		return
@@ -65,7 +73,7 @@ func (h *commandHandler) serve(c *gin.Context) {
 }
 
 // buildEvent makes the command CloudEvent of a request.
-func (h *commandHandler) buildEvent(c *gin.Context) (event.Event, error) {
+func (h *commandHandler) buildEvent(c *gin.Context, deadline time.Time) (event.Event, error) {
 	data, err := commandData(c, h.maxBody)
 	if err != nil {
 		return event.Event{}, err
@@ -86,6 +94,7 @@ func (h *commandHandler) buildEvent(c *gin.Context) (event.Event, error) {
 	e.SetSource(source)
 	e.SetType(CommandTypePrefix + h.route.Name)
 	e.SetTime(time.Now().UTC())
+	e.SetExtension(ExtExpiryTime, deadline.UTC())
 	if corr := correlationOf(c); corr != "" {
 		e.SetExtension("correlationid", corr)
 	}
@@ -104,6 +113,9 @@ func (h *commandHandler) request(session string, e event.Event) ([]byte, error) 
 	msg, err := cenats.NewMsg(subject, e, cenats.Binary)
 	if err != nil {
 		return nil, fmt.Errorf("encoding command %s: %w", e.Type(), err)
+	}
+	if h.internal != "" {
+		msg.Header.Set(natsbus.HeaderInternal, h.internal)
 	}
 	reply, err := h.bus.RequestMsg(msg, h.timeout)
 	switch {

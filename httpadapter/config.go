@@ -92,6 +92,11 @@ type Config struct {
 	// OpenAPI is served as GET /openapi.json when set (under the same auth
 	// as the commands); it must be valid JSON.
 	OpenAPI []byte
+	// InternalToken is the per-process secret sent with every command in
+	// the natsbus.HeaderInternal header, so the command side knows the call
+	// came from this adapter (which alone may use sources under /wabridge/).
+	// Never logged.
+	InternalToken string
 	// ListenAddr is the address the REST listener binds (host:port). On
 	// loopback (or when empty) only loopback names and AllowedHosts are
 	// accepted in Host, against DNS rebinding; elsewhere any Host is, unless

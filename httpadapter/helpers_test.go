@@ -44,13 +44,15 @@ type echo struct {
 	SpecVersion   string         `json:"specversion"`
 	ContentType   string         `json:"datacontenttype"`
 	CorrelationID string         `json:"correlationid"`
+	ExpiryTime    string         `json:"expirytime"`
+	Internal      string         `json:"internal"` // the natsbus.HeaderInternal header
 	Data          map[string]any `json:"data"`
 }
 
 // answer builds the result data of one command, like the commands package
 // would: a few scripted failures, an echo otherwise. ok=false means "do not
 // reply at all".
-func answer(subject string, cmd event.Event) (result map[string]any, ok bool) {
+func answer(subject string, header nats.Header, cmd event.Event) (result map[string]any, ok bool) {
 	session, _, name, err := natsbus.Subjects{}.Parse(subject)
 	if err != nil {
 		return map[string]any{"status": 500, "code": "INTERNAL_ERROR", "message": err.Error()}, true
@@ -78,9 +80,11 @@ func answer(subject string, cmd event.Event) (result map[string]any, ok bool) {
 		}}, true
 	}
 	corr, _ := cmd.Extensions()["correlationid"].(string)
+	expiry, _ := cmd.Extensions()["expirytime"].(string)
 	return map[string]any{"status": 200, "message": "Success", "data": echo{
 		Session: session, Subject: subject, ID: cmd.ID(), Source: cmd.Source(), Type: cmd.Type(),
-		SpecVersion: cmd.SpecVersion(), ContentType: cmd.DataContentType(), CorrelationID: corr, Data: data,
+		SpecVersion: cmd.SpecVersion(), ContentType: cmd.DataContentType(), CorrelationID: corr,
+		ExpiryTime: expiry, Internal: header.Get(natsbus.HeaderInternal), Data: data,
 	}}, true
 }
 
@@ -92,7 +96,7 @@ func reply(t testing.TB, msg *nats.Msg) *nats.Msg {
 		t.Errorf("responder: decoding command: %v", err)
 		return resultMsg(t, msg.Reply, event.New(), map[string]any{"status": 400, "code": "INVALID_CLOUDEVENT", "message": err.Error()})
 	}
-	result, ok := answer(msg.Subject, cmd)
+	result, ok := answer(msg.Subject, msg.Header, cmd)
 	if !ok {
 		return nil
 	}
