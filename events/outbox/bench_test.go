@@ -50,7 +50,7 @@ func BenchmarkPublish(b *testing.B) {
 		}
 	}
 	db.NoSync = false
-	p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{}, nil)
+	p := newPublisher(ob, js, outbox.PublisherConfig{})
 	b.ReportAllocs()
 	b.ResetTimer()
 	runPublisher(b, p)

@@ -57,7 +57,7 @@ func TestUndecodableEntryIsMovedAside(t *testing.T) {
 	}
 	emit("after")
 
-	p := NewPublisher(ob, js, PublisherConfig{}, nil)
+	p := NewPublisher(ob, js, PublisherConfig{DurableAfter: DurableImmediately}, nil)
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- p.Run(runCtx) }()

@@ -116,7 +116,7 @@ func TestTooLargeEntryIsDeadLetteredAndLaterOnesPublished(t *testing.T) {
 					want = append(want, events.EventID(e.Session, e.Type, e.Key))
 				}
 			}
-			p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{RetryMin: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond}, nil)
+			p := newPublisher(ob, js, outbox.PublisherConfig{RetryMin: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond})
 			runPublisher(t, p)
 			flush(t, p)
 
@@ -233,7 +233,7 @@ func TestAckedEntriesAreDeletedInChunks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{Batch: 256, DeleteEvery: every, DeleteAfter: time.Hour, PublishTimeout: time.Hour}, nil)
+	p := newPublisher(ob, js, outbox.PublisherConfig{Batch: 256, DeleteEvery: every, DeleteAfter: time.Hour, PublishTimeout: time.Hour})
 	runPublisher(t, p)
 	<-js.stalled
 

@@ -147,3 +147,13 @@ func connectJS(t testing.TB, s *server.Server) jetstream.JetStream {
 	}
 	return js
 }
+
+// newPublisher is outbox.NewPublisher for tests that are not about when
+// acknowledged entries become durable: they are deleted at their PubAck, so
+// Flush need not wait out the stream's sync interval.
+func newPublisher(ob *outbox.Outbox, js jetstream.JetStream, cfg outbox.PublisherConfig) *outbox.Publisher {
+	if cfg.DurableAfter == 0 {
+		cfg.DurableAfter = outbox.DurableImmediately
+	}
+	return outbox.NewPublisher(ob, js, cfg, nil)
+}

@@ -150,12 +150,12 @@ func (o *Outbox) Len() (int, error) {
 	return n, nil
 }
 
-// oldest returns up to n entries, oldest first.
-func (o *Outbox) oldest(n int) ([]storedEntry, error) {
+// after returns up to n entries stored under keys above key, oldest first.
+func (o *Outbox) after(key uint64, n int) ([]storedEntry, error) {
 	var out []storedEntry
 	err := o.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket([]byte(bucketOutbox)).Cursor()
-		for k, v := c.First(); k != nil && len(out) < n; k, v = c.Next() {
+		for k, v := c.Seek(seqKey(key + 1)); k != nil && len(out) < n; k, v = c.Next() {
 			out = append(out, storedEntry{key: binary.BigEndian.Uint64(k), raw: append([]byte(nil), v...)})
 		}
 		return nil

@@ -36,7 +36,7 @@ func TestConcurrentEmitKeepsEachEmittersOrder(t *testing.T) {
 
 	s := startNATS(t, t.TempDir(), "")
 	js := connectJS(t, s)
-	p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{}, nil)
+	p := newPublisher(ob, js, outbox.PublisherConfig{})
 	runPublisher(t, p)
 	flush(t, p)
 

@@ -22,12 +22,19 @@ type PublisherConfig struct {
 	RetryMax time.Duration // back-off cap; default 30s
 	// Batch is how many entries are read per bbolt transaction; default 256.
 	Batch int
-	// DeleteEvery and DeleteAfter bound what a crash between PubAck and
-	// delete leaves to be published again: acknowledged entries are deleted
-	// once DeleteEvery of them are pending, or once the oldest has waited
-	// DeleteAfter; defaults 32 and 100ms. Re-published entries are stored
-	// once only within the stream's dedup window, so smaller is safer and
-	// larger saves fsyncs.
+	// DurableAfter is how long after its PubAck a message is certainly on
+	// the stream's disk; an acknowledged entry stays in the outbox until
+	// then, so a power loss of the NATS machine cannot lose it. Default
+	// DefaultDurableAfter, which fits the embedded server's default sync
+	// interval (take natsbus.ServerConfig.DurableAfter); DurableImmediately
+	// (negative) for a server that syncs every write or an R3 stream. For an
+	// external single-replica server, its sync_interval plus a margin.
+	DurableAfter time.Duration
+	// DeleteEvery and DeleteAfter group deletions: durable entries are
+	// deleted once DeleteEvery of them are due, or once the oldest has been
+	// due for DeleteAfter; defaults 32 and 100ms. What a crash leaves
+	// undeleted is published again and stored once only within the stream's
+	// dedup window, so smaller is safer and larger saves fsyncs.
 	DeleteEvery int
 	DeleteAfter time.Duration
 	// Interval is how often the outbox is looked at without being woken by
@@ -47,6 +54,9 @@ func (c *PublisherConfig) setDefaults() {
 	if c.Batch <= 0 {
 		c.Batch = 256
 	}
+	if c.DurableAfter == 0 {
+		c.DurableAfter = DefaultDurableAfter
+	}
 	if c.DeleteEvery <= 0 {
 		c.DeleteEvery = 32
 	}
@@ -60,6 +70,10 @@ func (c *PublisherConfig) setDefaults() {
 		c.PublishTimeout = 5 * time.Second
 	}
 }
+
+// DefaultDurableAfter is natsbus.DefaultSyncInterval plus a margin: what
+// the embedded server needs unless configured otherwise.
+const DefaultDurableAfter = 2 * time.Second
 
 // streamPublisher is the part of JetStream the publisher uses.
 type streamPublisher interface {
@@ -84,6 +98,7 @@ type Publisher struct {
 	js  streamPublisher
 	cfg PublisherConfig
 	log *slog.Logger
+	now func() time.Time
 
 	running atomic.Bool
 	mu      sync.Mutex
@@ -101,7 +116,7 @@ func NewPublisher(ob *Outbox, js jetstream.JetStream, cfg PublisherConfig, log *
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Publisher{ob: ob, js: js, cfg: cfg, log: log, progress: make(chan struct{}), flushing: make(chan struct{}, 1)}
+	return &Publisher{ob: ob, js: js, cfg: cfg, log: log, now: time.Now, progress: make(chan struct{}), flushing: make(chan struct{}, 1)}
 }
 
 // Run publishes until ctx ends, then returns nil. A failed publish stops the
@@ -113,135 +128,29 @@ func (p *Publisher) Run(ctx context.Context) error {
 		return errors.New("outbox publisher is already running")
 	}
 	defer p.running.Store(false)
+	l := p.newLane()
+	defer l.stop()
 	tick := time.NewTicker(p.cfg.Interval)
 	defer tick.Stop()
 	backoff := p.cfg.RetryMin
 	for {
-		err := p.drain(ctx)
+		err := l.drain(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
 		if err != nil {
 			p.log.Warn("publishing outbox failed; retrying", "err", err, "retry_in", backoff)
-			if !sleep(ctx, backoff, p.flushing) {
+			if !l.sleep(ctx, backoff, p.flushing) {
 				return nil
 			}
 			backoff = min(2*backoff, p.cfg.RetryMax)
 			continue
 		}
 		backoff = p.cfg.RetryMin
-		select {
-		case <-ctx.Done():
+		if !l.wait(ctx, p.ob.added, tick.C) {
 			return nil
-		case <-p.ob.added:
-		case <-tick.C:
 		}
 	}
-}
-
-// sleep waits d, or less when woken; false means ctx ended.
-func sleep(ctx context.Context, d time.Duration, wake <-chan struct{}) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	case <-wake:
-		return true
-	}
-}
-
-// drain publishes batches until the outbox is empty or a publish fails.
-func (p *Publisher) drain(ctx context.Context) error {
-	for {
-		entries, err := p.ob.oldest(p.cfg.Batch)
-		if err != nil || len(entries) == 0 {
-			return err
-		}
-		if err := p.publishAll(ctx, entries); err != nil {
-			return err
-		}
-	}
-}
-
-// publishAll publishes entries in order, deleting acknowledged ones in
-// chunks as it goes and, on a failure, before returning it, so they are not
-// re-sent.
-func (p *Publisher) publishAll(ctx context.Context, entries []storedEntry) error {
-	acked := make([]uint64, 0, p.cfg.DeleteEvery)
-	var since time.Time // when the oldest pending ack arrived
-	for _, en := range entries {
-		if err := p.publish(ctx, en); err != nil {
-			return errors.Join(err, p.removeAcked(acked))
-		}
-		if len(acked) == 0 {
-			since = time.Now()
-		}
-		acked = append(acked, en.key)
-		if len(acked) >= p.cfg.DeleteEvery || time.Since(since) >= p.cfg.DeleteAfter {
-			if err := p.removeAcked(acked); err != nil {
-				return err
-			}
-			acked = acked[:0]
-		}
-	}
-	return p.removeAcked(acked)
-}
-
-func (p *Publisher) removeAcked(keys []uint64) error {
-	if len(keys) == 0 {
-		return nil
-	}
-	if err := p.ob.remove(keys); err != nil {
-		return err
-	}
-	p.advanced()
-	return nil
-}
-
-// publish sends one entry and waits for its PubAck. An entry that cannot be
-// decoded or encoded, or that the server refuses as too large, never will
-// be published: it is moved aside, not retried forever.
-func (p *Publisher) publish(ctx context.Context, en storedEntry) error {
-	subject, ce, err := decodeRecord(en.raw)
-	if err == nil {
-		var msg *nats.Msg
-		if msg, err = cenats.NewMsg(subject, ce, p.cfg.Mode); err == nil {
-			err = p.send(ctx, msg, ce.ID(), ce.Type())
-			if err == nil || !permanentPublishError(err) {
-				return err
-			}
-			p.log.Error("outbox entry refused by NATS as too large; moved to the outbox_dead bucket",
-				"key", en.key, "ce_id", ce.ID(), "ce_type", ce.Type(), "subject", subject, "err", err)
-			return p.buryAndAdvance(en.key)
-		}
-	}
-	p.log.Error("outbox entry cannot be published; moved to the outbox_dead bucket", "key", en.key, "err", err)
-	return p.buryAndAdvance(en.key)
-}
-
-// buryAndAdvance moves an entry aside and wakes Flush: the outbox shrank.
-func (p *Publisher) buryAndAdvance(key uint64) error {
-	if err := p.ob.bury(key); err != nil {
-		return err
-	}
-	p.advanced()
-	return nil
-}
-
-func (p *Publisher) send(ctx context.Context, msg *nats.Msg, id, typ string) error {
-	ctx, cancel := context.WithTimeout(ctx, p.cfg.PublishTimeout)
-	defer cancel()
-	ack, err := p.js.PublishMsg(ctx, msg, jetstream.WithMsgID(id))
-	if err != nil {
-		return fmt.Errorf("publishing %s %s on %s: %w", typ, id, msg.Subject, err)
-	}
-	if ack.Duplicate {
-		p.log.Debug("outbox entry was already in the stream", "ce_id", id, "ce_type", typ, "seq", ack.Sequence)
-	}
-	return nil
 }
 
 // advanced wakes every Flush waiting for entries to leave.
@@ -259,7 +168,8 @@ func (p *Publisher) progressed() <-chan struct{} {
 }
 
 // Flush waits until the outbox is empty, for a clean shutdown, or until ctx
-// ends. Run must be running meanwhile.
+// ends. Run must be running meanwhile. Acknowledged entries leave only once
+// they are durable in the stream, so Flush takes at least DurableAfter.
 func (p *Publisher) Flush(ctx context.Context) error {
 	for {
 		ch := p.progressed()

@@ -27,7 +27,7 @@ func TestPublisherDeliversInOrder(t *testing.T) {
 			s := startNATS(t, t.TempDir(), "")
 			js := connectJS(t, s)
 			_, ob := openOutbox(t, t.TempDir())
-			p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{Mode: tt.mode, Batch: 7}, nil)
+			p := newPublisher(ob, js, outbox.PublisherConfig{Mode: tt.mode, Batch: 7})
 			runPublisher(t, p)
 
 			ctx := context.Background()
@@ -103,7 +103,7 @@ func TestPublisherSurvivesServerRestart(t *testing.T) {
 	addr := first.Addr().String()
 	js := connectTCP(t, first.ClientURL())
 	_, ob := openOutbox(t, t.TempDir())
-	p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{RetryMin: 10 * time.Millisecond, RetryMax: 100 * time.Millisecond, PublishTimeout: time.Second}, nil)
+	p := newPublisher(ob, js, outbox.PublisherConfig{RetryMin: 10 * time.Millisecond, RetryMax: 100 * time.Millisecond, PublishTimeout: time.Second})
 
 	ctx := context.Background()
 	if err := ob.Emit(ctx, sampleEvent("default", 0)); err != nil {
@@ -144,7 +144,7 @@ func TestRepublishedEntryIsStoredOnce(t *testing.T) {
 	s := startNATS(t, t.TempDir(), "")
 	js := connectJS(t, s)
 	_, ob := openOutbox(t, t.TempDir())
-	p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{}, nil)
+	p := newPublisher(ob, js, outbox.PublisherConfig{})
 	runPublisher(t, p)
 
 	ctx := context.Background()
@@ -185,7 +185,7 @@ func TestOutboxSurvivesReopen(t *testing.T) {
 
 	s := startNATS(t, t.TempDir(), "")
 	js := connectJS(t, s)
-	p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{}, nil)
+	p := newPublisher(ob, js, outbox.PublisherConfig{})
 	runPublisher(t, p) // no Emit wakes it: the entries are found on its first pass
 	flush(t, p)
 	msgs := streamMsgs(t, js)
@@ -202,7 +202,7 @@ func TestOutboxSurvivesReopen(t *testing.T) {
 
 func TestPublisherRunsOnce(t *testing.T) {
 	_, ob := openOutbox(t, t.TempDir())
-	p := outbox.NewPublisher(ob, nil, outbox.PublisherConfig{}, nil)
+	p := newPublisher(ob, nil, outbox.PublisherConfig{})
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 2)
 	for range 2 {
@@ -227,7 +227,7 @@ func TestFlushCutsBackoffShort(t *testing.T) {
 	js := connectTCP(t, first.ClientURL())
 	_, ob := openOutbox(t, t.TempDir())
 	// After the first failure the publisher would sleep an hour.
-	p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{RetryMin: time.Hour, RetryMax: time.Hour, PublishTimeout: 500 * time.Millisecond}, nil)
+	p := newPublisher(ob, js, outbox.PublisherConfig{RetryMin: time.Hour, RetryMax: time.Hour, PublishTimeout: 500 * time.Millisecond})
 	first.Shutdown()
 	first.WaitForShutdown()
 	if err := ob.Emit(context.Background(), sampleEvent("default", 0)); err != nil {
@@ -249,5 +249,24 @@ func TestFlushCutsBackoffShort(t *testing.T) {
 	}
 	if n := len(streamMsgs(t, js)); n != 1 {
 		t.Fatalf("stream holds %d messages, want 1", n)
+	}
+}
+
+// Flush returns once the acknowledged entries were kept until durable and
+// then deleted: the publisher deletes them by itself when their time comes.
+func TestFlushWaitsOutDurableAfter(t *testing.T) {
+	s := startNATS(t, t.TempDir(), "")
+	js := connectJS(t, s)
+	_, ob := openOutbox(t, t.TempDir())
+	p := outbox.NewPublisher(ob, js, outbox.PublisherConfig{DurableAfter: 300 * time.Millisecond}, nil)
+	runPublisher(t, p)
+	for i := range 3 {
+		if err := ob.Emit(context.Background(), sampleEvent("default", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	flush(t, p)
+	if n := len(streamMsgs(t, js)); n != 3 {
+		t.Fatalf("stream holds %d messages, want 3", n)
 	}
 }

@@ -29,9 +29,47 @@ type ServerConfig struct {
 	ServerName string
 	// MaxPayload is the largest message accepted, in bytes; default 1 MiB.
 	MaxPayload int32
+	// SyncInterval is how often JetStream fsyncs its file store; default
+	// DefaultSyncInterval. A PubAck only means the message is in the server's
+	// memory and the OS page cache: a power loss forgets what was acked
+	// since the last sync, so the outbox keeps acknowledged entries for
+	// DurableAfter before deleting them.
+	SyncInterval time.Duration
+	// SyncAlways fsyncs every write before its PubAck (sync_interval: always):
+	// an ack means durable, at several times the cost per message.
+	SyncAlways bool
+}
+
+// DefaultSyncInterval replaces nats-server's 2 minutes: it bounds how long
+// acknowledged events must wait in the outbox before they may be deleted.
+const DefaultSyncInterval = time.Second
+
+// syncMargin is added to SyncInterval for the time a sync pass itself takes
+// (the server re-arms its timer only after the pass) and for timer slack.
+const syncMargin = time.Second
+
+// DurableAfter is how long after its PubAck a message stored by this server
+// is certainly on disk: SyncInterval plus a margin, or a negative duration
+// (at once) with SyncAlways. Give it to the outbox publisher.
+//
+// An external NATS needs the same thought: a single-replica stream on a
+// server with the default sync_interval (2 minutes) keeps acked messages
+// only in memory for up to 2 minutes, so either set `sync_interval: always`
+// there (DurableAfter negative), or a short interval and DurableAfter a bit
+// longer than it; an R3 stream acks only after a quorum stored the message,
+// which survives one machine's power loss (DurableAfter negative).
+func (c ServerConfig) DurableAfter() time.Duration {
+	c.setDefaults()
+	if c.SyncAlways {
+		return -1
+	}
+	return c.SyncInterval + syncMargin
 }
 
 func (c *ServerConfig) setDefaults() {
+	if c.SyncInterval == 0 {
+		c.SyncInterval = DefaultSyncInterval
+	}
 	if c.ServerName == "" {
 		c.ServerName = "wabridge"
 	}
@@ -57,6 +95,9 @@ func (c ServerConfig) Validate() error {
 	if c.Token != "" && c.User != "" {
 		// nats-server itself refuses this combination.
 		errs = append(errs, errors.New("nats server: set either user/password or token, not both"))
+	}
+	if c.SyncInterval < 0 {
+		errs = append(errs, fmt.Errorf("nats server: sync interval %s is negative", c.SyncInterval))
 	}
 	if c.MaxPayload < 0 || c.MaxPayload > 64*1024*1024 {
 		errs = append(errs, fmt.Errorf("nats server: max payload %d out of range 0..64 MiB", c.MaxPayload))
@@ -133,6 +174,8 @@ func serverOptions(cfg ServerConfig) (*server.Options, error) {
 		Password:      cfg.Password,
 		Authorization: cfg.Token,
 		MaxPayload:    cfg.MaxPayload,
+		SyncInterval:  cfg.SyncInterval,
+		SyncAlways:    cfg.SyncAlways,
 		// The host process owns signals; the server must not exit it.
 		NoSigs: true,
 	}

@@ -1,0 +1,168 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wabridge/wabridge/internal/cenats"
+)
+
+// lane publishes one queue of the outbox in order, one PubAck at a time:
+// an entry is sent only after the one before it is stored, so the stream
+// holds the queue's order even across failures and reconnects, which a
+// pipelined window cannot promise (a later message may be stored while an
+// earlier one is lost in a broken connection).
+type lane struct {
+	p *Publisher
+	// sent is the key of the last entry acknowledged or set aside; the
+	// entries up to it that are still stored wait in ret to be durable.
+	sent uint64
+	ret  retirement
+	// timer fires when ret has entries to delete.
+	timer *time.Timer
+}
+
+func (p *Publisher) newLane() *lane {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return &lane{p: p, timer: t, ret: retirement{durableAfter: p.cfg.DurableAfter, every: p.cfg.DeleteEvery, after: p.cfg.DeleteAfter}}
+}
+
+// stop deletes what is durable by now; the rest is published again by the
+// next publisher, and the stream's dedup window keeps one copy.
+func (l *lane) stop() {
+	l.timer.Stop()
+	if err := l.retire(true); err != nil {
+		l.p.log.Warn("deleting published entries at stop failed; they are published again", "err", err)
+	}
+}
+
+// drain publishes batches until the queue holds nothing unsent or a publish
+// fails, deleting durable entries as it goes.
+func (l *lane) drain(ctx context.Context) error {
+	for {
+		entries, err := l.p.ob.after(l.sent, l.p.cfg.Batch)
+		if err != nil || len(entries) == 0 {
+			return errors.Join(err, l.retire(false))
+		}
+		for _, en := range entries {
+			if err := l.publish(ctx, en); err != nil {
+				return errors.Join(err, l.retire(false))
+			}
+			if err := l.retire(false); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// retire deletes the entries that are durable in the stream by now, in one
+// transaction, and arms the timer for the next ones.
+func (l *lane) retire(force bool) error {
+	keys := l.ret.take(l.p.now(), force)
+	l.arm()
+	if len(keys) == 0 {
+		return nil
+	}
+	if err := l.p.ob.remove(keys); err != nil {
+		// Kept in the outbox; a later publisher sends them again.
+		return err
+	}
+	l.p.advanced()
+	return nil
+}
+
+func (l *lane) arm() {
+	l.timer.Stop()
+	if next := l.ret.next(); !next.IsZero() {
+		l.timer.Reset(max(next.Sub(l.p.now()), 0))
+	}
+}
+
+// wait blocks until there may be work: an entry was added, the interval
+// ticked, or acknowledged entries became deletable. false means ctx ended.
+func (l *lane) wait(ctx context.Context, added <-chan struct{}, tick <-chan time.Time) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-added:
+	case <-tick:
+	case <-l.timer.C:
+	}
+	return true
+}
+
+// sleep backs off for d, cut short by wake (a Flush); durable entries are
+// deleted meanwhile. false means ctx ended.
+func (l *lane) sleep(ctx context.Context, d time.Duration, wake <-chan struct{}) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+			return true
+		case <-wake:
+			return true
+		case <-l.timer.C:
+			if err := l.retire(false); err != nil {
+				l.p.log.Warn("deleting published entries failed", "err", err)
+			}
+		}
+	}
+}
+
+// publish sends one entry and waits for its PubAck. An entry that cannot be
+// decoded or encoded, or that the server refuses as too large, never will
+// be published: it is moved aside, not retried forever.
+func (l *lane) publish(ctx context.Context, en storedEntry) error {
+	subject, ce, err := decodeRecord(en.raw)
+	if err == nil {
+		var msg *nats.Msg
+		if msg, err = cenats.NewMsg(subject, ce, l.p.cfg.Mode); err == nil {
+			err = l.send(ctx, msg, ce.ID(), ce.Type())
+			if err == nil {
+				l.sent = en.key
+				l.ret.add(en.key, l.p.now())
+				return nil
+			}
+			if !permanentPublishError(err) {
+				return err
+			}
+			l.p.log.Error("outbox entry refused by NATS as too large; moved to the outbox_dead bucket",
+				"key", en.key, "ce_id", ce.ID(), "ce_type", ce.Type(), "subject", subject, "err", err)
+			return l.bury(en.key)
+		}
+	}
+	l.p.log.Error("outbox entry cannot be published; moved to the outbox_dead bucket", "key", en.key, "err", err)
+	return l.bury(en.key)
+}
+
+// bury moves an entry aside and wakes Flush: the outbox shrank.
+func (l *lane) bury(key uint64) error {
+	if err := l.p.ob.bury(key); err != nil {
+		return err
+	}
+	l.sent = key
+	l.p.advanced()
+	return nil
+}
+
+func (l *lane) send(ctx context.Context, msg *nats.Msg, id, typ string) error {
+	ctx, cancel := context.WithTimeout(ctx, l.p.cfg.PublishTimeout)
+	defer cancel()
+	ack, err := l.p.js.PublishMsg(ctx, msg, jetstream.WithMsgID(id))
+	if err != nil {
+		return fmt.Errorf("publishing %s %s on %s: %w", typ, id, msg.Subject, err)
+	}
+	if ack.Duplicate {
+		l.p.log.Debug("outbox entry was already in the stream", "ce_id", id, "ce_type", typ, "seq", ack.Sequence)
+	}
+	return nil
+}
