@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/types"
 
 	"github.com/wabridge/wabridge/events"
 	"github.com/wabridge/wabridge/internal/werr"
@@ -75,10 +76,10 @@ func (s *Session) openQRChannel(ctx context.Context, l *link) (<-chan whatsmeow.
 	}
 	ch, err := l.client.GetQRChannel(ctx)
 	if err != nil {
-		return nil, werr.Wrap(err, werr.KindUpstream, werr.CodeUpstream, "starting QR login of session %s failed", s.name)
+		return nil, classify(err, op(types.EmptyJID, "starting the QR login of session %s", s.name))
 	}
 	if err := l.client.Connect(); err != nil {
-		return nil, werr.Wrap(err, werr.KindUpstream, werr.CodeUpstream, "connecting session %s for login failed", s.name)
+		return nil, classify(err, op(types.EmptyJID, "connecting session %s for login", s.name))
 	}
 	return ch, nil
 }

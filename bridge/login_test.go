@@ -2,7 +2,9 @@ package bridge_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -106,7 +108,7 @@ func TestLoginErrors(t *testing.T) {
 	})
 	t.Run("connect fails", func(t *testing.T) {
 		e := newEnv(t)
-		e.fakes.last("default").connectErrs = []error{whatsmeow.ErrNotConnected}
+		e.fakes.last("default").connectErrs = []error{fmt.Errorf("failed to dial websocket: %w", syscall.ECONNREFUSED)}
 		_, err := e.session("default").Login(context.Background())
 		wantCode(t, err, werr.CodeUpstream)
 	})

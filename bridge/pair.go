@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/types"
 
 	"github.com/wabridge/wabridge/internal/werr"
 )
@@ -29,10 +30,7 @@ func (s *Session) LoginWithCode(ctx context.Context, phone string) (string, erro
 	}
 	code, err := a.link.client.PairPhone(ctx, phone, true, whatsmeow.PairClientChrome, s.d.cfg.PairClientName)
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-			return "", werr.Wrap(err, werr.KindTimeout, werr.CodeTimeout, "requesting a pairing code for session %s timed out", s.name)
-		}
-		return "", werr.Wrap(err, werr.KindUpstream, werr.CodeUpstream, "requesting a pairing code for session %s failed", s.name)
+		return "", classify(err, op(types.NewJID(phone, types.DefaultUserServer), "requesting a pairing code for session %s", s.name))
 	}
 	return code, nil
 }
@@ -55,7 +53,7 @@ func (s *Session) Logout(ctx context.Context) error {
 			return err
 		}
 	default:
-		return werr.Wrap(err, werr.KindUpstream, werr.CodeUpstream, "logging out session %s failed", s.name)
+		return classify(err, op(types.EmptyJID, "logging out session %s", s.name))
 	}
 	if !s.forget(ctx, l, "logged out on request") {
 		// The logout is done; only its event is missing, and the log says so.

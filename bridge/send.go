@@ -2,7 +2,6 @@ package bridge
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"go.mau.fi/whatsmeow"
@@ -32,7 +31,7 @@ func (s *Session) SendText(ctx context.Context, req SendTextRequest) (SendResult
 	id := MessageIDFromKey(req.Key)
 	resp, err := l.client.SendMessage(ctx, to, msg, whatsmeow.SendRequestExtra{ID: id})
 	if err != nil {
-		return SendResult{}, sendError(s.name, err)
+		return SendResult{}, classify(err, op(to, "sending the message to %s", to))
 	}
 	ts := resp.Timestamp
 	if ts.IsZero() {
@@ -129,19 +128,6 @@ func (s *Session) indexSent(me self, to types.JID, id types.MessageID, ts time.T
 	if err := s.d.index.Put(s.name, m); err != nil {
 		s.log.Error("indexing sent message failed", "chat", m.Chat, "msg_id", id, "error", err)
 	}
-}
-
-// sendError maps whatsmeow's errors to the error kinds users see.
-func sendError(session string, err error) error {
-	switch {
-	case errors.Is(err, whatsmeow.ErrNotConnected):
-		return werr.Wrap(err, werr.KindNotConnected, werr.CodeNotConnected, "session %s is not connected", session)
-	case errors.Is(err, whatsmeow.ErrNotLoggedIn):
-		return werr.Wrap(err, werr.KindNotLoggedIn, werr.CodeNotLoggedIn, "session %s is not logged in", session)
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, whatsmeow.ErrMessageTimedOut), errors.Is(err, whatsmeow.ErrIQTimedOut):
-		return werr.Wrap(err, werr.KindTimeout, werr.CodeTimeout, "sending timed out")
-	}
-	return werr.Wrap(err, werr.KindUpstream, werr.CodeUpstream, "WhatsApp refused the message")
 }
 
 func errNotConnected(session string) error {

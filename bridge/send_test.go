@@ -174,7 +174,11 @@ func TestSendTextErrors(t *testing.T) {
 		{"whatsmeow not connected", connected, bridge.SendTextRequest{To: "4917612345678", Text: "x"}, whatsmeow.ErrNotConnected, werr.CodeNotConnected},
 		{"whatsmeow not logged in", connected, bridge.SendTextRequest{To: "4917612345678", Text: "x"}, whatsmeow.ErrNotLoggedIn, werr.CodeNotLoggedIn},
 		{"timeout", connected, bridge.SendTextRequest{To: "4917612345678", Text: "x"}, fmt.Errorf("sending: %w", context.DeadlineExceeded), werr.CodeTimeout},
-		{"server refusal", connected, bridge.SendTextRequest{To: "4917612345678", Text: "x"}, fmt.Errorf("server returned error 479"), werr.CodeUpstream},
+		{"server refusal", connected, bridge.SendTextRequest{To: "4917612345678", Text: "x"}, fmt.Errorf("%w 479", whatsmeow.ErrServerReturnedError), werr.CodeUpstream},
+		{"not on WhatsApp", connected, bridge.SendTextRequest{To: "4917612345678", Text: "x"}, fmt.Errorf("%w 404", whatsmeow.ErrServerReturnedError), werr.CodeNotOnWhatsApp},
+		{"no group", connected, bridge.SendTextRequest{To: group.String(), Text: "x"}, fmt.Errorf("%w 404", whatsmeow.ErrServerReturnedError), werr.CodeNotFound},
+		{"rate limited", connected, bridge.SendTextRequest{To: "4917612345678", Text: "x"}, fmt.Errorf("%w 429", whatsmeow.ErrServerReturnedError), werr.CodeRateLimited},
+		{"not authorized", connected, bridge.SendTextRequest{To: "4917612345678", Text: "x"}, fmt.Errorf("%w 401", whatsmeow.ErrServerReturnedError), werr.CodeNotLoggedIn},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

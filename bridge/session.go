@@ -10,6 +10,7 @@ import (
 
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/store"
+	"go.mau.fi/whatsmeow/types"
 
 	"github.com/wabridge/wabridge/internal/werr"
 )
@@ -156,7 +157,7 @@ func (s *Session) Reconnect(context.Context) error {
 	}
 	l.client.Disconnect()
 	if err := l.client.Connect(); err != nil {
-		return werr.Wrap(err, werr.KindUpstream, werr.CodeUpstream, "reconnecting session %s failed", s.name)
+		return classify(err, op(types.EmptyJID, "reconnecting session %s", s.name))
 	}
 	return nil
 }
