@@ -1,6 +1,7 @@
 package httpadapter
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -37,7 +38,7 @@ type commandHandler struct {
 	timeout  time.Duration
 	internal string // Config.InternalToken
 	maxBody  int64
-	ready    func() error // nil: always ready
+	ready    ReadyFunc // nil: always ready
 	log      *slog.Logger
 	// render writes a successful or failed result; nil writes the raw data.
 	render func(c *gin.Context, data []byte) error
@@ -58,7 +59,7 @@ func (h *commandHandler) serve(c *gin.Context) {
 		writeErr(c, err)
 		return
 	}
-	data, err := h.request(session, e)
+	data, err := h.request(c.Request.Context(), session, e)
 	if err != nil {
 		writeErr(c, err)
 		return
@@ -108,7 +109,7 @@ func (h *commandHandler) buildEvent(c *gin.Context, deadline time.Time) (event.E
 }
 
 // request sends the command and returns the result event's data.
-func (h *commandHandler) request(session string, e event.Event) ([]byte, error) {
+func (h *commandHandler) request(ctx context.Context, session string, e event.Event) ([]byte, error) {
 	subject := h.subjects.RPC(session, h.route.Name)
 	msg, err := cenats.NewMsg(subject, e, cenats.Binary)
 	if err != nil {
@@ -118,11 +119,14 @@ func (h *commandHandler) request(session string, e event.Event) ([]byte, error) 
 		msg.Header.Set(natsbus.HeaderInternal, h.internal)
 	}
 	reply, err := h.bus.RequestMsg(msg, h.timeout)
+	if errors.Is(err, nats.ErrNoResponders) {
+		if notReady := h.notReady(ctx); notReady != nil {
+			// Starting (or NATS half there): the session may well be ours.
+			return nil, werr.Wrap(err, werr.KindNotConnected, CodeNotReady,
+				"the bridge is not ready yet: %v", notReady)
+		}
+	}
 	switch {
-	case errors.Is(err, nats.ErrNoResponders) && h.ready != nil && h.ready() != nil:
-		// Starting (or NATS half there): the session may well be ours.
-		return nil, werr.Wrap(err, werr.KindNotConnected, CodeNotReady,
-			"the bridge is not ready yet: %v", h.ready())
 	case errors.Is(err, nats.ErrNoResponders):
 		// Each bridge process subscribes only to the sessions it runs.
 		return nil, werr.Wrap(err, werr.KindNotFound, werr.CodeSessionNotFound,
@@ -142,4 +146,13 @@ func (h *commandHandler) request(session string, e event.Event) ([]byte, error) 
 	}
 	h.log.Debug("command answered", "session", session, "ce_id", e.ID(), "ce_type", e.Type(), "result_type", result.Type())
 	return result.Data(), nil
+}
+
+// notReady returns why the bridge is not ready, nil when it is.
+func (h *commandHandler) notReady(ctx context.Context) error {
+	if h.ready == nil {
+		return nil
+	}
+	_, err := h.ready(ctx)
+	return err
 }

@@ -1,6 +1,7 @@
 package httpadapter_test
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -126,7 +127,7 @@ func TestCommandErrors(t *testing.T) {
 	nobody := newServer(t, nc, func(c *httpadapter.Config) { c.Subjects = natsbus.Subjects{Prefix: "nobody"} })
 	starting := newServer(t, nc, func(c *httpadapter.Config) {
 		c.Subjects = natsbus.Subjects{Prefix: "nobody"}
-		c.Ready = func() error { return errors.New("streams are not up yet") }
+		c.Ready = func(context.Context) (map[string]any, error) { return nil, errors.New("streams are not up yet") }
 	})
 
 	tests := []struct {

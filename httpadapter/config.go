@@ -66,6 +66,11 @@ type SandboxInbound struct {
 	Fields map[string]any `json:"-"`
 }
 
+// ReadyFunc reports readiness (CONTRACT §9) with details per component,
+// e.g. {"outbox": {"oldest_age": "3s"}, "sessions": {"default": {...}}}.
+// A non-nil error means not ready; the details are shown either way.
+type ReadyFunc func(ctx context.Context) (details map[string]any, err error)
+
 // Auth holds the REST credentials (CONTRACT §9). Both empty means no auth;
 // main allows that only on loopback addresses.
 type Auth struct {
@@ -83,8 +88,8 @@ type Config struct {
 	Subjects natsbus.Subjects
 	Timeout  time.Duration // how long to wait for a command result; default 60s
 	Auth     Auth
-	Ready    func() error // nil error: ready; nil func: always ready
-	Sandbox  Sandbox      // nil outside sandbox mode: its routes are not served
+	Ready    ReadyFunc // nil: always ready
+	Sandbox  Sandbox   // nil outside sandbox mode: its routes are not served
 	// MaxBodyBytes limits JSON request bodies; default 1 MiB.
 	MaxBodyBytes int64
 	Log          *slog.Logger

@@ -24,22 +24,32 @@ func healthz(version string) gin.HandlerFunc {
 	}
 }
 
-// readyz answers 200 once ready() says NATS, storage and the session
-// managers are, and 503 with the reason until then.
-func readyz(ready func() error) gin.HandlerFunc {
+// readyz answers 200 once ready says NATS, storage and the session
+// managers are, and 503 with the reason until then; the details (per
+// component: outbox age, oldest pending command per session, ...) come with
+// either answer, as data when ready and as details when not.
+func readyz(ready ReadyFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if ready == nil {
 			c.JSON(http.StatusOK, Envelope{Status: http.StatusOK, Message: "OK"})
 			return
 		}
-		if err := ready(); err != nil {
+		details, err := ready(c.Request.Context())
+		if err != nil {
 			env := Envelope{Status: http.StatusServiceUnavailable, Code: CodeNotReady, Message: err.Error()}
 			if we := werr.From(err); we.Kind != werr.KindInternal {
 				env.Code, env.Message = we.Code, we.Message
 			}
+			if len(details) > 0 {
+				env.Details = details
+			}
 			writeEnvelope(c, env)
 			return
 		}
-		c.JSON(http.StatusOK, Envelope{Status: http.StatusOK, Message: "OK"})
+		env := Envelope{Status: http.StatusOK, Message: "OK"}
+		if len(details) > 0 {
+			env.Data = details
+		}
+		c.JSON(http.StatusOK, env)
 	}
 }

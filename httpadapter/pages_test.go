@@ -1,6 +1,7 @@
 package httpadapter_test
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -71,27 +72,48 @@ func TestHealth(t *testing.T) {
 	nc := startNATS(t)
 	var mu sync.Mutex // the server reads readyErr on its own goroutines
 	var readyErr error
+	details := map[string]any{
+		"outbox":   map[string]any{"oldest_age": "3s"},
+		"sessions": map[string]any{"default": map[string]any{"state": "connected", "oldest_pending": "0s"}},
+	}
 	setReady := func(err error) { mu.Lock(); readyErr = err; mu.Unlock() }
 	srv := newServer(t, nc, func(c *httpadapter.Config) {
-		c.Ready = func() error { mu.Lock(); defer mu.Unlock(); return readyErr }
+		c.Ready = func(ctx context.Context) (map[string]any, error) {
+			if ctx == nil {
+				t.Error("readiness called without a context")
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			return details, readyErr
+		}
 	})
 
 	resp, env := call(t, srv, http.MethodGet, "/healthz", "", nil)
 	if resp.StatusCode != 200 || env["message"] != "OK" {
 		t.Errorf("healthz: %d %v", resp.StatusCode, env)
 	}
-	resp, _ = call(t, srv, http.MethodGet, "/readyz", "", nil)
-	if resp.StatusCode != 200 {
-		t.Errorf("readyz when ready: %d", resp.StatusCode)
+	resp, env = call(t, srv, http.MethodGet, "/readyz", "", nil)
+	if resp.StatusCode != 200 || !equalJSON(env["data"], details) {
+		t.Errorf("readyz when ready: %d %v", resp.StatusCode, env)
 	}
 	setReady(errors.New("storage not open"))
 	resp, env = call(t, srv, http.MethodGet, "/readyz", "", nil)
-	if resp.StatusCode != 503 || env["code"] != "NOT_READY" || env["message"] != "storage not open" {
+	if resp.StatusCode != 503 || env["code"] != "NOT_READY" || env["message"] != "storage not open" || !equalJSON(env["details"], details) {
 		t.Errorf("readyz when not ready: %d %v", resp.StatusCode, env)
 	}
 	setReady(werr.New(werr.KindNotConnected, werr.CodeNotConnected, "nats down"))
 	resp, env = call(t, srv, http.MethodGet, "/readyz", "", nil)
-	if resp.StatusCode != 503 || env["code"] != "NOT_CONNECTED" || env["message"] != "nats down" {
+	if resp.StatusCode != 503 || env["code"] != "NOT_CONNECTED" || env["message"] != "nats down" || !equalJSON(env["details"], details) {
 		t.Errorf("readyz with a werr: %d %v", resp.StatusCode, env)
+	}
+}
+
+func TestReadyWithoutDetails(t *testing.T) {
+	srv := newServer(t, startNATS(t), func(c *httpadapter.Config) {
+		c.Ready = func(context.Context) (map[string]any, error) { return nil, nil }
+	})
+	resp, env := call(t, srv, http.MethodGet, "/readyz", "", nil)
+	if _, has := env["data"]; resp.StatusCode != 200 || has {
+		t.Errorf("readyz: %d %v", resp.StatusCode, env)
 	}
 }

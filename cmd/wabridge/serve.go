@@ -346,7 +346,7 @@ func (a *app) startHTTP(failed chan<- error) error {
 		Bus:      a.nc,
 		Subjects: a.subjects,
 		Auth:     restAuth(a.cfg),
-		Ready:    a.readiness,
+		Ready:    func(context.Context) (map[string]any, error) { return nil, a.readiness() },
 		Sandbox:  sandboxAPI(a.network, a.manager),
 		Log:      a.log.With("component", "http"),
 		Version:  version,
