@@ -1,6 +1,10 @@
 package bridge
 
-import "time"
+import (
+	"time"
+
+	"github.com/wabridge/wabridge/internal/store"
+)
 
 // The request and result types of Session's operations. They carry plain
 // strings so that packages calling the bridge (commands) need no whatsmeow
@@ -30,6 +34,9 @@ type SendResult struct {
 	WAID      string    `json:"wa_id"`
 	Chat      string    `json:"chat"`
 	Timestamp time.Time `json:"timestamp"`
+	// Cache stores the sent message in the raw message cache; the command
+	// dispatcher commits it with the command's result (one transaction).
+	Cache store.Write `json:"-"`
 }
 
 // LoginQR is the current QR code of a login in progress.

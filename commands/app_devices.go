@@ -7,10 +7,15 @@ import (
 	"github.com/wabridge/wabridge/bridge"
 )
 
+// DeviceLister lists the session's linked device.
+type DeviceLister interface {
+	Devices(ctx context.Context) ([]bridge.Device, error)
+}
+
 type appDevicesPayload struct{}
 
-func appDevices(ctx context.Context, env Env, _ appDevicesPayload) (any, error) {
-	devices, err := env.Session.Devices(ctx)
+func appDevices(ctx context.Context, s DeviceLister, _ Env, _ appDevicesPayload) (any, error) {
+	devices, err := s.Devices(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("listing devices: %w", err)
 	}

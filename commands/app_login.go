@@ -7,11 +7,18 @@ import (
 	"time"
 
 	"github.com/skip2/go-qrcode"
+
+	"github.com/wabridge/wabridge/bridge"
 )
 
 // qrPixels is the side of the login QR image: large enough to scan from a
 // screen, small enough for a JSON reply.
 const qrPixels = 256
+
+// Loginer starts (or joins) a QR login.
+type Loginer interface {
+	Login(ctx context.Context) (bridge.LoginQR, error)
+}
 
 type appLoginPayload struct{}
 
@@ -22,8 +29,8 @@ type appLoginData struct {
 	ExpiresAt  string `json:"expires_at"`  // RFC 3339
 }
 
-func appLogin(ctx context.Context, env Env, _ appLoginPayload) (any, error) {
-	qr, err := env.Session.Login(ctx)
+func appLogin(ctx context.Context, s Loginer, _ Env, _ appLoginPayload) (any, error) {
+	qr, err := s.Login(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("starting login: %w", err)
 	}

@@ -22,7 +22,7 @@ func BenchmarkExecuteSendMessage(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
-				res := r.d.Execute(ctx, "default", "send.message", command(b, "send.message", strconv.Itoa(i), okText))
+				res := execute(r.d, ctx, "default", "send.message", command(b, "send.message", strconv.Itoa(i), okText))
 				if res.Retryable || res.Replayed {
 					b.Fatalf("unexpected result %+v", res)
 				}
@@ -36,10 +36,10 @@ func BenchmarkExecuteReplay(b *testing.B) {
 	r := newRig(b)
 	ctx := context.Background()
 	cmd := command(b, "send.message", "again", okText)
-	r.d.Execute(ctx, "default", "send.message", cmd)
+	execute(r.d, ctx, "default", "send.message", cmd)
 	b.ReportAllocs()
 	for b.Loop() {
-		if res := r.d.Execute(ctx, "default", "send.message", cmd); !res.Replayed {
+		if res := execute(r.d, ctx, "default", "send.message", cmd); !res.Replayed {
 			b.Fatal("not replayed")
 		}
 	}

@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"context"
 	"time"
 
 	cloudevent "github.com/cloudevents/sdk-go/v2/event"
@@ -18,16 +17,19 @@ type Call struct {
 	// until the command's lifetime is over, when it ends with EXPIRED.
 	Durable bool
 	// Published is when the command entered the stream (durable only);
-	// its lifetime (--command-lifetime, or the expirytime extension) runs
-	// from here.
+	// its lifetime (DispatcherConfig.Lifetime, unless the command carries
+	// the expirytime extension) runs from here. Zero means unknown: then
+	// only an expirytime ends the command.
 	Published time.Time
 	// Trusted: the call came from this process's REST adapter, which may
 	// use sources under /wabridge/; a NATS caller claiming one is refused.
 	Trusted bool
 }
 
-// Dispatch runs one delivered command and writes its result to the audit
-// trail as CONTRACT §4/§6 say. It always returns a result event.
-func (d *Dispatcher) Dispatch(ctx context.Context, c Call) Result {
-	return d.Execute(ctx, c.Session, c.Name, c.Cmd)
-}
+// ExtExpiryTime is the extension with which a command says until when it is
+// worth running (CONTRACT §3), RFC 3339.
+const ExtExpiryTime = "expirytime"
+
+// ReservedSourcePrefix starts the sources that belong to the bridge itself
+// (the REST adapter's callers' namespaces, CONTRACT §3).
+const ReservedSourcePrefix = "/wabridge/"

@@ -7,12 +7,12 @@ import "net/http"
 // line here plus its file, schema and tests.
 func Catalog() []Spec {
 	return []Spec{
-		volatile(spec("app.login", http.MethodGet, "/app/login", handle(appLogin))),
-		volatile(spec("app.login_with_code", http.MethodGet, "/app/login-with-code", handle(appLoginWithCode))),
-		spec("app.logout", http.MethodPost, "/app/logout", handle(appLogout)),
-		spec("app.reconnect", http.MethodPost, "/app/reconnect", handle(appReconnect)),
-		volatile(spec("app.devices", http.MethodGet, "/app/devices", handle(appDevices))),
-		spec("send.message", http.MethodPost, "/send/message", handle(sendMessage)),
+		query("app.login", http.MethodGet, "/app/login", handle(appLogin)),
+		query("app.login_with_code", http.MethodGet, "/app/login-with-code", handle(appLoginWithCode)),
+		effect("app.logout", http.MethodPost, "/app/logout", handle(appLogout)),
+		effect("app.reconnect", http.MethodPost, "/app/reconnect", handle(appReconnect)),
+		query("app.devices", http.MethodGet, "/app/devices", handle(appDevices)),
+		effect("send.message", http.MethodPost, "/send/message", handle(sendMessage)),
 	}
 }
 
@@ -26,13 +26,12 @@ func Lookup(name string) (Spec, bool) {
 	return Spec{}, false
 }
 
-// spec fills in what follows from the name: the schema lives at
+// query and effect fill in what follows from the name: the schema lives at
 // commands/<name>.json.
-func spec(name, method, path string, run runFunc) Spec {
-	return Spec{Name: name, Method: method, Path: path, Schema: "commands/" + name + ".json", Run: run}
-}
+func query(name, method, path string, h handler) Spec { return spec(name, Query, method, path, h) }
 
-func volatile(s Spec) Spec {
-	s.Volatile = true
-	return s
+func effect(name, method, path string, h handler) Spec { return spec(name, Effect, method, path, h) }
+
+func spec(name string, kind Kind, method, path string, h handler) Spec {
+	return Spec{Name: name, Kind: kind, Method: method, Path: path, Schema: "commands/" + name + ".json", Run: h.run, Port: h.port}
 }

@@ -2,6 +2,7 @@ package commands_test
 
 import (
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -10,7 +11,7 @@ import (
 )
 
 func TestCatalogIsComplete(t *testing.T) {
-	set, err := schemas.Load()
+	set, err := schemas.Compiled()
 	if err != nil {
 		t.Fatalf("loading schemas: %v", err)
 	}
@@ -57,5 +58,49 @@ func TestTypes(t *testing.T) {
 	}
 	if got := commands.ResultTypeOf("send.message"); got != "io.wabridge.command.send.message.result" {
 		t.Errorf("ResultTypeOf = %q", got)
+	}
+}
+
+// isQueryName is CONTRACT §6's rule: user.*, chat.list, chat.messages,
+// group.info, group.invite_link, app.devices, app.login* only read.
+func isQueryName(name string) bool {
+	switch name {
+	case "chat.list", "chat.messages", "group.info", "group.invite_link", "app.devices":
+		return true
+	}
+	return strings.HasPrefix(name, "user.") || strings.HasPrefix(name, "app.login")
+}
+
+func TestCatalogKindsFollowContract(t *testing.T) {
+	for _, s := range commands.Catalog() {
+		want := commands.Effect
+		if isQueryName(s.Name) {
+			want = commands.Query
+		}
+		if s.Kind != want {
+			t.Errorf("%s is a %v, CONTRACT §6 says %v", s.Name, s.Kind, want)
+		}
+		if s.IsQuery() != (want == commands.Query) {
+			t.Errorf("%s: IsQuery() = %v", s.Name, s.IsQuery())
+		}
+	}
+}
+
+// Every port a command needs is in commands.Ports, so main's compile-time
+// assertion against the bridge covers the whole catalog.
+func TestPortsCoverCatalog(t *testing.T) {
+	all := reflect.TypeFor[commands.Ports]()
+	for _, s := range commands.Catalog() {
+		if s.Port == nil || s.Port.Kind() != reflect.Interface {
+			t.Errorf("%s declares no port interface (%v)", s.Name, s.Port)
+			continue
+		}
+		if !all.Implements(s.Port) {
+			t.Errorf("%s needs %s, which commands.Ports does not embed", s.Name, s.Port)
+		}
+		// Small ports (STYLE.md): a command needs one or two methods.
+		if n := s.Port.NumMethod(); n == 0 || n > 2 {
+			t.Errorf("%s: port %s has %d methods", s.Name, s.Port, n)
+		}
 	}
 }

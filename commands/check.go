@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/wabridge/wabridge/internal/ident"
 	"mime"
 	"strings"
+	"time"
 
 	cloudevent "github.com/cloudevents/sdk-go/v2/event"
 
+	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/werr"
 	"github.com/wabridge/wabridge/schemas"
 )
@@ -19,24 +20,56 @@ import (
 // fields need none, and schemas then report missing required fields.
 const noData = "{}"
 
-// check turns an addressed CloudEvent into a command of the catalog with a
+// checked is a delivery that passed every check.
+type checked struct {
+	spec        Spec
+	payload     json.RawMessage // valid against spec.Schema
+	fingerprint string          // of type and payload, see fingerprint
+	expires     time.Time       // zero: no lifetime
+}
+
+// check turns a delivered CloudEvent into a command of the catalog with a
 // payload valid against its schema, or says what is wrong with it.
-func (d *Dispatcher) check(session, name string, cmd cloudevent.Event) (Spec, json.RawMessage, error) {
-	if !ident.ValidSession(session) {
-		return Spec{}, nil, werr.Invalid(werr.CodeInvalidSession, "session name %q does not match [a-z0-9][a-z0-9_-]{0,31}", session)
+func (d *Dispatcher) check(c Call) (checked, error) {
+	if !ident.ValidSession(c.Session) {
+		return checked{}, werr.Invalid(werr.CodeInvalidSession, "session name %q does not match [a-z0-9][a-z0-9_-]{0,31}", c.Session)
 	}
-	if err := checkEnvelope(name, cmd); err != nil {
-		return Spec{}, nil, err
+	if err := checkEnvelope(c.Name, c.Cmd); err != nil {
+		return checked{}, err
 	}
-	spec, ok := d.specs[name]
+	if err := checkSource(c); err != nil {
+		return checked{}, err
+	}
+	spec, ok := d.specs[c.Name]
 	if !ok {
-		return Spec{}, nil, werr.Invalid(werr.CodeUnknownCommand, "unknown command %q", name)
+		return checked{}, werr.Invalid(werr.CodeUnknownCommand, "unknown command %q", c.Name)
 	}
-	payload, err := d.payload(spec, cmd)
+	expires, err := d.expiry(c)
 	if err != nil {
-		return Spec{}, nil, err
+		return checked{}, err
 	}
-	return spec, payload, nil
+	payload, err := d.payload(spec, c.Cmd)
+	if err != nil {
+		return checked{}, err
+	}
+	fp, err := fingerprint(c.Cmd.Type(), payload)
+	if err != nil {
+		return checked{}, err
+	}
+	return checked{spec: spec, payload: payload, fingerprint: fp, expires: expires}, nil
+}
+
+// checkSource keeps the sources under /wabridge/ for the REST adapter: its
+// callers' idempotency keys live there, and a NATS caller using one could
+// replay or block another caller's command.
+func checkSource(c Call) error {
+	src := c.Cmd.Source()
+	if c.Trusted || !(strings.HasPrefix(src, ReservedSourcePrefix) || src == strings.TrimSuffix(ReservedSourcePrefix, "/")) {
+		return nil
+	}
+	return werr.Invalid(werr.CodeInvalidCloudEvent,
+		"source %q is reserved for the bridge (sources under %s belong to its REST callers); use a source of your own, e.g. /my-service",
+		src, ReservedSourcePrefix)
 }
 
 func checkEnvelope(name string, cmd cloudevent.Event) error {

@@ -8,9 +8,10 @@ import (
 	"time"
 
 	cloudevent "github.com/cloudevents/sdk-go/v2/event"
-	"github.com/wabridge/wabridge/internal/store"
 
-	"github.com/wabridge/wabridge/internal/werr"
+	"github.com/wabridge/wabridge/events/outbox"
+	"github.com/wabridge/wabridge/internal/natsbus"
+	"github.com/wabridge/wabridge/internal/store"
 	"github.com/wabridge/wabridge/schemas"
 )
 
@@ -19,18 +20,36 @@ const (
 	DefaultRetention     = 7 * 24 * time.Hour
 	DefaultMaxDataBytes  = 1 << 20 // NATS' default max_payload; media travel by reference
 	DefaultPruneInterval = time.Hour
+	DefaultLifetime      = 24 * time.Hour
 )
+
+// Audit keeps result CloudEvents for publication on their result subject,
+// committing the writes in also in the same transaction (one fsync).
+type Audit interface {
+	Put(ctx context.Context, subject string, ce cloudevent.Event, also ...store.Write) error
+}
+
+var _ Audit = (*outbox.Outbox)(nil)
 
 // DispatcherConfig configures a Dispatcher.
 type DispatcherConfig struct {
 	Sessions Sessions
 	DB       *store.DB
 	Schemas  *schemas.Set
+	// Audit takes the result of every effect command (CONTRACT §4) together
+	// with its idempotency record; *outbox.Outbox over DB.
+	Audit Audit
+	// Subjects names the result subjects.
+	Subjects natsbus.Subjects
 	Log      *slog.Logger
 	Now      func() time.Time
 	// Retention is how long a command's result is kept to answer its
 	// redeliveries; a command redelivered later runs again.
 	Retention time.Duration
+	// Lifetime is how long after it was published a durable command
+	// without expirytime may still take effect (--command-lifetime); past
+	// it, it ends with EXPIRED.
+	Lifetime time.Duration
 	// MaxDataBytes bounds the data of one command.
 	MaxDataBytes int
 	// PruneInterval is how often Run removes expired idempotency records.
@@ -46,6 +65,9 @@ func (c *DispatcherConfig) setDefaults() {
 	}
 	if c.Retention == 0 {
 		c.Retention = DefaultRetention
+	}
+	if c.Lifetime == 0 {
+		c.Lifetime = DefaultLifetime
 	}
 	if c.MaxDataBytes == 0 {
 		c.MaxDataBytes = DefaultMaxDataBytes
@@ -67,8 +89,11 @@ func (c DispatcherConfig) Validate() error {
 	if c.Schemas == nil {
 		errs = append(errs, errors.New("Schemas is required"))
 	}
-	if c.Retention < 0 || c.MaxDataBytes < 0 || c.PruneInterval < 0 {
-		errs = append(errs, errors.New("Retention, MaxDataBytes and PruneInterval must not be negative"))
+	if c.Audit == nil {
+		errs = append(errs, errors.New("Audit is required"))
+	}
+	if c.Retention < 0 || c.Lifetime < 0 || c.MaxDataBytes < 0 || c.PruneInterval < 0 {
+		errs = append(errs, errors.New("Retention, Lifetime, MaxDataBytes and PruneInterval must not be negative"))
 	}
 	return errors.Join(errs...)
 }
@@ -83,7 +108,8 @@ type Dispatcher struct {
 }
 
 // NewDispatcher checks cfg, checks that every command of the catalog has its
-// schema, creates the idempotency buckets and removes expired records.
+// schema and kind, creates the idempotency buckets and removes expired
+// records.
 func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 	cfg.setDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -93,6 +119,9 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 	for _, s := range Catalog() {
 		if !cfg.Schemas.Has(s.Schema) {
 			return nil, fmt.Errorf("command %s: schema %s is not embedded", s.Name, s.Schema)
+		}
+		if s.Kind != Query && s.Kind != Effect {
+			return nil, fmt.Errorf("command %s: neither query nor effect", s.Name)
 		}
 		specs[s.Name] = s
 	}
@@ -107,110 +136,19 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 	return d, nil
 }
 
-// Result of one execution.
+// Result of one delivery.
 type Result struct {
 	Event cloudevent.Event
 	// Retryable: a transient failure, not recorded; a retry may succeed.
+	// A durable delivery with Retryable set wrote nothing anywhere.
 	Retryable bool
 	// Replayed: answered from the idempotency record of an earlier delivery.
 	Replayed bool
 }
 
-// IdempotencyKey is the key of a command: CloudEvents promise that source
-// and id together identify one event.
-func IdempotencyKey(cmd cloudevent.Event) string { return cmd.Source() + "\x00" + cmd.ID() }
-
-// Execute runs one command addressed (by its NATS subject or REST route) to
-// session and name. It always returns a result event; failures are results.
-func (d *Dispatcher) Execute(ctx context.Context, session, name string, cmd cloudevent.Event) Result {
-	spec, payload, err := d.check(session, name, cmd)
-	if err != nil {
-		d.logRejected(session, name, cmd, err)
-		return Result{Event: d.resultEvent(session, name, cmd, "", nil, err)}
-	}
-	key := IdempotencyKey(cmd)
-	unlock, err := d.locks.lock(ctx, key)
-	if err != nil {
-		err = werr.Wrap(err, werr.KindTimeout, werr.CodeTimeout, "gave up waiting for an earlier delivery of the same command")
-		return Result{Event: d.resultEvent(session, name, cmd, "", nil, err), Retryable: true}
-	}
-	defer unlock()
-	if res, ok := d.replay(session, name, cmd, key); ok {
-		return res
-	}
-	sess, err := d.cfg.Sessions.Get(session)
-	if err != nil {
-		// Not recorded: the command never reached a session, so it had no
-		// effect, and the session may exist by the time it is retried.
-		err = sessionError(session, err)
-		return Result{Event: d.resultEvent(session, name, cmd, "", nil, err), Retryable: werr.KindOf(err).Retryable()}
-	}
-	env := Env{Session: sess, SessionName: session, Key: key, Command: cmd}
-	data, err := d.run(ctx, spec, env, payload)
-	if spec.Volatile || !final(err) {
-		// Only a recorded (final) result takes the id derived from the key:
-		// the outbox publishes results with Nats-Msg-Id = id, and a later
-		// attempt's success must not be deduplicated away as a repeat of
-		// this failure.
-		return Result{Event: d.resultEvent(session, name, cmd, "", data, err), Retryable: err != nil && werr.KindOf(err).Retryable()}
-	}
-	ev := d.resultEvent(session, name, cmd, key, data, err)
-	if perr := d.store.put(key, record{Session: session, Name: name, Stored: d.cfg.Now()}, ev); perr != nil {
-		// The effect happened; answering is better than failing. A
-		// redelivery runs the handler again, whose ids derive from the key.
-		d.log.Error("recording command result", "session", session, "ce_id", cmd.ID(), "ce_type", cmd.Type(), "err", perr)
-	}
-	return Result{Event: ev}
-}
-
-// final reports whether an outcome is kept as the command's answer for every
-// later delivery: a success (the effect happened), or input that can never
-// succeed. A failure that depends on state (not logged in, not connected, a
-// message not known yet) had no effect, so a later delivery runs again.
-func final(err error) bool {
-	if err == nil {
-		return true
-	}
-	switch werr.KindOf(err) {
-	case werr.KindInvalid, werr.KindTooLarge:
-		return true
-	}
-	return false
-}
-
-// replay answers from the idempotency record, if one is there.
-func (d *Dispatcher) replay(session, name string, cmd cloudevent.Event, key string) (Result, bool) {
-	rec, ev, ok, err := d.store.get(key, d.cfg.Now().Add(-d.cfg.Retention))
-	if err != nil {
-		d.log.Error("reading idempotency record", "session", session, "ce_id", cmd.ID(), "err", err)
-		err = werr.Wrap(err, werr.KindInternal, werr.CodeInternal, "internal error")
-		return Result{Event: d.resultEvent(session, name, cmd, "", nil, err), Retryable: true}, true
-	}
-	if !ok {
-		return Result{}, false
-	}
-	if rec.Session != session || rec.Name != name {
-		err := werr.New(werr.KindConflict, CodeIdempotencyConflict,
-			"source and id were already used by command %s of session %s; give each command its own id", rec.Name, rec.Session)
-		return Result{Event: d.resultEvent(session, name, cmd, "", nil, err)}, true
-	}
-	return Result{Event: ev, Replayed: true}, true
-}
-
-// CodeIdempotencyConflict: a command reused the source and id of a different
-// command (another name or session). Its result is not recorded.
-const CodeIdempotencyConflict = "IDEMPOTENCY_CONFLICT"
-
-func sessionError(session string, err error) error {
-	var we *werr.Error
-	if errors.As(err, &we) {
-		return err
-	}
-	return werr.Wrap(err, werr.KindNotFound, werr.CodeSessionNotFound, "session %q not found", session)
-}
-
 // Reject builds the error result for input that never became a command,
 // e.g. a message that is not a CloudEvent. err is normally a *werr.Error.
+// Nothing is written: a transport that keeps it does so itself.
 func (d *Dispatcher) Reject(session, name string, err error) cloudevent.Event {
 	return d.resultEvent(session, name, cloudevent.Event{}, "", nil, err)
 }
@@ -243,8 +181,4 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 			d.log.Debug("pruned idempotency records", "removed", n)
 		}
 	}
-}
-
-func (d *Dispatcher) logRejected(session, name string, cmd cloudevent.Event, err error) {
-	d.log.Info("command rejected", "session", session, "command", name, "ce_id", cmd.ID(), "ce_type", cmd.Type(), "code", werr.From(err).Code)
 }

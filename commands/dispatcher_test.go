@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 
 	cloudevent "github.com/cloudevents/sdk-go/v2/event"
 
+	"github.com/wabridge/wabridge/bridge"
 	"github.com/wabridge/wabridge/commands"
 	"github.com/wabridge/wabridge/internal/werr"
 )
@@ -86,7 +88,7 @@ func TestExecuteOutcomes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newRig(t)
 			r.sess.err, r.sess.panicky = tt.fail, tt.panicky
-			res := r.d.Execute(context.Background(), tt.session, tt.command, tt.event(t))
+			res := execute(r.d, context.Background(), tt.session, tt.command, tt.event(t))
 			b := decode(t, res.Event)
 			if b.Status != tt.status || b.Code != tt.code {
 				t.Fatalf("status %d code %q (%s), want %d %q", b.Status, b.Code, b.Message, tt.status, tt.code)
@@ -112,7 +114,7 @@ func TestExecuteOutcomes(t *testing.T) {
 
 func TestExecuteSchemaViolationDetails(t *testing.T) {
 	r := newRig(t)
-	res := r.d.Execute(context.Background(), "default", "send.message",
+	res := execute(r.d, context.Background(), "default", "send.message",
 		command(t, "send.message", "1", `{"message":"","mentions":[5],"colour":"red"}`))
 	b := decode(t, res.Event)
 	t.Logf("message: %s\ndetails: %v", b.Message, b.Details)
@@ -137,9 +139,9 @@ func TestExecuteSchemaViolationDetails(t *testing.T) {
 func TestResultAttributes(t *testing.T) {
 	r := newRig(t)
 	cmd := command(t, "send.message", "cmd-1", okText)
-	cmd.SetSubject("4917612345678@s.whatsapp.net")
+	cmd.SetSubject("120363000000000000@g.us") // a claim; the result names the chat sent to
 	cmd.SetExtension("correlationid", "flow-42")
-	res := r.d.Execute(context.Background(), "default", "send.message", cmd)
+	res := execute(r.d, context.Background(), "default", "send.message", cmd)
 	ev := res.Event
 	checks := map[string][2]string{
 		"specversion":     {ev.SpecVersion(), "1.0"},
@@ -166,7 +168,7 @@ func TestResultAttributes(t *testing.T) {
 
 func TestCorrelationIDOnlyWhenSent(t *testing.T) {
 	r := newRig(t)
-	res := r.d.Execute(context.Background(), "default", "app.logout", command(t, "app.logout", "1", `{}`))
+	res := execute(r.d, context.Background(), "default", "app.logout", command(t, "app.logout", "1", `{}`))
 	if _, ok := res.Event.Extensions()["correlationid"]; ok {
 		t.Error("correlationid set although the command had none")
 	}
@@ -195,9 +197,31 @@ func TestNewDispatcherConfig(t *testing.T) {
 	if err == nil {
 		t.Fatal("empty config accepted")
 	}
-	for _, field := range []string{"Sessions", "DB", "Schemas"} {
+	for _, field := range []string{"Sessions", "DB", "Schemas", "Audit"} {
 		if !strings.Contains(err.Error(), field) {
 			t.Errorf("error %q does not name %s", err, field)
 		}
+	}
+}
+
+// loginOnly is a session that can only log in: any other command finds its
+// port missing.
+type loginOnly struct{}
+
+func (loginOnly) Login(context.Context) (bridge.LoginQR, error) { return bridge.LoginQR{}, nil }
+
+func TestMissingPortIsInternalAndLogged(t *testing.T) {
+	r := newRig(t)
+	var logs strings.Builder
+	cfg := r.config(t)
+	cfg.Sessions = fakeSessions{"default": loginOnly{}}
+	cfg.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	d := newDispatcher(t, cfg)
+	res := execute(d, context.Background(), "default", "send.message", command(t, "send.message", "1", okText))
+	if b := decode(t, res.Event); b.Status != 500 || b.Code != "INTERNAL_ERROR" || strings.Contains(b.Message, "TextSender") {
+		t.Errorf("status %d code %s message %q: want a plain INTERNAL_ERROR", b.Status, b.Code, b.Message)
+	}
+	if !strings.Contains(logs.String(), "TextSender") {
+		t.Errorf("the log does not name the missing port:\n%s", logs.String())
 	}
 }

@@ -30,7 +30,7 @@ func FuzzExecute(f *testing.F) {
 		if err := cmd.SetData("application/json", data); err != nil {
 			t.Fatal(err)
 		}
-		res := r.d.Execute(context.Background(), "default", "send.message", cmd)
+		res := execute(r.d, context.Background(), "default", "send.message", cmd)
 		if err := res.Event.Validate(); err != nil {
 			t.Fatalf("invalid result event: %v", err)
 		}

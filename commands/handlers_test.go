@@ -16,7 +16,7 @@ import (
 
 func run(t *testing.T, r *rig, name, data string, out any) body {
 	t.Helper()
-	res := r.d.Execute(context.Background(), "default", name, command(t, name, "h-"+name, data))
+	res := execute(r.d, context.Background(), "default", name, command(t, name, "h-"+name, data))
 	b := decode(t, res.Event)
 	if b.Status != 200 {
 		t.Fatalf("%s: status %d %s %s", name, b.Status, b.Code, b.Message)
@@ -69,7 +69,7 @@ func TestAppLoginWithCode(t *testing.T) {
 	if got.PairCode != "ABCD-EFGH" || r.sess.phone != "4917612345678" {
 		t.Errorf("pair code %q for phone %q", got.PairCode, r.sess.phone)
 	}
-	res := r.d.Execute(context.Background(), "default", "app.login_with_code", command(t, "app.login_with_code", "bad", `{"phone":"+49 176"}`))
+	res := execute(r.d, context.Background(), "default", "app.login_with_code", command(t, "app.login_with_code", "bad", `{"phone":"+49 176"}`))
 	if b := decode(t, res.Event); b.Code != "INVALID_PAYLOAD" {
 		t.Errorf("a phone with '+' and spaces gave %d %s", b.Status, b.Code)
 	}
@@ -111,7 +111,7 @@ func TestSendMessage(t *testing.T) {
 		"mentions":["4915112345678"],"view_once":true,"is_forwarded":true}`, &got)
 	want := bridge.SendTextRequest{
 		To: "4917612345678", Text: "hi @4915112345678", ReplyTo: "false_4917612345678@s.whatsapp.net_3EB0C767",
-		Mentions: []string{"4915112345678"}, Forwarded: true, Key: "/tests\x00h-send.message",
+		Mentions: []string{"4915112345678"}, Forwarded: true, Key: "default\x00/tests\x00h-send.message",
 	}
 	if len(r.sess.sent) != 1 || !reflect.DeepEqual(r.sess.sent[0], want) {
 		t.Fatalf("sent %+v, want %+v", r.sess.sent, want)

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	cloudevent "github.com/cloudevents/sdk-go/v2/event"
-	"github.com/wabridge/wabridge/internal/store"
 
 	"github.com/wabridge/wabridge/bridge"
 	"github.com/wabridge/wabridge/commands"
+	"github.com/wabridge/wabridge/internal/store"
 	"github.com/wabridge/wabridge/internal/werr"
 	"github.com/wabridge/wabridge/schemas"
 )
@@ -29,9 +29,13 @@ type fakeSession struct {
 	entered chan struct{} // when set, SendText sends on it before waiting for gate
 	qr      bridge.LoginQR
 	devices []bridge.Device
+	// cache, when set, becomes SendResult.Cache (the raw message write).
+	cache store.Write
+	// msgID, when set, is the message id every send answers.
+	msgID string
 }
 
-var _ commands.Session = (*fakeSession)(nil)
+var _ commands.Ports = (*fakeSession)(nil)
 
 func (f *fakeSession) record(call string) error {
 	f.mu.Lock()
@@ -90,11 +94,16 @@ func (f *fakeSession) SendText(ctx context.Context, req bridge.SendTextRequest) 
 	f.mu.Unlock()
 	chat := req.To + "@s.whatsapp.net"
 	waID := "3EB0" + string(rune('A'+n%26))
+	msgID := "true_" + chat + "_" + waID
+	if f.msgID != "" {
+		msgID = f.msgID
+	}
 	return bridge.SendResult{
-		MessageID: "true_" + chat + "_" + waID,
+		MessageID: msgID,
 		WAID:      waID,
 		Chat:      chat,
 		Timestamp: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC),
+		Cache:     f.cache,
 	}, nil
 }
 
@@ -111,10 +120,11 @@ func (f fakeSessions) Get(name string) (commands.Session, error) {
 var fixedNow = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
 type rig struct {
-	d    *commands.Dispatcher
-	sess *fakeSession
-	db   *store.DB
-	dir  string
+	d     *commands.Dispatcher
+	sess  *fakeSession
+	db    *store.DB
+	audit *fakeAudit
+	dir   string
 }
 
 // newRig starts a dispatcher over a fresh bbolt file with session "default"
@@ -135,17 +145,42 @@ func (r *rig) open(t testing.TB, sessions commands.Sessions) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	set, err := schemas.Load()
+	r.db, r.audit = db, &fakeAudit{db: db}
+	cfg := r.config(t)
+	cfg.Sessions = sessions
+	r.d = newDispatcher(t, cfg)
+}
+
+// config is the configuration of the rig's dispatcher.
+func (r *rig) config(t testing.TB) commands.DispatcherConfig {
+	t.Helper()
+	set, err := schemas.Compiled()
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := commands.NewDispatcher(commands.DispatcherConfig{
-		Sessions: sessions, DB: db, Schemas: set, Now: func() time.Time { return fixedNow },
-	})
+	return commands.DispatcherConfig{
+		Sessions: fakeSessions{"default": r.sess}, DB: r.db, Schemas: set, Audit: r.audit,
+		Now: func() time.Time { return fixedNow },
+	}
+}
+
+func newDispatcher(t testing.TB, cfg commands.DispatcherConfig) *commands.Dispatcher {
+	t.Helper()
+	d, err := commands.NewDispatcher(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.d, r.db = d, db
+	return d
+}
+
+// execute delivers cmd as an rpc caller on NATS would.
+func execute(d *commands.Dispatcher, ctx context.Context, session, name string, cmd cloudevent.Event) commands.Result {
+	return d.Dispatch(ctx, commands.Call{Session: session, Name: name, Cmd: cmd})
+}
+
+// durable delivers cmd as the commands stream would, published at.
+func durable(d *commands.Dispatcher, ctx context.Context, name string, cmd cloudevent.Event, published time.Time) commands.Result {
+	return d.Dispatch(ctx, commands.Call{Session: "default", Name: name, Cmd: cmd, Durable: true, Published: published})
 }
 
 // command builds a CloudEvent of the command name with JSON data (nil: none).

@@ -26,10 +26,14 @@ var (
 const pruneBatch = 1000
 
 // record is what is kept per idempotency key besides the result event.
+// Records written before the fingerprint existed decode with an empty one
+// (and a "session" field that is ignored): such a record never matches a
+// command, so it answers IDEMPOTENCY_CONFLICT rather than a success nobody
+// can vouch for, until it is pruned.
 type record struct {
-	Session string    `json:"session"`
-	Name    string    `json:"name"`
-	Stored  time.Time `json:"stored"`
+	Name        string    `json:"name"`
+	Fingerprint string    `json:"fingerprint,omitempty"`
+	Stored      time.Time `json:"stored"`
 }
 
 type storedRecord struct {
@@ -37,10 +41,7 @@ type storedRecord struct {
 	Result json.RawMessage `json:"result"` // the result CloudEvent, JSON format
 }
 
-type idemStore struct {
-	db    *store.DB
-	group *store.Group // concurrent commands share commits
-}
+type idemStore struct{ db *store.DB }
 
 func openIdemStore(db *store.DB) (*idemStore, error) {
 	err := db.Update(func(tx *bolt.Tx) error {
@@ -54,7 +55,7 @@ func openIdemStore(db *store.DB) (*idemStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating idempotency buckets: %w", err)
 	}
-	return &idemStore{db: db, group: db.Group()}, nil
+	return &idemStore{db: db}, nil
 }
 
 // get returns the record of key unless it was stored before notBefore.
@@ -83,35 +84,37 @@ func (s *idemStore) get(key string, notBefore time.Time) (record, cloudevent.Eve
 	return sr.record, ev, true, nil
 }
 
-// put records the result of key, replacing an expired record not yet pruned.
-func (s *idemStore) put(key string, rec record, result cloudevent.Event) error {
+// write returns the write that records the result of key (replacing an
+// expired record not yet pruned), for the caller to commit together with
+// the result's outbox entry. Encoding happens here, outside the
+// transaction, so the write itself only puts bytes and is safe to repeat.
+func (s *idemStore) write(key string, rec record, result cloudevent.Event) (store.Write, error) {
 	ev, err := json.Marshal(result)
 	if err != nil {
-		return fmt.Errorf("encoding result event: %w", err)
+		return nil, fmt.Errorf("encoding result event: %w", err)
 	}
 	val, err := json.Marshal(storedRecord{record: rec, Result: ev})
 	if err != nil {
-		return fmt.Errorf("encoding idempotency record: %w", err)
+		return nil, fmt.Errorf("encoding idempotency record: %w", err)
 	}
-	err = s.group.Update(func(tx *bolt.Tx) error {
+	return func(tx *bolt.Tx) error {
 		records, byTime := tx.Bucket(bucketRecords), tx.Bucket(bucketByTime)
 		if old := records.Get([]byte(key)); old != nil {
 			var prev storedRecord
 			if json.Unmarshal(old, &prev) == nil {
 				if err := byTime.Delete(timeKey(prev.Stored, key)); err != nil {
-					return err
+					return fmt.Errorf("unindexing old idempotency record: %w", err)
 				}
 			}
 		}
 		if err := records.Put([]byte(key), val); err != nil {
-			return err
+			return fmt.Errorf("storing idempotency record: %w", err)
 		}
-		return byTime.Put(timeKey(rec.Stored, key), nil)
-	})
-	if err != nil {
-		return fmt.Errorf("storing idempotency record: %w", err)
-	}
-	return nil
+		if err := byTime.Put(timeKey(rec.Stored, key), nil); err != nil {
+			return fmt.Errorf("indexing idempotency record: %w", err)
+		}
+		return nil
+	}, nil
 }
 
 // prune removes the records stored before cutoff.
@@ -128,7 +131,7 @@ func (s *idemStore) prune(cutoff time.Time) (int, error) {
 
 func (s *idemStore) pruneBatch(cutoff time.Time) (int, error) {
 	n := 0
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.db.Commit(func(tx *bolt.Tx) error {
 		records, byTime := tx.Bucket(bucketRecords), tx.Bucket(bucketByTime)
 		limit := string(timeKey(cutoff, ""))
 		// Collected first: deleting under a bbolt cursor makes it skip keys.

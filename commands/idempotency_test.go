@@ -7,16 +7,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wabridge/wabridge/bridge"
 	"github.com/wabridge/wabridge/commands"
 	"github.com/wabridge/wabridge/internal/werr"
-	"github.com/wabridge/wabridge/schemas"
 )
 
 func TestDuplicateIsReplayed(t *testing.T) {
 	r := newRig(t)
 	ctx := context.Background()
-	first := r.d.Execute(ctx, "default", "send.message", command(t, "send.message", "dup", okText))
-	second := r.d.Execute(ctx, "default", "send.message", command(t, "send.message", "dup", okText))
+	first := execute(r.d, ctx, "default", "send.message", command(t, "send.message", "dup", okText))
+	second := execute(r.d, ctx, "default", "send.message", command(t, "send.message", "dup", okText))
 	if n := len(r.sess.Calls()); n != 1 {
 		t.Fatalf("handler ran %d times, want 1", n)
 	}
@@ -30,21 +30,27 @@ func TestDuplicateIsReplayed(t *testing.T) {
 		t.Errorf("replayed data %s differs from %s", second.Event.Data(), first.Event.Data())
 	}
 	// Another id from the same source is another command.
-	r.d.Execute(ctx, "default", "send.message", command(t, "send.message", "other", okText))
+	execute(r.d, ctx, "default", "send.message", command(t, "send.message", "other", okText))
 	if n := len(r.sess.Calls()); n != 2 {
 		t.Errorf("a new id ran %d handlers in total, want 2", n)
 	}
 }
 
+// The key is session + source + id (CONTRACT §3), and the message id of a
+// send derives from it.
 func TestIdempotencyKeyReachesHandler(t *testing.T) {
 	r := newRig(t)
 	cmd := command(t, "send.message", "k1", okText)
-	r.d.Execute(context.Background(), "default", "send.message", cmd)
-	if len(r.sess.sent) != 1 || r.sess.sent[0].Key != "/tests\x00k1" {
-		t.Fatalf("sent %+v, want one request with key source+NUL+id", r.sess.sent)
+	execute(r.d, context.Background(), "default", "send.message", cmd)
+	const want = "default\x00/tests\x00k1"
+	if len(r.sess.sent) != 1 || r.sess.sent[0].Key != want {
+		t.Fatalf("sent %+v, want one request with key session+NUL+source+NUL+id", r.sess.sent)
 	}
-	if commands.IdempotencyKey(cmd) != "/tests\x00k1" {
-		t.Errorf("IdempotencyKey = %q", commands.IdempotencyKey(cmd))
+	if got := commands.IdempotencyKey("default", cmd); got != want {
+		t.Errorf("IdempotencyKey = %q", got)
+	}
+	if a, b := bridge.MessageIDFromKey(want), bridge.MessageIDFromKey(commands.IdempotencyKey("other", cmd)); a == "" || a == b {
+		t.Errorf("message ids %q and %q: want one per session", a, b)
 	}
 }
 
@@ -61,7 +67,7 @@ func TestConcurrentDuplicatesRunOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			started.Done()
-			results[i] = r.d.Execute(context.Background(), "default", "send.message", command(t, "send.message", "same", okText))
+			results[i] = execute(r.d, context.Background(), "default", "send.message", command(t, "send.message", "same", okText))
 		}()
 	}
 	// The first holds the key's lock inside SendText until the gate opens,
@@ -92,12 +98,12 @@ func TestRetryableFailureIsNotRecorded(t *testing.T) {
 	r := newRig(t)
 	ctx := context.Background()
 	r.sess.err = werr.New(werr.KindNotConnected, werr.CodeNotConnected, "offline")
-	first := r.d.Execute(ctx, "default", "send.message", command(t, "send.message", "r", okText))
+	first := execute(r.d, ctx, "default", "send.message", command(t, "send.message", "r", okText))
 	if !first.Retryable {
 		t.Fatal("NOT_CONNECTED result is not retryable")
 	}
 	r.sess.err = nil
-	second := r.d.Execute(ctx, "default", "send.message", command(t, "send.message", "r", okText))
+	second := execute(r.d, ctx, "default", "send.message", command(t, "send.message", "r", okText))
 	if second.Replayed || decode(t, second.Event).Status != 200 {
 		t.Fatalf("retry was replayed=%v status=%d, want a fresh success", second.Replayed, decode(t, second.Event).Status)
 	}
@@ -109,7 +115,7 @@ func TestRetryableFailureIsNotRecorded(t *testing.T) {
 	if first.Event.ID() == second.Event.ID() {
 		t.Errorf("transient failure and later success share the result id %s", first.Event.ID())
 	}
-	third := r.d.Execute(ctx, "default", "send.message", command(t, "send.message", "r", okText))
+	third := execute(r.d, ctx, "default", "send.message", command(t, "send.message", "r", okText))
 	if !third.Replayed || third.Event.ID() != second.Event.ID() {
 		t.Errorf("replay of the final result: replayed=%v id %s, want %s", third.Replayed, third.Event.ID(), second.Event.ID())
 	}
@@ -119,9 +125,9 @@ func TestPermanentFailureIsRecorded(t *testing.T) {
 	r := newRig(t)
 	ctx := context.Background()
 	r.sess.err = werr.Invalid(werr.CodeInvalidRecipient, "no such number")
-	r.d.Execute(ctx, "default", "send.message", command(t, "send.message", "p", okText))
+	execute(r.d, ctx, "default", "send.message", command(t, "send.message", "p", okText))
 	r.sess.err = nil
-	second := r.d.Execute(ctx, "default", "send.message", command(t, "send.message", "p", okText))
+	second := execute(r.d, ctx, "default", "send.message", command(t, "send.message", "p", okText))
 	if !second.Replayed || decode(t, second.Event).Code != "INVALID_RECIPIENT" {
 		t.Errorf("second delivery replayed=%v code=%q, want the recorded INVALID_RECIPIENT", second.Replayed, decode(t, second.Event).Code)
 	}
@@ -130,10 +136,10 @@ func TestPermanentFailureIsRecorded(t *testing.T) {
 func TestUnknownSessionIsNotRecorded(t *testing.T) {
 	r := newRig(t)
 	ctx := context.Background()
-	r.d.Execute(ctx, "default", "app.logout", command(t, "app.logout", "s", `{}`))
+	execute(r.d, ctx, "default", "app.logout", command(t, "app.logout", "s", `{}`))
 	// The same command to a session that does not exist must not replay the
 	// other session's result, nor be recorded itself.
-	res := r.d.Execute(ctx, "late", "app.logout", command(t, "app.logout", "s2", `{}`))
+	res := execute(r.d, ctx, "late", "app.logout", command(t, "app.logout", "s2", `{}`))
 	if res.Replayed || decode(t, res.Event).Code != "SESSION_NOT_FOUND" {
 		t.Fatalf("replayed=%v code=%q", res.Replayed, decode(t, res.Event).Code)
 	}
@@ -142,7 +148,7 @@ func TestUnknownSessionIsNotRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.open(t, fakeSessions{"default": r.sess, "late": late})
-	if res := r.d.Execute(ctx, "late", "app.logout", command(t, "app.logout", "s2", `{}`)); res.Replayed || len(late.Calls()) != 1 {
+	if res := execute(r.d, ctx, "late", "app.logout", command(t, "app.logout", "s2", `{}`)); res.Replayed || len(late.Calls()) != 1 {
 		t.Errorf("after the session appeared: replayed=%v calls=%d", res.Replayed, len(late.Calls()))
 	}
 }
@@ -150,8 +156,8 @@ func TestUnknownSessionIsNotRecorded(t *testing.T) {
 func TestReusedKeyForOtherCommandConflicts(t *testing.T) {
 	r := newRig(t)
 	ctx := context.Background()
-	r.d.Execute(ctx, "default", "app.logout", command(t, "app.logout", "x", `{}`))
-	res := r.d.Execute(ctx, "default", "app.reconnect", command(t, "app.reconnect", "x", `{}`))
+	execute(r.d, ctx, "default", "app.logout", command(t, "app.logout", "x", `{}`))
+	res := execute(r.d, ctx, "default", "app.reconnect", command(t, "app.reconnect", "x", `{}`))
 	b := decode(t, res.Event)
 	if b.Status != 409 || b.Code != commands.CodeIdempotencyConflict {
 		t.Errorf("status %d code %q, want 409 %s", b.Status, b.Code, commands.CodeIdempotencyConflict)
@@ -167,13 +173,13 @@ func TestReusedKeyForOtherCommandConflicts(t *testing.T) {
 func TestRecordsSurviveReopen(t *testing.T) {
 	r := newRig(t)
 	ctx := context.Background()
-	first := r.d.Execute(ctx, "default", "send.message", command(t, "send.message", "persist", okText))
+	first := execute(r.d, ctx, "default", "send.message", command(t, "send.message", "persist", okText))
 	if err := r.db.Close(); err != nil {
 		t.Fatal(err)
 	}
 	fresh := &fakeSession{}
 	r.open(t, fakeSessions{"default": fresh})
-	again := r.d.Execute(ctx, "default", "send.message", command(t, "send.message", "persist", okText))
+	again := execute(r.d, ctx, "default", "send.message", command(t, "send.message", "persist", okText))
 	if !again.Replayed || again.Event.ID() != first.Event.ID() || !bytes.Equal(again.Event.Data(), first.Event.Data()) {
 		t.Errorf("after reopening: replayed=%v id %q (want %q)", again.Replayed, again.Event.ID(), first.Event.ID())
 	}
@@ -184,26 +190,18 @@ func TestRecordsSurviveReopen(t *testing.T) {
 
 func TestRecordsExpire(t *testing.T) {
 	r := newRig(t)
-	set, err := schemas.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := fixedNow
-	clock := func() time.Time { return now }
-	d, err := commands.NewDispatcher(commands.DispatcherConfig{
-		Sessions: fakeSessions{"default": r.sess}, DB: r.db, Schemas: set, Now: clock, Retention: time.Hour,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := r.config(t)
+	cfg.Now, cfg.Retention = func() time.Time { return now }, time.Hour
+	d := newDispatcher(t, cfg)
 	ctx := context.Background()
-	d.Execute(ctx, "default", "app.logout", command(t, "app.logout", "old", `{}`))
-	d.Execute(ctx, "default", "app.logout", command(t, "app.logout", "old2", `{}`))
+	execute(d, ctx, "default", "app.logout", command(t, "app.logout", "old", `{}`))
+	execute(d, ctx, "default", "app.logout", command(t, "app.logout", "old2", `{}`))
 	now = now.Add(30 * time.Minute)
-	d.Execute(ctx, "default", "app.logout", command(t, "app.logout", "young", `{}`))
+	execute(d, ctx, "default", "app.logout", command(t, "app.logout", "young", `{}`))
 
 	now = now.Add(45 * time.Minute) // "old" and "old2" are 75 minutes old, "young" 45
-	if res := d.Execute(ctx, "default", "app.logout", command(t, "app.logout", "old", `{}`)); res.Replayed {
+	if res := execute(d, ctx, "default", "app.logout", command(t, "app.logout", "old", `{}`)); res.Replayed {
 		t.Error("an expired record was replayed")
 	}
 	// "old" was just recorded anew; only "old2" is still expired.
@@ -212,7 +210,7 @@ func TestRecordsExpire(t *testing.T) {
 		t.Fatalf("Prune removed %d (%v), want 1", removed, err)
 	}
 	for _, id := range []string{"young", "old"} {
-		if res := d.Execute(ctx, "default", "app.logout", command(t, "app.logout", id, `{}`)); !res.Replayed {
+		if res := execute(d, ctx, "default", "app.logout", command(t, "app.logout", id, `{}`)); !res.Replayed {
 			t.Errorf("record %q was pruned before it expired", id)
 		}
 	}
@@ -239,34 +237,51 @@ func TestStateDependentFailureIsNotRecorded(t *testing.T) {
 		r := newRig(t)
 		ctx := context.Background()
 		r.sess.err = err
-		first := r.d.Execute(ctx, "default", "send.message", command(t, "send.message", "s", okText))
+		first := execute(r.d, ctx, "default", "send.message", command(t, "send.message", "s", okText))
 		if first.Retryable {
 			t.Errorf("%v: a state-dependent failure is not for in-process retry", err)
 		}
 		r.sess.err = nil
-		second := r.d.Execute(ctx, "default", "send.message", command(t, "send.message", "s", okText))
+		second := execute(r.d, ctx, "default", "send.message", command(t, "send.message", "s", okText))
 		if second.Replayed || decode(t, second.Event).Status != 200 || first.Event.ID() == second.Event.ID() {
 			t.Errorf("%v: second delivery replayed=%v status=%d, want a fresh success with its own id", err, second.Replayed, decode(t, second.Event).Status)
 		}
 	}
 }
 
-// Volatile commands describe the moment: a repeat asks again and nothing is
-// kept, so a client polling /app/devices does not fill the store.
-func TestVolatileCommandIsNotRecorded(t *testing.T) {
+// Queries describe the moment (CONTRACT §6): a repeat asks again, nothing
+// is kept and nothing goes to the audit stream, so a client polling
+// /app/devices or a login page polling /app/login fills no store.
+func TestQueriesAreNeitherKeptNorAudited(t *testing.T) {
 	r := newRig(t)
+	r.sess.qr = bridge.LoginQR{Code: "2@abc,def", ExpiresAt: fixedNow.Add(20 * time.Second), Timeout: 20}
 	ctx := context.Background()
-	for range 2 {
-		res := r.d.Execute(ctx, "default", "app.devices", command(t, "app.devices", "poll", `{}`))
-		if res.Replayed || decode(t, res.Event).Status != 200 {
-			t.Fatalf("app.devices replayed=%v status=%d", res.Replayed, decode(t, res.Event).Status)
+	for _, name := range []string{"app.devices", "app.login", "app.login_with_code"} {
+		data := `{}`
+		if name == "app.login_with_code" {
+			data = `{"phone":"4917612345678"}`
+		}
+		for range 2 {
+			res := execute(r.d, ctx, "default", name, command(t, name, "poll", data))
+			if res.Replayed || decode(t, res.Event).Status != 200 {
+				t.Fatalf("%s replayed=%v status=%d", name, res.Replayed, decode(t, res.Event).Status)
+			}
+			res = durable(r.d, ctx, name, command(t, name, "poll-durable", data), fixedNow)
+			if res.Replayed || decode(t, res.Event).Status != 200 {
+				t.Fatalf("durable %s replayed=%v status=%d", name, res.Replayed, decode(t, res.Event).Status)
+			}
 		}
 	}
-	if n := len(r.sess.Calls()); n != 2 {
-		t.Errorf("app.devices ran %d times, want 2", n)
+	if n := len(r.sess.Calls()); n != 12 {
+		t.Errorf("queries ran %d times, want 12", n)
 	}
-	spec, _ := commands.Lookup("send.message")
-	if spec.Volatile {
-		t.Error("send.message has an effect and must be recorded")
+	if got := r.audit.entries(t); len(got) != 0 {
+		t.Errorf("queries wrote %d audit entries, want none", len(got))
+	}
+	// An effect, by contrast, is audited once and kept.
+	execute(r.d, ctx, "default", "app.logout", command(t, "app.logout", "out", `{}`))
+	execute(r.d, ctx, "default", "app.logout", command(t, "app.logout", "out", `{}`))
+	if got := r.audit.entries(t); len(got) != 1 || got[0].Subject != "wa.default.result.app.logout" {
+		t.Errorf("effect audit entries %+v, want one on wa.default.result.app.logout", got)
 	}
 }

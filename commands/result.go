@@ -3,12 +3,12 @@ package commands
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"github.com/wabridge/wabridge/internal/ident"
 	"net/http"
 
 	cloudevent "github.com/cloudevents/sdk-go/v2/event"
 	"github.com/google/uuid"
 
+	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
@@ -55,11 +55,11 @@ func (d *Dispatcher) resultEvent(session, name string, cmd cloudevent.Event, key
 		ev.SetSource("/wabridge/" + session)
 		ev.SetExtension(ExtSession, session)
 	}
-	if s := cmd.Subject(); s != "" {
-		ev.SetSubject(s)
-	} else if c, ok := data.(chatResult); ok && c.chat() != "" {
+	if c, ok := data.(chatResult); ok && c.chat() != "" {
 		// CONTRACT §3: subject is the chat the event is about, so replay by
-		// chat finds the results of sends to it.
+		// chat finds the results of sends to it. Never the caller's
+		// ce-subject: the audit trail must say which chat was touched, not
+		// which one a caller claimed.
 		ev.SetSubject(c.chat())
 	}
 	ev.SetTime(d.cfg.Now())

@@ -6,7 +6,13 @@ import (
 	"time"
 
 	"github.com/wabridge/wabridge/bridge"
+	"github.com/wabridge/wabridge/internal/store"
 )
+
+// TextSender sends a text message.
+type TextSender interface {
+	SendText(ctx context.Context, req bridge.SendTextRequest) (bridge.SendResult, error)
+}
 
 type sendMessagePayload struct {
 	Phone          string   `json:"phone"`
@@ -27,12 +33,22 @@ type sentData struct {
 	WAID      string `json:"wa_id"`
 	Chat      string `json:"chat"`
 	Timestamp string `json:"timestamp"` // RFC 3339
+	// cache keeps the sent message for quoting, editing and revoking; it
+	// is committed with the result (see pendingWrites).
+	cache store.Write
 }
 
 func (d sentData) chat() string { return d.Chat }
 
-func sendMessage(ctx context.Context, env Env, p sendMessagePayload) (any, error) {
-	res, err := env.Session.SendText(ctx, bridge.SendTextRequest{
+func (d sentData) pending() []store.Write {
+	if d.cache == nil {
+		return nil
+	}
+	return []store.Write{d.cache}
+}
+
+func sendMessage(ctx context.Context, s TextSender, env Env, p sendMessagePayload) (any, error) {
+	res, err := s.SendText(ctx, bridge.SendTextRequest{
 		To:        p.Phone,
 		Text:      p.Message,
 		ReplyTo:   p.ReplyMessageID,
@@ -52,5 +68,6 @@ func sent(r bridge.SendResult) sentData {
 		WAID:      r.WAID,
 		Chat:      r.Chat,
 		Timestamp: r.Timestamp.UTC().Format(time.RFC3339),
+		cache:     r.Cache,
 	}
 }
