@@ -149,3 +149,28 @@ func TestAckedEntryGoesAtOnceWhenAckMeansDurable(t *testing.T) {
 		t.Fatalf("%d entries left, want none", n)
 	}
 }
+
+// The ledger forgets ids once the horizon has passed: pruning drops them, and
+// the same id is then taken again.
+func TestEmittedLedgerIsPruned(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
+	ob := openInternal(t, WithEmittedHorizon(time.Hour))
+	ob.now = clock.now
+	emitN(t, ob, "default", 3)
+	clock.advance(time.Hour)
+	if n, err := ob.PruneEmitted(clock.now()); err != nil || n != 0 {
+		t.Fatalf("PruneEmitted within the horizon = %d, %v; want nothing pruned", n, err)
+	}
+	emitN(t, ob, "default", 3)
+	if n := outboxLen(t, ob); n != 3 {
+		t.Fatalf("outbox holds %d entries, want 3 (re-emits within the horizon not stored)", n)
+	}
+	clock.advance(ob.emitted.period())
+	if n, err := ob.PruneEmitted(clock.now()); err != nil || n != 3 {
+		t.Fatalf("PruneEmitted after the horizon = %d, %v; want 3", n, err)
+	}
+	emitN(t, ob, "default", 3)
+	if n := outboxLen(t, ob); n != 6 {
+		t.Fatalf("outbox holds %d entries, want 6 (forgotten ids taken again)", n)
+	}
+}

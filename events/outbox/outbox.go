@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"github.com/wabridge/wabridge/events"
 	"strings"
+	"time"
 
 	"github.com/cloudevents/sdk-go/v2/event"
 	bolt "go.etcd.io/bbolt"
@@ -36,6 +37,9 @@ type Outbox struct {
 	// added holds one token while entries may be waiting for a publisher.
 	added chan struct{}
 	group *store.Group
+	// emitted keeps ids out of the outbox that were emitted before.
+	emitted ledger
+	now     func() time.Time
 }
 
 var _ events.Sink = (*Outbox)(nil)
@@ -57,7 +61,7 @@ type storedEntry struct {
 // the subject of each event.
 func New(db *store.DB, subjects natsbus.Subjects, opts ...Option) (*Outbox, error) {
 	err := db.Update(func(tx *bolt.Tx) error {
-		for _, name := range []string{bucketOutbox, bucketOutboxDead} {
+		for _, name := range []string{bucketOutbox, bucketOutboxDead, bucketEmitted} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return err
 			}
@@ -67,7 +71,10 @@ func New(db *store.DB, subjects natsbus.Subjects, opts ...Option) (*Outbox, erro
 	if err != nil {
 		return nil, fmt.Errorf("creating outbox buckets: %w", err)
 	}
-	o := &Outbox{db: db, subjects: subjects, maxBytes: DefaultMaxMessageBytes, added: make(chan struct{}, 1), group: db.Group()}
+	o := &Outbox{
+		db: db, subjects: subjects, maxBytes: DefaultMaxMessageBytes, added: make(chan struct{}, 1), group: db.Group(),
+		emitted: ledger{horizon: DefaultEmittedHorizon}, now: time.Now,
+	}
 	for _, opt := range opts {
 		opt(o)
 	}
@@ -90,6 +97,9 @@ func (o *Outbox) Emit(ctx context.Context, e events.Event, also ...store.Write) 
 // refused with an error wrapping ErrMessageTooLarge.
 //
 // The writes in also are committed in the same transaction as the entry.
+// An id already emitted within the horizon (WithEmittedHorizon) stores no
+// second entry, whether it is still waiting or long published: the also
+// writes are committed all the same and Put returns nil.
 func (o *Outbox) Put(ctx context.Context, subject string, ce event.Event, also ...store.Write) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("storing %s in outbox: %w", ce.ID(), err)
@@ -111,7 +121,7 @@ func (o *Outbox) Put(ctx context.Context, subject string, ce event.Event, also .
 	if err != nil {
 		return fmt.Errorf("encoding outbox record %s: %w", ce.ID(), err)
 	}
-	if err := o.commit(rec, also); err != nil {
+	if err := o.commit(ce.ID(), rec, also); err != nil {
 		return fmt.Errorf("storing cloudevent %s in outbox: %w", ce.ID(), err)
 	}
 	o.signal()
@@ -228,4 +238,20 @@ func decodeRecord(raw []byte) (string, event.Event, error) {
 // <prefix>.<session>.evt.<chat>.<event> (CONTRACT §4).
 func eventSubject(s natsbus.Subjects, e events.Event) string {
 	return s.Event(e.Session, e.Subject, strings.TrimPrefix(e.Type, events.TypePrefix))
+}
+
+// PruneEmitted forgets the emitted ids older than the horizon (give it the
+// current time) and reports how many went. The publisher calls it every
+// PublisherConfig.PruneEvery; nothing else needs to.
+func (o *Outbox) PruneEmitted(now time.Time) (int, error) {
+	var n int
+	err := o.group.Update(func(tx *bolt.Tx) error {
+		var err error
+		n, err = o.emitted.prune(tx, now)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("pruning the emitted ledger: %w", err)
+	}
+	return n, nil
 }

@@ -42,6 +42,9 @@ type PublisherConfig struct {
 	Interval time.Duration
 	// PublishTimeout bounds the wait for one PubAck; default 5s.
 	PublishTimeout time.Duration
+	// PruneEvery is how often the emitted ledger is pruned while Run runs;
+	// default 1h.
+	PruneEvery time.Duration
 }
 
 func (c *PublisherConfig) setDefaults() {
@@ -68,6 +71,9 @@ func (c *PublisherConfig) setDefaults() {
 	}
 	if c.PublishTimeout <= 0 {
 		c.PublishTimeout = 5 * time.Second
+	}
+	if c.PruneEvery <= 0 {
+		c.PruneEvery = time.Hour
 	}
 }
 
@@ -128,6 +134,9 @@ func (p *Publisher) Run(ctx context.Context) error {
 		return errors.New("outbox publisher is already running")
 	}
 	defer p.running.Store(false)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { p.pruneLoop(ctx) })
 	l := p.newLane()
 	defer l.stop()
 	tick := time.NewTicker(p.cfg.Interval)
@@ -149,6 +158,24 @@ func (p *Publisher) Run(ctx context.Context) error {
 		backoff = p.cfg.RetryMin
 		if !l.wait(ctx, p.ob.added, tick.C) {
 			return nil
+		}
+	}
+}
+
+// pruneLoop prunes the emitted ledger now and every PruneEvery until ctx ends.
+func (p *Publisher) pruneLoop(ctx context.Context) {
+	t := time.NewTicker(p.cfg.PruneEvery)
+	defer t.Stop()
+	for {
+		if n, err := p.ob.PruneEmitted(p.now()); err != nil {
+			p.log.Warn("pruning the emitted ledger failed", "err", err)
+		} else if n > 0 {
+			p.log.Debug("pruned the emitted ledger", "ids", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }

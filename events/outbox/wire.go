@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/cloudevents/sdk-go/v2/event"
 	"github.com/nats-io/nats.go"
@@ -39,6 +40,17 @@ func WithMaxMessageBytes(n int64) Option {
 	return func(o *Outbox) {
 		if n > 0 {
 			o.maxBytes = n
+		}
+	}
+}
+
+// WithEmittedHorizon sets how long an emitted CloudEvent id is remembered,
+// so that the same event emitted again is not published again; default
+// DefaultEmittedHorizon (7 days). d <= 0 keeps the default.
+func WithEmittedHorizon(d time.Duration) Option {
+	return func(o *Outbox) {
+		if d > 0 {
+			o.emitted.horizon = d
 		}
 	}
 }
