@@ -97,6 +97,9 @@ type Config struct {
 	// OpenAPI is served as GET /openapi.json when set (under the same auth
 	// as the commands); it must be valid JSON.
 	OpenAPI []byte
+	// AsyncAPI is served as GET /asyncapi.json and, converted, as GET
+	// /asyncapi.yaml when set (same auth); it must be valid JSON.
+	AsyncAPI []byte
 	// InternalToken is the per-process secret sent with every command in
 	// the natsbus.HeaderInternal header, so the command side knows the call
 	// came from this adapter (which alone may use sources under /wabridge/).
@@ -142,6 +145,9 @@ func (c Config) Validate() error {
 	}
 	if len(c.OpenAPI) > 0 && !json.Valid(c.OpenAPI) {
 		errs = append(errs, errors.New("OpenAPI is not valid JSON"))
+	}
+	if len(c.AsyncAPI) > 0 && !json.Valid(c.AsyncAPI) {
+		errs = append(errs, errors.New("AsyncAPI is not valid JSON"))
 	}
 	for i, t := range c.Auth.BearerTokens {
 		if t == "" {

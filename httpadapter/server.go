@@ -73,6 +73,11 @@ func register(g *gin.RouterGroup, cfg Config) (err error) {
 	if len(cfg.OpenAPI) > 0 {
 		g.GET(pathOpenAPI, serveOpenAPI(cfg.OpenAPI))
 	}
+	if len(cfg.AsyncAPI) > 0 {
+		if err := asyncAPIRoutes(g, cfg.AsyncAPI); err != nil {
+			return fmt.Errorf("serving the AsyncAPI document: %w", err)
+		}
+	}
 	if cfg.Sandbox != nil {
 		sandboxRoutes{sb: cfg.Sandbox, maxBody: cfg.MaxBodyBytes}.register(g)
 	}
