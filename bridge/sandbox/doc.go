@@ -11,6 +11,10 @@
 // libsignal); nothing in the project imports it except the wiring of
 // `wabridge serve --sandbox` and tests.
 //
+// Any well-formed number is a WhatsApp user, except the magic numbers of
+// CONTRACT §8 (magic.go): 999… have no account, 998… are rate limited on
+// every send, 997… take Config.SlowAck to acknowledge one.
+//
 // Scan only completes a login the session started (GET /app/login or
 // login-with-code go through the normal command path first); it never
 // starts one itself.

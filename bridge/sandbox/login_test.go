@@ -266,6 +266,7 @@ func TestPairPhoneRefusals(t *testing.T) {
 		{"not international", true, "0176123456", whatsmeow.ErrPhoneNumberIsNotInternational},
 		{"not connected", false, "4917612345678", whatsmeow.ErrNotConnected},
 		{"not on WhatsApp", true, "4930000000", whatsmeow.ErrIQNotFound},
+		{"magic number not on WhatsApp", true, "9994930000", whatsmeow.ErrIQNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

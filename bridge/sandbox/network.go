@@ -24,7 +24,8 @@ const (
 type Config struct {
 	Log *slog.Logger
 	// NotOnWhatsApp are phone numbers (digits, or JIDs) that are not WhatsApp
-	// users; every other well-formed number is one.
+	// users, besides the magic numbers starting with NotOnWhatsAppPrefix;
+	// every other well-formed number is one.
 	NotOnWhatsApp []string
 	// QRTimeout is how long each QR code stays valid. Zero means WhatsApp's
 	// own timing: 60 s for the first code, 20 s for each of the five others.
@@ -37,6 +38,9 @@ type Config struct {
 	RedeliveryBackoff time.Duration
 	// OutboxSize bounds the outbox; the oldest deliveries are dropped first.
 	OutboxSize int
+	// SlowAck is how long a send to a number starting with SlowPrefix
+	// waits for WhatsApp's acknowledgement; zero means DefaultSlowAck.
+	SlowAck time.Duration
 	// DisableReceipts stops virtual contacts from acknowledging what they
 	// receive (by default they send a delivered and then a read receipt).
 	DisableReceipts bool
@@ -54,6 +58,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.OutboxSize <= 0 {
 		c.OutboxSize = DefaultOutboxSize
+	}
+	if c.SlowAck <= 0 {
+		c.SlowAck = DefaultSlowAck
 	}
 }
 
@@ -129,10 +136,14 @@ func (n *Network) client(session string) (*Client, error) {
 	return c, nil
 }
 
-// isUser reports whether a phone-number JID is a WhatsApp user here.
+// isUser reports whether a phone-number JID is a WhatsApp user here: not a
+// magic number without WhatsApp, nor one configured as such.
 func (n *Network) isUser(jid types.JID) bool {
 	if jid.Server != types.DefaultUserServer {
 		return true
+	}
+	if phoneWithPrefix(jid, NotOnWhatsAppPrefix) {
+		return false
 	}
 	_, missing := n.notOn[jid.User]
 	return !missing

@@ -18,10 +18,6 @@ import (
 // error of a send to a number configured as not being on WhatsApp.
 var ErrNotOnWhatsApp = errors.New("recipient is not on WhatsApp")
 
-// notOnWhatsAppCode is the error code the sandbox's server answers a send
-// to a missing user with.
-const notOnWhatsAppCode = 404
-
 // Delivery is one message a virtual contact or group received.
 type Delivery struct {
 	To string `json:"to"` // JID
@@ -72,9 +68,12 @@ func (c *Client) SendMessage(ctx context.Context, to types.JID, message *waE2E.M
 		return resp, whatsmeow.ErrNotConnected
 	}
 	if !c.net.isUser(to) {
-		return resp, fmt.Errorf("%w %d (%w: %s)", whatsmeow.ErrServerReturnedError, notOnWhatsAppCode, ErrNotOnWhatsApp, to.User)
+		return resp, serverRefusal(statusNotFound, fmt.Errorf("%w: %s", ErrNotOnWhatsApp, to.User))
 	}
-	if err := ctx.Err(); err != nil {
+	if phoneWithPrefix(to, RateLimitedPrefix) {
+		return resp, serverRefusal(statusRateLimited, nil)
+	}
+	if err := c.awaitAck(ctx, to); err != nil {
 		return resp, err
 	}
 	// WhatsApp's server time has a resolution of seconds.

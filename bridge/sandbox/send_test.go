@@ -1,10 +1,12 @@
 package sandbox_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
+	"time"
 
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waE2E"
@@ -150,6 +152,15 @@ func TestSendMessageRefusals(t *testing.T) {
 		{"not on WhatsApp", func(t *testing.T, f *fixture) { f.login(t, "") },
 			types.NewJID("4930000000", types.DefaultUserServer),
 			[]error{whatsmeow.ErrServerReturnedError, sandbox.ErrNotOnWhatsApp}},
+		{"magic number not on WhatsApp", func(t *testing.T, f *fixture) { f.login(t, "") },
+			types.NewJID(sandbox.NotOnWhatsAppPrefix+"1234567", types.DefaultUserServer),
+			[]error{whatsmeow.ErrServerReturnedError, sandbox.ErrNotOnWhatsApp}},
+		{"magic number rate limited", func(t *testing.T, f *fixture) { f.login(t, "") },
+			types.NewJID(sandbox.RateLimitedPrefix+"1234567", types.DefaultUserServer),
+			[]error{whatsmeow.ErrServerReturnedError}},
+		{"magic number slower than the caller", func(t *testing.T, f *fixture) { f.login(t, "") },
+			types.NewJID(sandbox.SlowPrefix+"1234567", types.DefaultUserServer),
+			[]error{context.DeadlineExceeded}},
 		{"device JID", func(t *testing.T, f *fixture) { f.login(t, "") },
 			types.JID{User: "4917612345678", Server: types.DefaultUserServer, Device: 3},
 			[]error{whatsmeow.ErrRecipientADJID}},
@@ -158,9 +169,11 @@ func TestSendMessageRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture(t, sandbox.Config{NotOnWhatsApp: []string{"4930000000@s.whatsapp.net"}})
+			f := newFixture(t, sandbox.Config{NotOnWhatsApp: []string{"4930000000@s.whatsapp.net"}, SlowAck: time.Hour})
 			tt.setup(t, f)
-			_, err := f.cli.SendMessage(testCtx(t), tt.to, text)
+			ctx, cancel := context.WithTimeout(testCtx(t), 100*time.Millisecond)
+			defer cancel()
+			_, err := f.cli.SendMessage(ctx, tt.to, text)
 			for _, want := range tt.want {
 				if !errors.Is(err, want) {
 					t.Fatalf("SendMessage: %v, want %v", err, want)
