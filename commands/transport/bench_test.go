@@ -19,7 +19,7 @@ import (
 // benchmark measures the transport alone.
 type nopExecutor struct{ res event.Event }
 
-func (n nopExecutor) Execute(context.Context, string, string, event.Event) commands.Result {
+func (n nopExecutor) Dispatch(context.Context, commands.Call) commands.Result {
 	return commands.Result{Event: n.res}
 }
 

@@ -3,11 +3,14 @@ package transport
 import (
 	"strconv"
 	"strings"
+	"time"
 
+	wmjs "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/jetstream"
 	wmnats "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/nats"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/google/uuid"
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // Metadata keys the codec adds to every consumed message. They start with
@@ -18,6 +21,9 @@ const (
 	MetaSubject = "_nats_subject"
 	// MetaDelivered is how often JetStream has delivered the message.
 	MetaDelivered = "_nats_delivered"
+	// MetaPublished is when JetStream stored the message (RFC 3339); a
+	// durable command's lifetime runs from there.
+	MetaPublished = "_nats_published"
 )
 
 // NATS header values are single lines, so several values of one header are
@@ -29,38 +35,60 @@ const valueSep = "\n"
 const maxValueLen = 4096
 
 // headerCodec moves messages between NATS and Watermill keeping every
-// header of the NATS message. Watermill-nats's own NATSMarshaler needs its
-// UUID header and refuses repeated headers, and none of its marshalers keep
-// the subject; external publishers send plain binary-mode CloudEvents.
+// header of the NATS message. Watermill-nats's own marshalers need their
+// UUID header and refuse repeated headers, and none of them keep the
+// subject; external publishers send plain binary-mode CloudEvents.
 type headerCodec struct{}
 
-var _ wmnats.MarshalerUnmarshaler = headerCodec{}
+var (
+	_ wmjs.Unmarshaler = headerCodec{}
+	_ wmnats.Marshaler = headerCodec{} // the poison publisher
+)
 
-// Unmarshal turns a NATS message into a Watermill message whose metadata
-// holds every header (values joined by newlines) plus MetaSubject and, for
-// JetStream messages, MetaDelivered. It never fails: whatever arrived is
-// for the handler to judge, and an unmarshal error would only leave the
-// message unacked and redelivered forever.
-func (headerCodec) Unmarshal(m *nats.Msg) (*message.Message, error) {
-	md := make(message.Metadata, len(m.Header)+2)
-	for k, v := range m.Header {
+// Unmarshal turns a consumed JetStream message into a Watermill message
+// whose metadata holds every header (values joined by newlines) plus
+// MetaSubject, MetaDelivered and MetaPublished. It never fails: whatever
+// arrived is for the handler to judge, and an unmarshal error would only
+// leave the message unacked and redelivered forever.
+func (headerCodec) Unmarshal(m jetstream.Msg) (*message.Message, error) {
+	meta, err := m.Metadata()
+	if err != nil {
+		meta = nil // not from a consumer; nothing to add
+	}
+	return toMessage(m.Subject(), m.Headers(), m.Data(), meta), nil
+}
+
+func toMessage(subject string, header nats.Header, data []byte, meta *jetstream.MsgMetadata) *message.Message {
+	md := make(message.Metadata, len(header)+3)
+	for k, v := range header {
 		if dropHeader(k) {
 			continue
 		}
 		md[k] = strings.Join(v, valueSep)
 	}
-	md[MetaSubject] = m.Subject
+	md[MetaSubject] = subject
 	id := ""
-	if meta, err := m.Metadata(); err == nil {
+	if meta != nil {
 		md[MetaDelivered] = strconv.FormatUint(meta.NumDelivered, 10)
+		md[MetaPublished] = meta.Timestamp.UTC().Format(time.RFC3339Nano)
 		id = meta.Stream + ":" + strconv.FormatUint(meta.Sequence.Stream, 10)
 	}
 	if id == "" {
 		id = uuid.NewString()
 	}
-	msg := message.NewMessage(id, m.Data)
+	msg := message.NewMessage(id, data)
 	msg.Metadata = md
-	return msg, nil
+	return msg
+}
+
+// published is when JetStream stored the command, from MetaPublished; the
+// zero time when it is unknown.
+func published(md message.Metadata) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, md.Get(MetaPublished))
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 // Marshal turns a Watermill message (a poisoned command) back into a NATS
@@ -115,7 +143,7 @@ func cleanValue(v string) string {
 func headerOf(md message.Metadata) nats.Header {
 	h := make(nats.Header, len(md))
 	for k, v := range md {
-		if k == MetaSubject || k == MetaDelivered {
+		if k == MetaSubject || k == MetaDelivered || k == MetaPublished {
 			continue
 		}
 		h[k] = strings.Split(v, valueSep)

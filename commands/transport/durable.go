@@ -8,18 +8,25 @@ import (
 	"sync"
 
 	"github.com/ThreeDotsLabs/watermill"
+	wmjs "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/jetstream"
 	wmnats "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/nats"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // Durable consumes wa.<session>.cmd.<name> of the configured sessions from
-// JetStream through a Watermill router: each command is executed, and
-// acked only once its final result is recorded. A failure that depends on
-// WhatsApp is handed back to JetStream for a later redelivery (nothing is
-// recorded for it); an internal error is retried in-process and, failing
-// every retry, recorded and moved to the poison subject.
+// JetStream through a Watermill router: each command is dispatched and
+// acked once the dispatcher has a final result for it (which the dispatcher
+// records). A transient failure is handed back to JetStream for a later
+// redelivery, until the command's lifetime ends it with EXPIRED; an internal
+// error is first retried in-process. Only input the transport itself cannot
+// handle goes to the poison subject.
+//
+// Each session's consumer is created explicitly (see consumerConfig) and
+// the subscription only binds to it: nothing Durable does at stop deletes
+// it, so a restart resumes where the last run acked.
 type Durable struct {
 	cfg     DurableConfig
 	ex      Executor
@@ -27,7 +34,8 @@ type Durable struct {
 	log     *slog.Logger
 
 	subConn *nats.Conn // owned by sub once sub exists
-	sub     *wmnats.Subscriber
+	js      jetstream.JetStream
+	sub     *wmjs.Subscriber
 	pub     *wmnats.Publisher // poison queue
 	router  *message.Router
 	gate    gate
@@ -42,7 +50,8 @@ type Durable struct {
 	closeErr error
 }
 
-// NewDurable connects to NATS and prepares the router; Run starts consuming.
+// NewDurable connects to NATS and prepares the router; Run creates the
+// consumers and starts consuming.
 func NewDurable(cfg DurableConfig, ex Executor, results ResultSink, log *slog.Logger) (*Durable, error) {
 	cfg.setDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -65,13 +74,16 @@ func NewDurable(cfg DurableConfig, ex Executor, results ResultSink, log *slog.Lo
 
 func (d *Durable) build(wlog watermill.LoggerAdapter) error {
 	var err error
-	// The subscriber's connection is ours too: Run checks the stream on it,
-	// and closes it when the subscriber cannot be closed cleanly.
+	// The subscriber's connection is ours too: Run creates the consumers
+	// on it and Backlog reads them; the subscriber drains it when it closes.
 	if d.subConn, err = nats.Connect(d.cfg.URL, d.cfg.Options...); err != nil {
 		return fmt.Errorf("connecting command subscriber: %w", err)
 	}
-	subCfg := d.subscriberConfig()
-	if d.sub, err = wmnats.NewSubscriberWithNatsConn(d.subConn, subCfg.GetSubscriberSubscriptionConfig(), wlog); err != nil {
+	if d.js, err = jetstream.New(d.subConn); err != nil {
+		d.subConn.Close()
+		return fmt.Errorf("opening JetStream for commands: %w", err)
+	}
+	if d.sub, err = wmjs.NewSubscriber(d.subscriberConfig(wlog)); err != nil {
 		d.subConn.Close()
 		return fmt.Errorf("creating command subscriber: %w", err)
 	}
@@ -87,44 +99,23 @@ func (d *Durable) build(wlog watermill.LoggerAdapter) error {
 	return nil
 }
 
-var _ wmnats.Delay = redeliveryBackoff{}
+var _ wmjs.Delay = redeliveryBackoff{}
 
-func (d *Durable) subscriberConfig() wmnats.SubscriberConfig {
+func (d *Durable) subscriberConfig(wlog watermill.LoggerAdapter) wmjs.SubscriberConfig {
 	c := d.cfg
-	// Each session's topic wa.<session>.cmd.> gets its own durable
-	// consumer and queue group, shared by the processes running that
-	// session and by no other.
-	names := make(map[string]string, len(c.Sessions))
-	for _, session := range c.Sessions {
-		names[d.topic(session)] = ConsumerName(c.Durable, session)
-	}
-	return wmnats.SubscriberConfig{
-		QueueGroupPrefix: c.Durable,
-		SubjectCalculator: func(_, topic string) *wmnats.SubjectDetail {
-			return &wmnats.SubjectDetail{Primary: topic, QueueGroup: names[topic]}
-		},
-		SubscribersCount: c.Concurrency,
-		CloseTimeout:     c.CloseTimeout,
-		AckWaitTimeout:   c.AckWait,
-		Unmarshaler:      headerCodec{},
+	return wmjs.SubscriberConfig{
+		Conn:           d.subConn,
+		Logger:         wlog,
+		AckWaitTimeout: c.AckWait,
+		// Bind to the consumer Run created; never create or delete one.
+		ResourceInitializer: d.bindConsumer,
 		// The subscriber naks every nacked message with this delay,
 		// computed from JetStream's delivery count.
-		NakDelay: redeliveryBackoff{first: c.RedeliveryDelay, max: c.RedeliveryMaxDelay},
-		JetStream: wmnats.JetStreamConfig{
-			DurablePrefix:     c.Durable,
-			DurableCalculator: func(_, topic string) string { return names[topic] },
-			// ManualAck: otherwise nats.go acks when the callback returns,
-			// and a command cut short by a shutdown is never redelivered.
-			// MaxDeliver -1: a command waiting for its session to connect
-			// is redelivered for as long as that takes, never dropped.
-			// A slice literal has no spare capacity, so watermill's
-			// append of the durable name copies instead of sharing it
-			// between the sessions' subscriptions.
-			SubscribeOptions: []nats.SubOpt{
-				nats.ManualAck(), nats.AckExplicit(), nats.AckWait(c.AckWait), nats.MaxDeliver(-1),
-				nats.MaxAckPending(c.MaxAckPending), nats.DeliverAll(), nats.BindStream(c.Stream),
-			},
-		},
+		NakDelay:    redeliveryBackoff{first: c.RedeliveryDelay, max: c.RedeliveryMaxDelay},
+		Unmarshaler: headerCodec{},
+		// A client holds no more than the server lets it have unacked,
+		// so nothing waits in a buffer while its AckWait runs.
+		ConsumeOptions: []jetstream.PullConsumeOpt{jetstream.PullMaxMessages(c.MaxAckPending)},
 	}
 }
 
@@ -167,7 +158,11 @@ func (d *Durable) newRouter(wlog watermill.LoggerAdapter) (*message.Router, erro
 	// innermost.
 	r.AddMiddleware(d.admit, poison, d.settle, retry.Middleware, middleware.Recoverer)
 	for _, session := range d.cfg.Sessions {
-		r.AddConsumerHandler("commands-"+session, d.topic(session), d.sub, d.handle)
+		// Each handler pulls one command at a time: Concurrency handlers
+		// of a session share its consumer.
+		for i := range d.cfg.Concurrency {
+			r.AddConsumerHandler(fmt.Sprintf("commands-%s-%d", session, i), d.topic(session), d.sub, d.handle)
+		}
 	}
 	return r, nil
 }
@@ -186,9 +181,10 @@ func (d *Durable) Run(ctx context.Context) error {
 	}
 	d.ran = true
 	d.mu.Unlock()
-	// Subscribing to a missing stream would fail inside the router in a
-	// way that leaves the subscriber unable to close; fail before that.
-	if err := d.checkStream(); err != nil {
+	// Subscribing to a missing stream or consumer would fail inside the
+	// router in a way that leaves the subscriber unable to close; create
+	// the consumers (which needs the stream) before that.
+	if err := d.ensureConsumers(ctx); err != nil {
 		return d.routerStopped(err)
 	}
 
@@ -215,8 +211,8 @@ func (d *Durable) routerStopped(err error) error {
 	}
 	d.closed = true
 	d.cancel()
-	// Not d.sub.Close: after a failed subscribe it waits CloseTimeout for
-	// an output that never existed.
+	// Not d.sub.Close: the router may have failed before its
+	// subscriptions existed; closing the connection ends whatever did.
 	d.subConn.Close()
 	d.closeErr = d.pub.Close()
 	if err != nil {
@@ -251,15 +247,4 @@ func (d *Durable) Close() error {
 	errs = append(errs, d.pub.Close())
 	d.closeErr = errors.Join(errs...)
 	return d.closeErr
-}
-
-func (d *Durable) checkStream() error {
-	js, err := d.subConn.JetStream()
-	if err != nil {
-		return fmt.Errorf("opening JetStream: %w", err)
-	}
-	if _, err := js.StreamInfo(d.cfg.Stream); err != nil {
-		return fmt.Errorf("looking up stream %s: %w", d.cfg.Stream, err)
-	}
-	return nil
 }

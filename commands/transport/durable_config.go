@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/wabridge/wabridge/internal/natsbus"
 )
@@ -13,6 +14,24 @@ import (
 // DefaultDurable is the name prefix of the JetStream consumers; each
 // session has its own, see ConsumerName.
 const DefaultDurable = "wabridge-commands"
+
+// consumerConfig is the durable consumer of one session's commands, as
+// Durable creates it: explicitly, so that no client library owns it and
+// deletes it when its subscription ends.
+func (c DurableConfig) consumerConfig(session string) jetstream.ConsumerConfig {
+	return jetstream.ConsumerConfig{
+		Durable:       ConsumerName(c.Durable, session),
+		Description:   "wabridge durable commands of session " + session,
+		FilterSubject: c.Subjects.Cmd(session, ">"),
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       c.AckWait,
+		// -1: a command waiting for its session to connect is offered
+		// again until its lifetime ends it, never dropped by JetStream.
+		MaxDeliver:    -1,
+		MaxAckPending: c.MaxAckPending,
+	}
+}
 
 // ConsumerName is the durable consumer of one session's commands. Each
 // session has its own consumer, filtered on wa.<session>.cmd.>, so only the
@@ -34,7 +53,8 @@ type DurableConfig struct {
 	// Sessions are the sessions this process runs; only their commands
 	// are consumed (one consumer per session, see ConsumerName). Required.
 	Sessions []string
-	// Stream holds the commands; default natsbus.StreamCommands.
+	// Stream holds the commands; default Subjects.CommandsStream()
+	// (WA_COMMANDS for the prefix wa).
 	Stream string
 	// Durable prefixes the consumer names and queue groups; default
 	// DefaultDurable.
@@ -55,10 +75,12 @@ type DurableConfig struct {
 	// Timeout bounds one execution of a command; default 30s.
 	Timeout time.Duration
 	// MaxRetries is how often an internal error is retried in-process
-	// before the command goes to the poison subject; default 3, and a
-	// negative value means no retries. Failures that depend on WhatsApp
-	// (not connected, rate limited, upstream error, timeout) are not
-	// retried in-process but redelivered by JetStream, without limit.
+	// before the command is handed back to JetStream like any other
+	// transient failure; default 3, and a negative value means no retries.
+	// Failures that depend on WhatsApp (not connected, rate limited,
+	// upstream error, timeout) are not retried in-process. Either way the
+	// redeliveries end with the command's lifetime, when the dispatcher
+	// answers EXPIRED.
 	MaxRetries int
 	// RetryInterval is the first wait between retries, doubled each time
 	// up to RetryMaxInterval; defaults 500ms and 5s.
@@ -78,11 +100,13 @@ type DurableConfig struct {
 	// CloseTimeout bounds how long Close waits for running commands;
 	// default 30s.
 	CloseTimeout time.Duration
+	// Now is the clock Backlog measures ages with; default time.Now.
+	Now func() time.Time
 }
 
 func (c *DurableConfig) setDefaults() {
 	if c.Stream == "" {
-		c.Stream = natsbus.StreamCommands
+		c.Stream = c.Subjects.CommandsStream()
 	}
 	if c.Durable == "" {
 		c.Durable = DefaultDurable
@@ -118,6 +142,9 @@ func (c *DurableConfig) setDefaults() {
 	}
 	if c.CloseTimeout == 0 {
 		c.CloseTimeout = 30 * time.Second
+	}
+	if c.Now == nil {
+		c.Now = time.Now
 	}
 }
 

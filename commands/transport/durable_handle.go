@@ -21,37 +21,33 @@ import (
 var errShuttingDown = errors.New("durable: shutting down")
 
 // retryableError is an internal error a later attempt may cure. It is
-// retried in-process; when every retry failed, its result is recorded and
-// the command poisoned.
-type retryableError struct {
-	err     error
-	subject string      // where the result is recorded
-	result  event.Event // the last attempt's result
-}
+// retried in-process; when every retry failed, settle hands the command
+// back to JetStream like any other transient failure.
+type retryableError struct{ err error }
 
 func (e retryableError) Error() string { return e.err.Error() }
 func (e retryableError) Unwrap() error { return e.err }
 
-// redeliverError is a failure that depends on the session's link to
-// WhatsApp: it lasts as long as the session is not connected, rate limited
-// or WhatsApp fails, which may be minutes after a restart. JetStream
-// redelivers the command later, without limit, and nothing is recorded
-// until an attempt ends the command (CONTRACT §4: at least once).
+// redeliverError is a transient failure (the session is not connected,
+// rate limited, WhatsApp fails, or an internal error outlasted its
+// retries): JetStream redelivers the command later, with a growing delay,
+// and nothing is recorded until an attempt ends the command. The
+// dispatcher ends it with EXPIRED once its lifetime is over, so a command
+// that can never succeed does not hold its session's queue for ever.
 type redeliverError struct{ err error }
 
 func (e redeliverError) Error() string { return e.err.Error() }
 func (e redeliverError) Unwrap() error { return e.err }
 
-// poisonError is a failure settle decided to move to the poison subject,
-// with its result (if it has one) already recorded.
+// poisonError is a failure settle decided to move to the poison subject:
+// input the transport itself could not handle.
 type poisonError struct{ err error }
 
 func (e poisonError) Error() string { return e.err.Error() }
 func (e poisonError) Unwrap() error { return e.err }
 
-// recordError is a result that could not be recorded. It is retried, but
-// never poisoned: a command is acked only with its result recorded, so it
-// waits for redelivery until the sink works again.
+// recordError is a rejection that could not be recorded. It is retried,
+// but never poisoned: the input is acked only with its rejection recorded.
 type recordError struct{ err error }
 
 func (e recordError) Error() string { return e.err.Error() }
@@ -81,11 +77,10 @@ func (d *Durable) shouldRetry(p middleware.RetryParams) bool {
 }
 
 // settle runs around the retries and decides what their outcome means.
-// Commands interrupted by shutdown, those whose result could not be
-// recorded and those waiting for WhatsApp stay unacked and are redelivered.
-// Anything else that failed is poison: an internal error that failed every
-// retry gets its last result recorded first, so the command ends with one
-// result; if that cannot be recorded, it is redelivered instead.
+// Everything transient (an internal error that failed every retry
+// included), everything interrupted by shutdown and a rejection that could
+// not be recorded stays unacked and is redelivered. What is left failed in
+// the transport itself (a subject it cannot read, a panic): poison.
 func (d *Durable) settle(h message.HandlerFunc) message.HandlerFunc {
 	return func(msg *message.Message) ([]*message.Message, error) {
 		out, err := h(msg)
@@ -94,15 +89,13 @@ func (d *Durable) settle(h message.HandlerFunc) message.HandlerFunc {
 		}
 		var re retryableError
 		if errors.As(err, &re) {
-			if perr := d.results.Put(d.base, re.subject, re.result); perr != nil {
-				return nil, recordError{fmt.Errorf("recording result %s of a poisoned command: %w", re.result.ID(), perr)}
-			}
+			return nil, redeliverError{re.err}
 		}
 		return nil, poisonError{err}
 	}
 }
 
-// mayPoison is false for the failures that must be redelivered instead.
+// mayPoison is false for the failures that are redelivered as they are.
 func (d *Durable) mayPoison(err error) bool {
 	var rec recordError
 	var rd redeliverError
@@ -116,9 +109,9 @@ func isPoison(err error) bool {
 	return errors.As(err, &pe)
 }
 
-// handle executes one command and, if the outcome ends the command,
-// records its result. It returns nil (ack) for every final result, also
-// for input that is not a command at all.
+// handle dispatches one command. It returns nil (ack) for every final
+// result, which the dispatcher has recorded, and for input that is no
+// CloudEvent, whose rejection it records itself.
 func (d *Durable) handle(msg *message.Message) error {
 	subject := msg.Metadata.Get(MetaSubject)
 	session, _, name, err := d.cfg.Subjects.Parse(subject)
@@ -127,56 +120,61 @@ func (d *Durable) handle(msg *message.Message) error {
 		return fmt.Errorf("command on subject %q: %w", subject, err)
 	}
 	log := d.log.With("session", session, "command", name, "delivered", msg.Metadata.Get(MetaDelivered))
-	res := d.execute(msg, session, name, log)
-	resultSubject := d.cfg.Subjects.Result(session, name)
-	if res.Retryable {
-		code, text := resultError(res.Event)
-		failed := fmt.Errorf("command %s failed: %s: %s", subject, code, text)
-		if waitsForWhatsApp(res.Event) {
-			log.Warn("durable command failed for now; JetStream redelivers it later", "code", code, "err", text)
-			return redeliverError{failed}
-		}
-		return retryableError{err: failed, subject: resultSubject, result: res.Event}
+	cmd, err := cenats.Decode(headerOf(msg.Metadata), msg.Payload)
+	if err != nil {
+		return d.reject(session, name, err, log)
 	}
-	if err := d.results.Put(d.base, resultSubject, res.Event); err != nil {
-		return recordError{fmt.Errorf("recording result %s: %w", res.Event.ID(), err)}
+	res := d.dispatch(msg, session, name, cmd, log)
+	if !res.Retryable {
+		return nil
+	}
+	code, text := resultError(res.Event)
+	failed := fmt.Errorf("command %s (%s) failed: %s: %s", subject, cmd.ID(), code, text)
+	if isInternal(res.Event) {
+		return retryableError{failed}
+	}
+	log.Warn("durable command failed for now; JetStream redelivers it later", "ce_id", cmd.ID(), "code", code, "err", text)
+	return redeliverError{failed}
+}
+
+// reject records why input that is no CloudEvent was refused: the durable
+// path has no reply, so the result subject is the only place a publisher
+// learns it. Retrying garbage is pointless; it is acked once recorded.
+func (d *Durable) reject(session, name string, cause error, log *slog.Logger) error {
+	log.Debug("durable command is no valid CloudEvent", "err", cause)
+	res := d.ex.Reject(session, name, werr.Invalid(werr.CodeInvalidCloudEvent, "%s", cause.Error()))
+	if err := d.results.Put(d.base, d.cfg.Subjects.Result(session, name), res); err != nil {
+		return recordError{fmt.Errorf("recording rejection %s: %w", res.ID(), err)}
 	}
 	return nil
 }
 
-func (d *Durable) execute(msg *message.Message, session, name string, log *slog.Logger) commands.Result {
-	cmd, err := cenats.Decode(headerOf(msg.Metadata), msg.Payload)
-	if err != nil {
-		// Retrying garbage is pointless: record why and ack.
-		log.Debug("durable command is no valid CloudEvent", "err", err)
-		return commands.Result{Event: d.ex.Reject(session, name, werr.Invalid(werr.CodeInvalidCloudEvent, "%s", err.Error()))}
-	}
+func (d *Durable) dispatch(msg *message.Message, session, name string, cmd event.Event, log *slog.Logger) commands.Result {
 	ctx, cancel := context.WithTimeout(d.base, d.cfg.Timeout)
 	defer cancel()
-	res := d.ex.Execute(ctx, session, name, cmd)
+	// Durable commands come from NATS users only, never from this
+	// process's REST adapter: never trusted.
+	res := d.ex.Dispatch(ctx, commands.Call{
+		Session: session, Name: name, Cmd: cmd,
+		Durable: true, Published: published(msg.Metadata),
+	})
 	log.Debug("durable command executed", "ce_id", cmd.ID(), "ce_type", cmd.Type(),
 		"retryable", res.Retryable, "replayed", res.Replayed)
 	return res
 }
 
-// waitsForWhatsApp reports whether a retryable result is of a kind that
-// depends on the session's state or WhatsApp's (its status identifies the
-// kind), rather than an internal error.
-func waitsForWhatsApp(ev event.Event) bool {
+// isInternal reports whether a result is an internal error (a bug or our
+// own storage failing) rather than a failure that depends on the session
+// or WhatsApp: only those are worth retrying at once.
+func isInternal(ev event.Event) bool {
 	var body commands.ResultData
 	if err := json.Unmarshal(ev.Data(), &body); err != nil {
 		return false
 	}
-	switch body.Status {
-	case werr.KindNotConnected.Status(), werr.KindRateLimited.Status(),
-		werr.KindUpstream.Status(), werr.KindTimeout.Status():
-		return true
-	}
-	return false
+	return body.Status == werr.KindInternal.Status()
 }
 
-// resultError reads code and message of an error result for the log and
-// the poison reason.
+// resultError reads code and message of an error result for the log.
 func resultError(ev event.Event) (code, text string) {
 	var body commands.ResultData
 	if err := json.Unmarshal(ev.Data(), &body); err != nil {

@@ -25,18 +25,17 @@ func TestDurableKeepsPublishOrder(t *testing.T) {
 		}
 		return http.StatusOK, ""
 	}}
-	sink := &fakeSink{}
-	_, stop := runDurable(t, testDurableConfig(s), ex, sink)
+	_, stop := runDurable(t, testDurableConfig(s), ex, &fakeSink{})
 	for i := range n {
 		publishCmd(t, js, "wa.default.cmd.send.message", command(fmt.Sprintf("c%02d", i)), cenats.Binary)
 	}
-	eventually(t, "every command recorded", func() bool { return len(sink.Puts()) == n })
+	eventually(t, "every command ended", func() bool { return len(ex.Recorded()) == n })
 	if err := stop(); err != nil {
 		t.Errorf("stopping: %v", err)
 	}
 	var order []string
-	for _, p := range sink.Puts() {
-		order = append(order, p.Event.Extensions()["causationid"].(string))
+	for _, ev := range ex.Recorded() {
+		order = append(order, ev.Extensions()["causationid"].(string))
 	}
 	for i, id := range order {
 		if want := fmt.Sprintf("c%02d", i); id != want {

@@ -23,11 +23,10 @@ func TestDurableConsumesOnlyItsSessions(t *testing.T) {
 	s := startServer(t)
 	js := createCommandStream(t, connect(t, s))
 	exA, exB := &fakeExecutor{}, &fakeExecutor{}
-	sinkA, sinkB := &fakeSink{}, &fakeSink{}
 	cfgA, cfgB := testDurableConfig(s), testDurableConfig(s)
 	cfgA.Sessions, cfgB.Sessions = []string{"a"}, []string{"b", "b2"}
-	_, stopA := runDurable(t, cfgA, exA, sinkA)
-	_, stopB := runDurable(t, cfgB, exB, sinkB)
+	_, stopA := runDurable(t, cfgA, exA, &fakeSink{})
+	_, stopB := runDurable(t, cfgB, exB, &fakeSink{})
 
 	for i := range perSession {
 		for _, session := range []string{"a", "b", "b2", "c"} {
@@ -35,7 +34,7 @@ func TestDurableConsumesOnlyItsSessions(t *testing.T) {
 		}
 	}
 	eventually(t, "consumers settled", func() bool {
-		return len(sinkA.Puts())+len(sinkB.Puts()) >= 3*perSession &&
+		return len(exA.Recorded())+len(exB.Recorded()) >= 3*perSession &&
 			sessionSettled(t, js, "a") && sessionSettled(t, js, "b") && sessionSettled(t, js, "b2")
 	})
 	if err := errors.Join(stopA(), stopB()); err != nil {
@@ -43,11 +42,10 @@ func TestDurableConsumesOnlyItsSessions(t *testing.T) {
 	}
 	for name, tc := range map[string]struct {
 		ex       *fakeExecutor
-		sink     *fakeSink
 		sessions []string
 	}{
-		"process a": {exA, sinkA, cfgA.Sessions},
-		"process b": {exB, sinkB, cfgB.Sessions},
+		"process a": {exA, cfgA.Sessions},
+		"process b": {exB, cfgB.Sessions},
 	} {
 		want := perSession * len(tc.sessions)
 		if got := len(tc.ex.Calls()); got != want {
@@ -58,8 +56,8 @@ func TestDurableConsumesOnlyItsSessions(t *testing.T) {
 				t.Errorf("%s executed %s of session %s", name, c.ID, c.Session)
 			}
 		}
-		if got := len(tc.sink.Puts()); got != want {
-			t.Errorf("%s recorded %d results, want %d", name, got, want)
+		if got := len(tc.ex.Recorded()); got != want {
+			t.Errorf("%s ended %d commands, want %d", name, got, want)
 		}
 	}
 	if _, err := js.Consumer(context.Background(), natsbus.StreamCommands, transport.ConsumerName(transport.DefaultDurable, "c")); !errors.Is(err, jetstream.ErrConsumerNotFound) {

@@ -81,7 +81,13 @@ func settled(t testing.TB, js jetstream.JetStream) bool {
 
 func sessionSettled(t testing.TB, js jetstream.JetStream, session string) bool {
 	t.Helper()
-	c, err := js.PushConsumer(context.Background(), natsbus.StreamCommands, transport.ConsumerName(transport.DefaultDurable, session))
+	info := consumerInfo(t, js, session)
+	return info.NumPending == 0 && info.NumAckPending == 0 && info.Delivered.Stream > 0
+}
+
+func consumerInfo(t testing.TB, js jetstream.JetStream, session string) *jetstream.ConsumerInfo {
+	t.Helper()
+	c, err := js.Consumer(context.Background(), natsbus.StreamCommands, transport.ConsumerName(transport.DefaultDurable, session))
 	if err != nil {
 		t.Fatalf("consumer: %v", err)
 	}
@@ -89,7 +95,7 @@ func sessionSettled(t testing.TB, js jetstream.JetStream, session string) bool {
 	if err != nil {
 		t.Fatalf("consumer info: %v", err)
 	}
-	return info.NumPending == 0 && info.NumAckPending == 0 && info.Delivered.Stream > 0
+	return info
 }
 
 func poisoned(t testing.TB, js jetstream.JetStream) []*nats.RawStreamMsg {
@@ -113,7 +119,9 @@ func poisoned(t testing.TB, js jetstream.JetStream) []*nats.RawStreamMsg {
 	return out
 }
 
-func TestDurableExecutesRecordsAcks(t *testing.T) {
+// TestDurableDispatchesAndAcks: a command is dispatched once and acked;
+// its result is the dispatcher's to record, the transport puts nothing.
+func TestDurableDispatchesAndAcks(t *testing.T) {
 	for _, mode := range []cenats.Mode{cenats.Binary, cenats.Structured} {
 		t.Run(mode.String(), func(t *testing.T) {
 			s := startServer(t)
@@ -129,12 +137,11 @@ func TestDurableExecutesRecordsAcks(t *testing.T) {
 			if got := ex.Calls(); len(got) != 1 || got[0] != (call{"default", "send.message", "c1"}) {
 				t.Errorf("calls = %v", got)
 			}
-			puts := sink.Puts()
-			if len(puts) != 1 || puts[0].Subject != "wa.default.result.send.message" {
-				t.Fatalf("recorded %+v", puts)
+			if puts := sink.Puts(); len(puts) != 0 {
+				t.Errorf("the transport recorded %d results; that is the dispatcher's job", len(puts))
 			}
-			if got := puts[0].Event.Extensions()[commands.ExtCausationID]; got != "c1" {
-				t.Errorf("causationid = %v", got)
+			if got := ex.Recorded(); len(got) != 1 || got[0].Extensions()[commands.ExtCausationID] != "c1" {
+				t.Errorf("final results %v, want the one of c1", got)
 			}
 			if p := poisoned(t, js); len(p) != 0 {
 				t.Errorf("poisoned %d messages", len(p))
@@ -174,11 +181,10 @@ func TestDurableRejectsInvalidCloudEventOnce(t *testing.T) {
 	}
 }
 
-// TestDurableRetries: a failure that depends on WhatsApp is redelivered by
-// JetStream for as long as it lasts (longer than the in-process retries
-// would take) and never poisoned; an internal error is retried in-process
-// and poisoned when every retry fails. Either way the command ends with
-// exactly one recorded result: the one that ended it.
+// TestDurableRetries: a transient failure is redelivered by JetStream for
+// as long as it lasts (longer than the in-process retries would take) and
+// never poisoned; an internal error is first retried in-process. Either
+// way the command ends with exactly one final result: the one that ended it.
 func TestDurableRetries(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
@@ -186,17 +192,16 @@ func TestDurableRetries(t *testing.T) {
 		code       string // of the failing executions
 		failures   int    // executions failing before success
 		wantRuns   int
-		wantStatus int // of the one recorded result
-		wantPoison bool
+		wantStatus int // of the one final result
 	}{
-		{"not connected longer than the retries", http.StatusServiceUnavailable, werr.CodeNotConnected, 6, 7, http.StatusOK, false},
-		{"rate limited", http.StatusTooManyRequests, werr.CodeRateLimited, 4, 5, http.StatusOK, false},
-		{"upstream error", http.StatusBadGateway, werr.CodeUpstream, 4, 5, http.StatusOK, false},
-		{"timeout", http.StatusGatewayTimeout, werr.CodeTimeout, 4, 5, http.StatusOK, false},
-		{"internal error once", http.StatusInternalServerError, werr.CodeInternal, 1, 2, http.StatusOK, false},
-		// MaxRetries 2: 1 + 2 runs.
-		{"internal error every retry", http.StatusInternalServerError, werr.CodeInternal, 100, 3, http.StatusInternalServerError, true},
-		{"final failure", http.StatusBadRequest, werr.CodeInvalidRecipient, 100, 1, http.StatusBadRequest, false},
+		{"not connected longer than the retries", http.StatusServiceUnavailable, werr.CodeNotConnected, 6, 7, http.StatusOK},
+		{"rate limited", http.StatusTooManyRequests, werr.CodeRateLimited, 4, 5, http.StatusOK},
+		{"upstream error", http.StatusBadGateway, werr.CodeUpstream, 4, 5, http.StatusOK},
+		{"timeout", http.StatusGatewayTimeout, werr.CodeTimeout, 4, 5, http.StatusOK},
+		{"internal error once", http.StatusInternalServerError, werr.CodeInternal, 1, 2, http.StatusOK},
+		// MaxRetries 2: 1 + 2 runs in-process, then a redelivery.
+		{"internal error beyond the retries", http.StatusInternalServerError, werr.CodeInternal, 4, 5, http.StatusOK},
+		{"final failure", http.StatusBadRequest, werr.CodeInvalidRecipient, 100, 1, http.StatusBadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := startServer(t)
@@ -207,8 +212,7 @@ func TestDurableRetries(t *testing.T) {
 				}
 				return http.StatusOK, ""
 			}}
-			sink := &fakeSink{}
-			_, stop := runDurable(t, testDurableConfig(s), ex, sink)
+			_, stop := runDurable(t, testDurableConfig(s), ex, &fakeSink{})
 
 			publishCmd(t, js, "wa.default.cmd.send.message", command("c1"), cenats.Binary)
 			eventually(t, "consumer settled", func() bool { return settled(t, js) })
@@ -218,14 +222,14 @@ func TestDurableRetries(t *testing.T) {
 			if n := len(ex.Calls()); n != tc.wantRuns {
 				t.Errorf("executed %d times, want %d", n, tc.wantRuns)
 			}
-			puts := sink.Puts()
-			if len(puts) != 1 {
-				t.Fatalf("recorded %d results, want only the final one", len(puts))
+			final := ex.Recorded()
+			if len(final) != 1 {
+				t.Fatalf("%d final results, want 1", len(final))
 			}
-			if status, code := resultCode(t, puts[0].Event); status != tc.wantStatus {
-				t.Errorf("recorded %d %s, want status %d", status, code, tc.wantStatus)
+			if status, code := resultCode(t, final[0]); status != tc.wantStatus {
+				t.Errorf("ended with %d %s, want status %d", status, code, tc.wantStatus)
 			}
-			checkPoison(t, poisoned(t, js), tc.wantPoison)
+			checkPoison(t, poisoned(t, js), false)
 		})
 	}
 }
@@ -252,20 +256,21 @@ func checkPoison(t *testing.T, p []*nats.RawStreamMsg, want bool) {
 	}
 }
 
-// TestDurableUnrecordedResultIsNotAcked: while results cannot be recorded
-// the command is neither acked nor poisoned; once the sink works again a
-// redelivery records it and acks.
-func TestDurableUnrecordedResultIsNotAcked(t *testing.T) {
+// TestDurableUnrecordedRejectionIsNotAcked: while the rejection of input
+// that is no CloudEvent cannot be recorded, the input is neither acked nor
+// poisoned; once the sink works again a redelivery records it and acks.
+func TestDurableUnrecordedRejectionIsNotAcked(t *testing.T) {
 	s := startServer(t)
 	js := createCommandStream(t, connect(t, s))
-	ex, sink := &fakeExecutor{}, &fakeSink{fail: true}
-	_, stop := runDurable(t, testDurableConfig(s), ex, sink)
+	sink := &fakeSink{fail: true}
+	_, stop := runDurable(t, testDurableConfig(s), &fakeExecutor{}, sink)
 
-	publishCmd(t, js, "wa.default.cmd.send.message", command("c1"), cenats.Binary)
-	// One delivery with its retries (MaxRetries 2), then a redelivery.
-	eventually(t, "redelivered", func() bool { return len(ex.Calls()) > 3 })
+	if _, err := js.Publish(context.Background(), "wa.default.cmd.send.message", []byte("garbage")); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "redelivered", func() bool { return consumerInfo(t, js, "default").NumRedelivered > 0 })
 	if settled(t, js) {
-		t.Fatal("acked without a recorded result")
+		t.Fatal("acked without a recorded rejection")
 	}
 	if p := poisoned(t, js); len(p) != 0 {
 		t.Fatal("poisoned for a failure of our own storage")
@@ -309,16 +314,16 @@ func TestDurableCloseFinishesInFlight(t *testing.T) {
 	if err := wait(t, stopped, "stopped"); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	if len(sink.Puts()) != 1 {
-		t.Fatalf("the in-flight command's result was not recorded")
+	if len(ex.Recorded()) != 1 {
+		t.Fatalf("the in-flight command did not end with its result")
 	}
 	_, stop2 := runDurable(t, cfg, ex, sink)
 	eventually(t, "consumer settled", func() bool { return settled(t, js) })
 	if err := stop2(); err != nil {
 		t.Errorf("stopping second consumer: %v", err)
 	}
-	if len(sink.Puts()) != len(ex.Calls()) {
-		t.Errorf("%d executions but %d results", len(ex.Calls()), len(sink.Puts()))
+	if len(ex.Recorded()) != len(ex.Calls()) {
+		t.Errorf("%d executions but %d results", len(ex.Calls()), len(ex.Recorded()))
 	}
 }
 
@@ -360,8 +365,8 @@ func TestDurableCloseTimeoutRedelivers(t *testing.T) {
 	if len(calls) != 2 || calls[1].ID != "c1" {
 		t.Errorf("calls = %v, want c1 twice", calls)
 	}
-	puts := sink.Puts()
-	if status, _ := resultCode(t, puts[len(puts)-1].Event); status != http.StatusOK {
+	final := ex.Recorded()
+	if status, _ := resultCode(t, final[len(final)-1]); status != http.StatusOK {
 		t.Errorf("last recorded result has status %d", status)
 	}
 }
@@ -377,7 +382,9 @@ func TestDurableQueueGroupSharesWork(t *testing.T) {
 	for i := range commandsN {
 		publishCmd(t, js, "wa.default.cmd.send.message", command(fmt.Sprintf("c%d", i)), cenats.Binary)
 	}
-	eventually(t, "all executed", func() bool { return len(sink.Puts()) >= commandsN && settled(t, js) })
+	eventually(t, "all executed", func() bool {
+		return len(ex1.Recorded())+len(ex2.Recorded()) >= commandsN && settled(t, js)
+	})
 	if err := errors.Join(stop1(), stop2()); err != nil {
 		t.Errorf("stopping: %v", err)
 	}

@@ -83,26 +83,33 @@ func command(id string) event.Event {
 	return e
 }
 
-// call is one Execute the fake saw.
+// call is one Dispatch the fake saw.
 type call struct {
 	Session, Name, ID string
 }
 
 // fakeExecutor records calls and answers with behave (success by default).
+// Like the dispatcher it keeps every final result (its audit trail, see
+// Recorded) and, for a durable call older than lifetime (when set), answers
+// a final EXPIRED without running the command.
 type fakeExecutor struct {
-	behave func(ctx context.Context, n int, cmd event.Event) (status int, code string)
+	behave   func(ctx context.Context, n int, cmd event.Event) (status int, code string)
+	lifetime time.Duration
 
-	mu      sync.Mutex
-	calls   []call
-	running int
-	peak    int
+	mu       sync.Mutex
+	calls    []call
+	full     []commands.Call
+	recorded []event.Event
+	running  int
+	peak     int
 }
 
 var _ transport.Executor = (*fakeExecutor)(nil)
 
-func (f *fakeExecutor) Execute(ctx context.Context, session, name string, cmd event.Event) commands.Result {
+func (f *fakeExecutor) Dispatch(ctx context.Context, c commands.Call) commands.Result {
 	f.mu.Lock()
-	f.calls = append(f.calls, call{session, name, cmd.ID()})
+	f.calls = append(f.calls, call{c.Session, c.Name, c.Cmd.ID()})
+	f.full = append(f.full, c)
 	n := len(f.calls)
 	f.running++
 	f.peak = max(f.peak, f.running)
@@ -110,12 +117,21 @@ func (f *fakeExecutor) Execute(ctx context.Context, session, name string, cmd ev
 	defer func() { f.mu.Lock(); f.running--; f.mu.Unlock() }()
 
 	status, code := http.StatusOK, ""
-	if f.behave != nil {
-		status, code = f.behave(ctx, n, cmd)
+	switch {
+	case c.Durable && f.lifetime > 0 && time.Since(c.Published) > f.lifetime:
+		status, code = werr.KindExpired.Status(), werr.CodeExpired
+	case f.behave != nil:
+		status, code = f.behave(ctx, n, c.Cmd)
 	}
-	ev := resultEvent(session, name, cmd.ID(), status, code)
+	ev := resultEvent(c.Session, c.Name, c.Cmd.ID(), status, code)
 	// As werr.Kind.Retryable: 429 and the 5xx kinds.
-	return commands.Result{Event: ev, Retryable: status >= 500 || status == http.StatusTooManyRequests}
+	res := commands.Result{Event: ev, Retryable: status >= 500 || status == http.StatusTooManyRequests}
+	if !res.Retryable {
+		f.mu.Lock()
+		f.recorded = append(f.recorded, ev)
+		f.mu.Unlock()
+	}
+	return res
 }
 
 func (f *fakeExecutor) Reject(session, name string, err error) event.Event {
@@ -127,6 +143,21 @@ func (f *fakeExecutor) Calls() []call {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]call(nil), f.calls...)
+}
+
+// FullCalls are the calls as the transport made them.
+func (f *fakeExecutor) FullCalls() []commands.Call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]commands.Call(nil), f.full...)
+}
+
+// Recorded are the final results, as the dispatcher would have written
+// them to the audit trail.
+func (f *fakeExecutor) Recorded() []event.Event {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]event.Event(nil), f.recorded...)
 }
 
 func (f *fakeExecutor) Peak() int {

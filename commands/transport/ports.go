@@ -2,23 +2,27 @@ package transport
 
 import (
 	"context"
-	"github.com/wabridge/wabridge/internal/store"
 
 	"github.com/cloudevents/sdk-go/v2/event"
 
 	"github.com/wabridge/wabridge/commands"
+	"github.com/wabridge/wabridge/internal/store"
 )
 
 // Executor runs commands. *commands.Dispatcher satisfies it.
 type Executor interface {
-	// Execute runs one command and never panics: failures are results.
-	Execute(ctx context.Context, session, name string, cmd event.Event) commands.Result
+	// Dispatch runs one delivered command and never panics: failures are
+	// results. It writes final results to the audit trail itself, so a
+	// transport only acks, redelivers or replies.
+	Dispatch(ctx context.Context, c commands.Call) commands.Result
 	// Reject builds the error result of input that never became a command.
 	Reject(session, name string, err error) event.Event
 }
 
 // ResultSink keeps result CloudEvents durably for publishing on subject (the
-// audit trail). *outbox.Outbox satisfies it.
+// audit trail). The transports use it only for input that never reached the
+// dispatcher because it is no CloudEvent at all: nobody else could say why
+// it was refused. *outbox.Outbox satisfies it.
 type ResultSink interface {
 	Put(ctx context.Context, subject string, ce event.Event, also ...store.Write) error
 }

@@ -34,6 +34,10 @@ type RPCConfig struct {
 	MaxConcurrent int
 	// Timeout bounds the execution of one command; default 30s.
 	Timeout time.Duration
+	// InternalToken is the per-process secret the REST adapter sends in
+	// the header natsbus.HeaderInternal: a request carrying it is Trusted
+	// (may use sources under /wabridge/). Empty: no request is trusted.
+	InternalToken string
 }
 
 func (c *RPCConfig) setDefaults() {
@@ -69,8 +73,8 @@ type RPCServer struct {
 	log     *slog.Logger
 
 	// Each session's handler slots (made in Start) bound its concurrent
-	// handlers; full slots hold that session's NATS callback, which is the
-	// backpressure: NATS buffers what arrives meanwhile.
+	// handlers; a request finding them full is answered BUSY at once, so
+	// nothing waits in a queue for a caller that may have given up.
 	inflight sync.WaitGroup
 	// base is the parent of every command context; it is cancelled only
 	// when Shutdown runs out of time, so draining lets commands finish.
@@ -117,10 +121,6 @@ func (s *RPCServer) Start() error {
 	}
 	for _, session := range s.cfg.Sessions {
 		subject := s.cfg.Subjects.RPC(session, ">")
-		// Requests queue in the subscription while every handler slot is
-		// busy; NATS's default pending limits bound that queue, and what
-		// overflows is dropped as a slow consumer: those requesters time
-		// out, memory stays bounded.
 		// Each session has its own handler slots: a session whose
 		// WhatsApp link hangs cannot take the others' capacity.
 		sem := make(chan struct{}, s.cfg.MaxConcurrent)
@@ -167,13 +167,19 @@ func (s *RPCServer) Shutdown(ctx context.Context) error {
 	}
 }
 
-// onMsg runs on the subscription's goroutine: it only takes one of its
-// session's handler slots and hands the request over.
+// onMsg runs on the subscription's goroutine: it takes one of its
+// session's handler slots and hands the request over, or, with every slot
+// taken, answers BUSY at once: the callback never blocks, so no request
+// waits unboundedly behind a hung session.
 func (s *RPCServer) onMsg(m *nats.Msg, sem chan struct{}) {
+	if s.base.Err() != nil {
+		return // shut down for good; the requester times out
+	}
 	select {
 	case sem <- struct{}{}:
-	case <-s.base.Done():
-		return // shut down for good; the requester times out
+	default:
+		s.busy(m)
+		return
 	}
 	s.inflight.Add(1)
 	go func() {

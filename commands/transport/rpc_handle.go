@@ -2,18 +2,29 @@ package transport
 
 import (
 	"context"
+	"crypto/subtle"
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/cloudevents/sdk-go/v2/event"
+	"github.com/cloudevents/sdk-go/v2/types"
 	"github.com/nats-io/nats.go"
 
+	"github.com/wabridge/wabridge/commands"
 	"github.com/wabridge/wabridge/internal/cenats"
+	"github.com/wabridge/wabridge/internal/natsbus"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
-// handle answers one request: decode, execute, record, reply.
+// ExtExpiryTime is the CloudEvents extension (RFC 3339) saying when the
+// sender stops caring about a command (CONTRACT §3): the REST adapter sets
+// it to its caller's deadline.
+const ExtExpiryTime = "expirytime"
+
+// handle answers one request: decode, dispatch (which records the result
+// of an effect), reply.
 func (s *RPCServer) handle(m *nats.Msg) {
 	session, _, name, err := s.cfg.Subjects.Parse(m.Subject)
 	if err != nil {
@@ -24,29 +35,86 @@ func (s *RPCServer) handle(m *nats.Msg) {
 		return
 	}
 	log := s.log.With("session", session, "command", name)
-	res := s.execute(m, session, name, log)
-	if err := s.results.Put(s.base, s.cfg.Subjects.Result(session, name), res); err != nil {
-		// The audit trail must hold a result before the caller hears it;
-		// the caller's retry gets the same result replayed.
-		log.Error("recording rpc result", "ce_id", res.ID(), "err", err)
-		res = s.ex.Reject(session, name, werr.Wrap(err, werr.KindInternal, werr.CodeInternal, "recording the result failed"))
-	}
-	s.reply(m, res)
-}
-
-// execute decodes and runs the command; input that is no CloudEvent
-// becomes an INVALID_CLOUDEVENT result.
-func (s *RPCServer) execute(m *nats.Msg, session, name string, log *slog.Logger) event.Event {
 	cmd, err := cenats.Decode(m.Header, m.Data)
 	if err != nil {
-		log.Debug("rpc request is no valid CloudEvent", "err", err)
-		return s.ex.Reject(session, name, werr.Invalid(werr.CodeInvalidCloudEvent, "%s", err.Error()))
+		s.reply(m, s.reject(session, name, err, log))
+		return
 	}
+	expiry, hasExpiry := expiryOf(cmd)
+	if hasExpiry && !time.Now().Before(expiry) {
+		// The caller has given up: running it now would be work nobody
+		// waits for, possibly an effect nobody expects any more.
+		log.Debug("rpc request expired before it was taken up", "ce_id", cmd.ID(), "expirytime", expiry)
+		s.reply(m, s.ex.Reject(session, name, werr.New(werr.KindExpired, werr.CodeExpired,
+			"the command expired at %s before it was taken up", expiry.Format(time.RFC3339Nano))))
+		return
+	}
+	s.reply(m, s.dispatch(m, session, name, cmd, expiry, log))
+}
+
+// reject answers input that is no CloudEvent with INVALID_CLOUDEVENT and
+// records that on the result subject, as the durable path does: no
+// dispatcher saw it, so nobody else would.
+func (s *RPCServer) reject(session, name string, cause error, log *slog.Logger) event.Event {
+	log.Debug("rpc request is no valid CloudEvent", "err", cause)
+	res := s.ex.Reject(session, name, werr.Invalid(werr.CodeInvalidCloudEvent, "%s", cause.Error()))
+	if err := s.results.Put(s.base, s.cfg.Subjects.Result(session, name), res); err != nil {
+		// The audit trail must hold a result before the caller hears it.
+		log.Error("recording rpc rejection", "ce_id", res.ID(), "err", err)
+		return s.ex.Reject(session, name, werr.Wrap(err, werr.KindInternal, werr.CodeInternal, "recording the result failed"))
+	}
+	return res
+}
+
+// dispatch runs the command within Timeout, and within the caller's
+// expirytime when that comes first.
+func (s *RPCServer) dispatch(m *nats.Msg, session, name string, cmd event.Event, expiry time.Time, log *slog.Logger) event.Event {
 	ctx, cancel := context.WithTimeout(s.base, s.cfg.Timeout)
 	defer cancel()
-	res := s.ex.Execute(ctx, session, name, cmd)
+	if !expiry.IsZero() {
+		var cancelExpiry context.CancelFunc
+		ctx, cancelExpiry = context.WithDeadline(ctx, expiry)
+		defer cancelExpiry()
+	}
+	res := s.ex.Dispatch(ctx, commands.Call{Session: session, Name: name, Cmd: cmd, Trusted: s.trusted(m)})
 	log.Debug("rpc command executed", "ce_id", cmd.ID(), "ce_type", cmd.Type(), "replayed", res.Replayed)
 	return res.Event
+}
+
+// trusted: the request carries this process's internal token, so it comes
+// from its own REST adapter. Compared in constant time, so timing does not
+// leak the token to a NATS user guessing it.
+func (s *RPCServer) trusted(m *nats.Msg) bool {
+	if s.cfg.InternalToken == "" {
+		return false
+	}
+	got := m.Header.Get(natsbus.HeaderInternal)
+	return subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.InternalToken)) == 1
+}
+
+// busy answers a request that found its session's slots full. BUSY is
+// transient (503): the caller retries later. It is not recorded; nothing ran.
+func (s *RPCServer) busy(m *nats.Msg) {
+	session, _, name, err := s.cfg.Subjects.Parse(m.Subject)
+	if err != nil {
+		session, name = "", s.nameOf(m.Subject)
+	}
+	s.log.Debug("rpc request refused: session busy", "session", session, "command", name)
+	s.reply(m, s.ex.Reject(session, name, werr.New(werr.KindBusy, werr.CodeBusy,
+		"session %s is handling %d requests; retry later", session, s.cfg.MaxConcurrent)))
+}
+
+// expiryOf reads the expirytime extension; ok is false without a readable one.
+func expiryOf(cmd event.Event) (time.Time, bool) {
+	v, ok := cmd.Extensions()[ExtExpiryTime]
+	if !ok {
+		return time.Time{}, false
+	}
+	t, err := types.ToTime(v)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // reply sends the result to the requester, if there is one.

@@ -25,10 +25,9 @@ func TestRPCServesOnlyItsSessions(t *testing.T) {
 	const requests = 20
 	s := startServer(t)
 	client := connect(t, s)
-	sinkA, sinkB := &fakeSink{}, &fakeSink{}
 	exA, exB := &fakeExecutor{}, &fakeExecutor{}
-	startRPC(t, connect(t, s), exA, sinkA, transport.RPCConfig{Sessions: []string{"a"}})
-	startRPC(t, connect(t, s), exB, sinkB, transport.RPCConfig{Sessions: []string{"b", "b2"}})
+	startRPC(t, connect(t, s), exA, &fakeSink{}, transport.RPCConfig{Sessions: []string{"a"}})
+	startRPC(t, connect(t, s), exB, &fakeSink{}, transport.RPCConfig{Sessions: []string{"b", "b2"}})
 
 	for i := range requests {
 		for _, session := range []string{"a", "b", "b2"} {
@@ -40,11 +39,10 @@ func TestRPCServesOnlyItsSessions(t *testing.T) {
 	}
 	for name, tc := range map[string]struct {
 		ex       *fakeExecutor
-		sink     *fakeSink
 		sessions []string
 	}{
-		"process a": {exA, sinkA, []string{"a"}},
-		"process b": {exB, sinkB, []string{"b", "b2"}},
+		"process a": {exA, []string{"a"}},
+		"process b": {exB, []string{"b", "b2"}},
 	} {
 		want := requests * len(tc.sessions)
 		if got := len(tc.ex.Calls()); got != want {
@@ -55,8 +53,8 @@ func TestRPCServesOnlyItsSessions(t *testing.T) {
 				t.Errorf("%s executed a command of session %s", name, c.Session)
 			}
 		}
-		if got := len(tc.sink.Puts()); got != want {
-			t.Errorf("%s recorded %d results, want %d", name, got, want)
+		if got := len(tc.ex.Recorded()); got != want {
+			t.Errorf("%s ended %d commands, want %d", name, got, want)
 		}
 	}
 	msg, err := cenats.NewMsg(subjects.RPC("c", "send.message"), command("c-1"), cenats.Binary)
