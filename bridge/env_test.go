@@ -21,21 +21,48 @@ import (
 
 var fixedTime = time.Date(2025, 3, 14, 15, 9, 26, 0, time.UTC)
 
-// recordingSink keeps what it is given, or fails while fail is set.
+// recordingSink keeps what it is given, or fails while fail is set. Like
+// the outbox, it commits the writes given with an event in db, and nothing
+// when it fails.
 type recordingSink struct {
+	db     *store.DB
 	mu     sync.Mutex
 	events []events.Event
 	fail   error
+	// failures, when above zero, fails that many emits and counts down.
+	failures int
+	attempts int
 }
 
-func (r *recordingSink) Emit(_ context.Context, e events.Event, _ ...store.Write) error {
+func (r *recordingSink) Emit(_ context.Context, e events.Event, also ...store.Write) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.attempts++
 	if r.fail != nil {
 		return r.fail
 	}
+	if r.failures > 0 {
+		r.failures--
+		return errors.New("outbox unavailable")
+	}
+	if err := r.db.Commit(also...); err != nil {
+		return err
+	}
 	r.events = append(r.events, e)
 	return nil
+}
+
+// failNext makes the next n emits fail.
+func (r *recordingSink) failNext(n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.failures = n
+}
+
+func (r *recordingSink) tries() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.attempts
 }
 
 func (r *recordingSink) setFail(err error) {
@@ -86,7 +113,7 @@ func newEnv(t *testing.T, sessions ...string) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = devices.Close() })
-	e := &env{t: t, db: db, devices: devices, sink: &recordingSink{}, fakes: newFakes(), qrOut: &safebuf.Buffer{}}
+	e := &env{t: t, db: db, devices: devices, sink: &recordingSink{db: db}, fakes: newFakes(), qrOut: &safebuf.Buffer{}}
 	e.start(sessions...)
 	return e
 }

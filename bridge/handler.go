@@ -41,19 +41,23 @@ func (s *Session) dispatch(l *link, raw any) bool {
 	return true
 }
 
+// handleMessage keeps the raw message in the index and its event in the
+// outbox in one transaction: both are kept or neither is, and WhatsApp is
+// acked only after that.
 func (s *Session) handleMessage(ctx context.Context, l *link, evt *waEvents.Message) bool {
-	if err := s.d.index.Put(s.name, storedFrom(evt)); err != nil {
-		s.log.Error("indexing message failed", "msg_id", evt.Info.ID, "error", err)
-		return false
-	}
+	put := s.d.index.PutWrite(s.name, storedFrom(evt))
 	e, ok := translateMessage(s.name, s.selfOf(l).identity(), evt)
 	if !ok {
 		// Only text messages become events so far; media, reactions, edits
-		// and protocol messages are indexed above and get their event types
+		// and protocol messages are indexed alone and get their event types
 		// in later work. Acking them is right: nothing was lost.
+		if err := s.d.cfg.DB.Commit(put); err != nil {
+			s.log.Error("indexing message failed; WhatsApp will redeliver", "msg_id", evt.Info.ID, "error", err)
+			return false
+		}
 		return true
 	}
-	if err := s.d.cfg.Sink.Emit(ctx, e); err != nil {
+	if err := s.d.cfg.Sink.Emit(ctx, e, put); err != nil {
 		s.log.Error("emitting message event failed; WhatsApp will redeliver",
 			"chat", e.Subject, "msg_id", evt.Info.ID, "error", err)
 		return false

@@ -52,8 +52,7 @@ type record struct {
 
 // MessageIndex is the bbolt index of messages per session and chat.
 type MessageIndex struct {
-	db    *store.DB
-	group *store.Group // concurrent sessions share commits
+	db *store.DB // its one group commit is shared with the outbox
 }
 
 // NewMessageIndex opens the index in db, creating its bucket.
@@ -65,62 +64,81 @@ func NewMessageIndex(db *store.DB) (*MessageIndex, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating message index bucket: %w", err)
 	}
-	return &MessageIndex{db: db, group: db.Group()}, nil
+	return &MessageIndex{db: db}, nil
 }
 
-// Put stores m, replacing an earlier version (a redelivered message).
+// Put stores m at once, in a transaction of its own.
 func (x *MessageIndex) Put(session string, m StoredMessage) error {
+	return x.db.Commit(x.PutWrite(session, m))
+}
+
+// PutWrite is the write that stores m, replacing an earlier version (a
+// redelivered message), for a caller to commit in the transaction that also
+// keeps what the message became (its event, a command's result): both are
+// kept or neither is. Like every store.Write it may run more than once.
+func (x *MessageIndex) PutWrite(session string, m StoredMessage) store.Write {
+	val, encErr := encodeRecord(m)
+	return func(tx *bolt.Tx) error {
+		if encErr != nil {
+			return encErr
+		}
+		if err := putRecord(tx, session, m.Chat, m.ID, m.Timestamp.UTC(), val); err != nil {
+			return fmt.Errorf("indexing message %s: %w", m.ID, err)
+		}
+		return nil
+	}
+}
+
+func encodeRecord(m StoredMessage) ([]byte, error) {
 	rec := record{ChatAlt: m.ChatAlt, Sender: m.Sender, FromMe: m.FromMe, Timestamp: m.Timestamp.UTC(), Text: m.Text}
 	if m.Message != nil {
 		b, err := proto.Marshal(m.Message)
 		if err != nil {
-			return fmt.Errorf("marshalling message %s: %w", m.ID, err)
+			return nil, fmt.Errorf("marshalling message %s: %w", m.ID, err)
 		}
 		rec.Proto = b
 	}
 	val, err := json.Marshal(rec)
 	if err != nil {
-		return fmt.Errorf("encoding message %s: %w", m.ID, err)
+		return nil, fmt.Errorf("encoding message %s: %w", m.ID, err)
 	}
-	err = x.group.Update(func(tx *bolt.Tx) error {
-		sess, err := tx.Bucket(bucketMessages).CreateBucketIfNotExists([]byte(session))
-		if err != nil {
-			return err
-		}
-		byChat, err := sess.CreateBucketIfNotExists(bucketByChat)
-		if err != nil {
-			return err
-		}
-		byID, err := sess.CreateBucketIfNotExists(bucketByID)
-		if err != nil {
-			return err
-		}
-		byTime, err := sess.CreateBucketIfNotExists(bucketByTime)
-		if err != nil {
-			return err
-		}
-		key := chatKey(m.Chat, m.ID)
-		if old := byChat.Get(key); old != nil {
-			// A redelivery may carry another timestamp: keep one time entry.
-			var prev record
-			if json.Unmarshal(old, &prev) == nil {
-				if err := byTime.Delete(timeKey(prev.Timestamp, key)); err != nil {
-					return err
-				}
+	return val, nil
+}
+
+func putRecord(tx *bolt.Tx, session, chat, id string, ts time.Time, val []byte) error {
+	sess, err := tx.Bucket(bucketMessages).CreateBucketIfNotExists([]byte(session))
+	if err != nil {
+		return err
+	}
+	byChat, err := sess.CreateBucketIfNotExists(bucketByChat)
+	if err != nil {
+		return err
+	}
+	byID, err := sess.CreateBucketIfNotExists(bucketByID)
+	if err != nil {
+		return err
+	}
+	byTime, err := sess.CreateBucketIfNotExists(bucketByTime)
+	if err != nil {
+		return err
+	}
+	key := chatKey(chat, id)
+	if old := byChat.Get(key); old != nil {
+		// A redelivery may carry another timestamp: keep one time entry.
+		var prev record
+		if json.Unmarshal(old, &prev) == nil {
+			if err := byTime.Delete(timeKey(prev.Timestamp, key)); err != nil {
+				return err
 			}
 		}
-		if err := byChat.Put(key, val); err != nil {
-			return err
-		}
-		if err := byTime.Put(timeKey(rec.Timestamp, key), nil); err != nil {
-			return err
-		}
-		return byID.Put([]byte(m.ID), []byte(m.Chat))
-	})
-	if err != nil {
-		return fmt.Errorf("indexing message %s: %w", m.ID, err)
 	}
-	return nil
+	if err := byChat.Put(key, val); err != nil {
+		return err
+	}
+	if err := byTime.Put(timeKey(ts, key), nil); err != nil {
+		return err
+	}
+	return byID.Put([]byte(id), []byte(chat))
 }
 
 // Lookup finds a message by its user-form id or bare WhatsApp id. A bare id

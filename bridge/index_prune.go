@@ -53,7 +53,7 @@ func (x *MessageIndex) Prune(before time.Time) (int, error) {
 // pruneSome removes up to pruneChunk messages of one session older than limit.
 func (x *MessageIndex) pruneSome(session, limit []byte) (int, error) {
 	n := 0
-	err := x.group.Update(func(tx *bolt.Tx) error {
+	err := x.db.Group().Update(func(tx *bolt.Tx) error {
 		n = 0
 		sess := tx.Bucket(bucketMessages).Bucket(session)
 		byTime := sess.Bucket(bucketByTime)

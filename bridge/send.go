@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/wabridge/wabridge/internal/msgid"
+	"github.com/wabridge/wabridge/internal/store"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
@@ -37,12 +38,12 @@ func (s *Session) SendText(ctx context.Context, req SendTextRequest) (SendResult
 	if ts.IsZero() {
 		ts = time.Now()
 	}
-	s.indexSent(me, to, id, ts, req.Text, msg)
 	return SendResult{
 		MessageID: msgid.Format(true, to.String(), id),
 		WAID:      id,
 		Chat:      to.String(),
 		Timestamp: ts.UTC(),
+		Cache:     s.sentWrite(me, to, id, ts, req.Text, msg),
 	}, nil
 }
 
@@ -117,17 +118,16 @@ func quotable(m *StoredMessage) *waE2E.Message {
 	return q
 }
 
-// indexSent keeps what we sent, so it can be quoted later. The message is
-// already on its way, so a failure here is logged, not returned.
-func (s *Session) indexSent(me self, to types.JID, id types.MessageID, ts time.Time, text string, msg *waE2E.Message) {
+// sentWrite is the write that keeps what we sent, so it can be quoted
+// later. It is the caller's to commit, together with the command's result:
+// one transaction per command.
+func (s *Session) sentWrite(me self, to types.JID, id types.MessageID, ts time.Time, text string, msg *waE2E.Message) store.Write {
 	own := me.identity()
 	m := StoredMessage{Chat: to.String(), ID: id, Sender: own.pn.String(), FromMe: true, Timestamp: ts, Text: text, Message: msg}
 	if own.pn.IsEmpty() {
 		m.Sender = own.lid.String()
 	}
-	if err := s.d.index.Put(s.name, m); err != nil {
-		s.log.Error("indexing sent message failed", "chat", m.Chat, "msg_id", id, "error", err)
-	}
+	return s.d.index.PutWrite(s.name, m)
 }
 
 func errNotConnected(session string) error {

@@ -131,6 +131,9 @@ func TestSendTextRepliesToOwnSentMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := e.db.Commit(first.Cache); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.SendText(context.Background(), bridge.SendTextRequest{To: "4917612345678", Text: "second", ReplyTo: first.MessageID, Key: "b"}); err != nil {
 		t.Fatal(err)
 	}
