@@ -225,3 +225,14 @@ func TestMissingPortIsInternalAndLogged(t *testing.T) {
 		t.Errorf("the log does not name the missing port:\n%s", logs.String())
 	}
 }
+
+// A result's subject is the chat the handler touched, never what the
+// caller put in ce-subject (the audit trail is replayed by chat).
+func TestResultSubjectIgnoresCaller(t *testing.T) {
+	r := newRig(t)
+	cmd := command(t, "app.logout", "s", `{}`)
+	cmd.SetSubject("120363000000000000@g.us")
+	if res := execute(r.d, context.Background(), "default", "app.logout", cmd); res.Event.Subject() != "" {
+		t.Errorf("app.logout result has subject %q from the caller", res.Event.Subject())
+	}
+}
