@@ -118,13 +118,26 @@ func newEnv(t *testing.T, sessions ...string) *env {
 	return e
 }
 
+type bridgeConfig = bridge.ManagerConfig
+
 // start opens a new Manager over the env's stores.
 func (e *env) start(sessions ...string) {
 	e.t.Helper()
-	mgr, err := bridge.NewManager(bridge.ManagerConfig{
+	e.startWith(nil, sessions...)
+}
+
+// startWith is start with the Manager's configuration adjusted by change.
+func (e *env) startWith(change func(*bridgeConfig), sessions ...string) {
+	e.t.Helper()
+	cfg := bridge.ManagerConfig{
 		Devices: e.devices, DB: e.db, Sink: e.sink, NewClient: e.fakes.factory(),
 		QRWriter: e.qrOut, ConnectBackoff: time.Millisecond,
-	})
+		EmitRetry: 20 * time.Millisecond, EmitBackoff: time.Millisecond,
+	}
+	if change != nil {
+		change(&cfg)
+	}
+	mgr, err := bridge.NewManager(cfg)
 	if err != nil {
 		e.t.Fatal(err)
 	}

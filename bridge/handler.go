@@ -51,13 +51,13 @@ func (s *Session) handleMessage(ctx context.Context, l *link, evt *waEvents.Mess
 		// Only text messages become events so far; media, reactions, edits
 		// and protocol messages are indexed alone and get their event types
 		// in later work. Acking them is right: nothing was lost.
-		if err := s.d.cfg.DB.Commit(put); err != nil {
+		if err := s.keepInbound(ctx, l, nil, put); err != nil {
 			s.log.Error("indexing message failed; WhatsApp will redeliver", "msg_id", evt.Info.ID, "error", err)
 			return false
 		}
 		return true
 	}
-	if err := s.d.cfg.Sink.Emit(ctx, e, put); err != nil {
+	if err := s.keepInbound(ctx, l, &e, put); err != nil {
 		s.log.Error("emitting message event failed; WhatsApp will redeliver",
 			"chat", e.Subject, "msg_id", evt.Info.ID, "error", err)
 		return false

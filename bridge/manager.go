@@ -40,6 +40,13 @@ type ManagerConfig struct {
 	// session at start; it doubles up to MaxConnectBackoff.
 	ConnectBackoff    time.Duration
 	MaxConnectBackoff time.Duration
+	// EmitRetry bounds how long a handler keeps trying to keep a WhatsApp
+	// event (the outbox failing) before it gives up; the session then
+	// reconnects so that WhatsApp redelivers it. Default 30 s.
+	EmitRetry time.Duration
+	// EmitBackoff is the first wait between those attempts; it doubles up
+	// to 5 s. Default 100 ms.
+	EmitBackoff time.Duration
 }
 
 func (c *ManagerConfig) setDefaults() {
@@ -54,6 +61,12 @@ func (c *ManagerConfig) setDefaults() {
 	}
 	if c.MaxConnectBackoff < c.ConnectBackoff {
 		c.MaxConnectBackoff = max(2*time.Minute, c.ConnectBackoff)
+	}
+	if c.EmitRetry <= 0 {
+		c.EmitRetry = 30 * time.Second
+	}
+	if c.EmitBackoff <= 0 {
+		c.EmitBackoff = 100 * time.Millisecond
 	}
 }
 

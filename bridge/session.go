@@ -21,6 +21,8 @@ type Session struct {
 	d    *deps
 	log  *slog.Logger
 	seq  atomic.Uint64 // tells apart session events of the same instant
+	// reconnecting is set while a reconnect asked for by a handler runs.
+	reconnecting atomic.Bool
 
 	mu    sync.Mutex
 	cur   *link
