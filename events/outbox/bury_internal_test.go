@@ -52,7 +52,7 @@ func TestUndecodableEntryIsMovedAside(t *testing.T) {
 		}
 	}
 	emit("before")
-	if err := ob.commit("corrupt", []byte(`{"subject": 42}`), nil); err != nil {
+	if err := ob.commit("default", "corrupt", time.Now(), []byte(`{"subject": 42}`), nil); err != nil {
 		t.Fatal(err)
 	}
 	emit("after")

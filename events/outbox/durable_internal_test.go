@@ -99,7 +99,7 @@ func TestAckedEntryStaysUntilDurable(t *testing.T) {
 	p.js = js
 	clock := &fakeClock{t: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
 	p.now = clock.now
-	l := p.newLane()
+	l := p.newLane("default")
 	defer l.timer.Stop()
 
 	if err := l.drain(context.Background()); err != nil {
@@ -140,7 +140,7 @@ func TestAckedEntryGoesAtOnceWhenAckMeansDurable(t *testing.T) {
 	p.js = &fakeStream{}
 	clock := &fakeClock{t: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
 	p.now = clock.now
-	l := p.newLane()
+	l := p.newLane("default")
 	defer l.timer.Stop()
 	if err := l.drain(context.Background()); err != nil {
 		t.Fatal(err)

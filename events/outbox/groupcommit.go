@@ -1,17 +1,21 @@
 package outbox
 
 import (
-	"github.com/wabridge/wabridge/internal/store"
+	"fmt"
+	"time"
+
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/wabridge/wabridge/internal/store"
 )
 
-// commit stores rec under the next sequence number, and id in the emitted
-// ledger, unless the ledger has id already; it returns once it is
+// commit stores rec under the next sequence number of session's queue, and
+// id in the emitted ledger, unless the ledger has id already; the writes in
+// also are applied either way. It returns once the transaction is
 // committed. Concurrent emitters (many sessions) share one commit and its
-// fsync through the store's Group; queue order is sequence order, so each
-// emitter's events keep the order it put them in.
-func (o *Outbox) commit(id string, rec []byte, also []store.Write) error {
-	now := o.now()
+// fsync through the store's Group; a queue's order is the order its entries
+// were committed in.
+func (o *Outbox) commit(session, id string, now time.Time, rec []byte, also []store.Write) error {
 	return o.group.Update(func(tx *bolt.Tx) error {
 		for _, w := range also {
 			if w == nil {
@@ -27,11 +31,19 @@ func (o *Outbox) commit(id string, rec []byte, also []store.Write) error {
 		if err := o.emitted.mark(tx, id, now); err != nil {
 			return err
 		}
-		b := tx.Bucket([]byte(bucketOutbox))
-		seq, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		return b.Put(seqKey(seq), rec)
+		return enqueue(tx, session, rec)
 	})
+}
+
+// enqueue appends rec to session's queue.
+func enqueue(tx *bolt.Tx, session string, rec []byte) error {
+	q, err := tx.Bucket([]byte(bucketQueues)).CreateBucketIfNotExists([]byte(session))
+	if err != nil {
+		return fmt.Errorf("creating the outbox queue of session %s: %w", session, err)
+	}
+	seq, err := q.NextSequence()
+	if err != nil {
+		return err
+	}
+	return q.Put(seqKey(seq), rec)
 }

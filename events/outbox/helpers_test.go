@@ -157,3 +157,17 @@ func newPublisher(ob *outbox.Outbox, js jetstream.JetStream, cfg outbox.Publishe
 	}
 	return outbox.NewPublisher(ob, js, cfg, nil)
 }
+
+// idsBySession is the Nats-Msg-Ids of msgs per session, in stream order.
+func idsBySession(t testing.TB, msgs []*jetstream.RawStreamMsg) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for _, m := range msgs {
+		session, _, _, err := subjects.Parse(m.Subject)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[session] = append(out[session], m.Header.Get(jetstream.MsgIDHeader))
+	}
+	return out
+}

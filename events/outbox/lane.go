@@ -18,7 +18,10 @@ import (
 // pipelined window cannot promise (a later message may be stored while an
 // earlier one is lost in a broken connection).
 type lane struct {
-	p *Publisher
+	p       *Publisher
+	session string
+	// wake is signalled on each new entry of the session; flushing by Flush.
+	wake, flushing chan struct{}
 	// sent is the key of the last entry acknowledged or set aside; the
 	// entries up to it that are still stored wait in ret to be durable.
 	sent uint64
@@ -27,10 +30,41 @@ type lane struct {
 	timer *time.Timer
 }
 
-func (p *Publisher) newLane() *lane {
+func (p *Publisher) newLane(session string) *lane {
 	t := time.NewTimer(time.Hour)
 	t.Stop()
-	return &lane{p: p, timer: t, ret: retirement{durableAfter: p.cfg.DurableAfter, every: p.cfg.DeleteEvery, after: p.cfg.DeleteAfter}}
+	return &lane{
+		p: p, session: session, wake: p.ob.wakeFor(session), flushing: make(chan struct{}, 1), timer: t,
+		ret: retirement{durableAfter: p.cfg.DurableAfter, every: p.cfg.DeleteEvery, after: p.cfg.DeleteAfter},
+	}
+}
+
+// run publishes the session's queue until ctx ends. A failed publish stops
+// the pass (later entries wait, keeping order) and is retried after an
+// exponential back-off; other sessions' lanes go on meanwhile.
+func (l *lane) run(ctx context.Context) {
+	defer l.stop()
+	tick := time.NewTicker(l.p.cfg.Interval)
+	defer tick.Stop()
+	backoff := l.p.cfg.RetryMin
+	for {
+		err := l.drain(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			l.p.log.Warn("publishing outbox failed; retrying", "session", l.session, "err", err, "retry_in", backoff)
+			if !l.sleep(ctx, backoff) {
+				return
+			}
+			backoff = min(2*backoff, l.p.cfg.RetryMax)
+			continue
+		}
+		backoff = l.p.cfg.RetryMin
+		if !l.wait(ctx, tick.C) {
+			return
+		}
+	}
 }
 
 // stop deletes what is durable by now; the rest is published again by the
@@ -38,7 +72,7 @@ func (p *Publisher) newLane() *lane {
 func (l *lane) stop() {
 	l.timer.Stop()
 	if err := l.retire(true); err != nil {
-		l.p.log.Warn("deleting published entries at stop failed; they are published again", "err", err)
+		l.p.log.Warn("deleting published entries at stop failed; they are published again", "session", l.session, "err", err)
 	}
 }
 
@@ -46,7 +80,7 @@ func (l *lane) stop() {
 // fails, deleting durable entries as it goes.
 func (l *lane) drain(ctx context.Context) error {
 	for {
-		entries, err := l.p.ob.after(l.sent, l.p.cfg.Batch)
+		entries, err := l.p.ob.after(l.session, l.sent, l.p.cfg.Batch)
 		if err != nil || len(entries) == 0 {
 			return errors.Join(err, l.retire(false))
 		}
@@ -66,15 +100,21 @@ func (l *lane) drain(ctx context.Context) error {
 func (l *lane) retire(force bool) error {
 	keys := l.ret.take(l.p.now(), force)
 	l.arm()
+	l.report()
 	if len(keys) == 0 {
 		return nil
 	}
-	if err := l.p.ob.remove(keys); err != nil {
+	if err := l.p.ob.remove(l.session, keys); err != nil {
 		// Kept in the outbox; a later publisher sends them again.
 		return err
 	}
 	l.p.advanced()
 	return nil
+}
+
+// report tells the outbox how far the lane got, for its backlog figures.
+func (l *lane) report() {
+	l.p.ob.setPublished(l.session, publishedState{through: l.sent, pending: len(l.ret.pending)})
 }
 
 func (l *lane) arm() {
@@ -85,21 +125,23 @@ func (l *lane) arm() {
 }
 
 // wait blocks until there may be work: an entry was added, the interval
-// ticked, or acknowledged entries became deletable. false means ctx ended.
-func (l *lane) wait(ctx context.Context, added <-chan struct{}, tick <-chan time.Time) bool {
+// ticked, a Flush asks, or acknowledged entries became deletable. false
+// means ctx ended.
+func (l *lane) wait(ctx context.Context, tick <-chan time.Time) bool {
 	select {
 	case <-ctx.Done():
 		return false
-	case <-added:
+	case <-l.wake:
+	case <-l.flushing:
 	case <-tick:
 	case <-l.timer.C:
 	}
 	return true
 }
 
-// sleep backs off for d, cut short by wake (a Flush); durable entries are
-// deleted meanwhile. false means ctx ended.
-func (l *lane) sleep(ctx context.Context, d time.Duration, wake <-chan struct{}) bool {
+// sleep backs off for d, cut short by a Flush; durable entries are deleted
+// meanwhile. false means ctx ended.
+func (l *lane) sleep(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	for {
@@ -108,11 +150,11 @@ func (l *lane) sleep(ctx context.Context, d time.Duration, wake <-chan struct{})
 			return false
 		case <-t.C:
 			return true
-		case <-wake:
+		case <-l.flushing:
 			return true
 		case <-l.timer.C:
 			if err := l.retire(false); err != nil {
-				l.p.log.Warn("deleting published entries failed", "err", err)
+				l.p.log.Warn("deleting published entries failed", "session", l.session, "err", err)
 			}
 		}
 	}
@@ -122,34 +164,36 @@ func (l *lane) sleep(ctx context.Context, d time.Duration, wake <-chan struct{})
 // decoded or encoded, or that the server refuses as too large, never will
 // be published: it is moved aside, not retried forever.
 func (l *lane) publish(ctx context.Context, en storedEntry) error {
-	subject, ce, err := decodeRecord(en.raw)
+	rec, ce, err := decodeRecord(en.raw)
 	if err == nil {
 		var msg *nats.Msg
-		if msg, err = cenats.NewMsg(subject, ce, l.p.cfg.Mode); err == nil {
+		if msg, err = cenats.NewMsg(rec.Subject, ce, l.p.cfg.Mode); err == nil {
 			err = l.send(ctx, msg, ce.ID(), ce.Type())
 			if err == nil {
 				l.sent = en.key
 				l.ret.add(en.key, l.p.now())
+				l.report()
 				return nil
 			}
 			if !permanentPublishError(err) {
 				return err
 			}
 			l.p.log.Error("outbox entry refused by NATS as too large; moved to the outbox_dead bucket",
-				"key", en.key, "ce_id", ce.ID(), "ce_type", ce.Type(), "subject", subject, "err", err)
+				"session", l.session, "key", en.key, "ce_id", ce.ID(), "ce_type", ce.Type(), "subject", rec.Subject, "err", err)
 			return l.bury(en.key)
 		}
 	}
-	l.p.log.Error("outbox entry cannot be published; moved to the outbox_dead bucket", "key", en.key, "err", err)
+	l.p.log.Error("outbox entry cannot be published; moved to the outbox_dead bucket", "session", l.session, "key", en.key, "err", err)
 	return l.bury(en.key)
 }
 
 // bury moves an entry aside and wakes Flush: the outbox shrank.
 func (l *lane) bury(key uint64) error {
-	if err := l.p.ob.bury(key); err != nil {
+	if err := l.p.ob.bury(l.session, key); err != nil {
 		return err
 	}
 	l.sent = key
+	l.report()
 	l.p.advanced()
 	return nil
 }
@@ -162,7 +206,7 @@ func (l *lane) send(ctx context.Context, msg *nats.Msg, id, typ string) error {
 		return fmt.Errorf("publishing %s %s on %s: %w", typ, id, msg.Subject, err)
 	}
 	if ack.Duplicate {
-		l.p.log.Debug("outbox entry was already in the stream", "ce_id", id, "ce_type", typ, "seq", ack.Sequence)
+		l.p.log.Debug("outbox entry was already in the stream", "session", l.session, "ce_id", id, "ce_type", typ, "seq", ack.Sequence)
 	}
 	return nil
 }

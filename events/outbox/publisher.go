@@ -86,15 +86,15 @@ type streamPublisher interface {
 	PublishMsg(ctx context.Context, msg *nats.Msg, opts ...jetstream.PublishOpt) (*jetstream.PubAck, error)
 }
 
-// Publisher drains an Outbox into JetStream, oldest entry first, with
-// Nats-Msg-Id = CloudEvent id so a re-published entry is stored once.
+// Publisher drains an Outbox into JetStream with Nats-Msg-Id = CloudEvent
+// id, so a re-published entry is stored once. Each session's queue has its
+// own lane (goroutine), publishing oldest first, one PubAck at a time; so
+// order holds per session (and so per chat), and a session whose publishes
+// fail (a NATS permission on its subjects, a huge backlog) holds back only
+// itself.
 //
-// It publishes synchronously, one PubAck at a time: an entry is sent only
-// after the one before it is stored, so the stream holds the outbox's order
-// even across failures and reconnects, which a pipelined window cannot promise
-// (a later message may be stored while an earlier one is lost in a broken
-// connection). Deletions are grouped in small chunks, so bbolt fsyncs once
-// per chunk, not once per event.
+// Acknowledged entries stay until DurableAfter has passed, then are
+// deleted in small chunks, so bbolt fsyncs once per chunk, not per event.
 //
 // An entry the server refuses as too large can never be stored; it is moved
 // to the outbox_dead bucket and logged, so it cannot hold back every later
@@ -110,9 +110,8 @@ type Publisher struct {
 	mu      sync.Mutex
 	// progress is closed, and replaced, whenever entries leave the outbox.
 	progress chan struct{}
-	// flushing cuts a back-off short: a Flush (shutdown) wants the next
-	// attempt now, not after up to RetryMax.
-	flushing chan struct{}
+	// lanes are the running lanes by session.
+	lanes map[string]*lane
 }
 
 // NewPublisher creates a publisher of ob's entries to js. Only one publisher
@@ -122,13 +121,12 @@ func NewPublisher(ob *Outbox, js jetstream.JetStream, cfg PublisherConfig, log *
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Publisher{ob: ob, js: js, cfg: cfg, log: log, now: time.Now, progress: make(chan struct{}), flushing: make(chan struct{}, 1)}
+	return &Publisher{ob: ob, js: js, cfg: cfg, log: log, now: time.Now, progress: make(chan struct{}), lanes: map[string]*lane{}}
 }
 
-// Run publishes until ctx ends, then returns nil. A failed publish stops the
-// pass (later entries wait, keeping order) and is retried after an
-// exponential back-off; nothing is dropped, only set aside in outbox_dead
-// when it certainly can never be published.
+// Run publishes until ctx ends, then returns nil once every lane stopped.
+// Nothing is dropped, only set aside in outbox_dead when it certainly can
+// never be published.
 func (p *Publisher) Run(ctx context.Context) error {
 	if !p.running.CompareAndSwap(false, true) {
 		return errors.New("outbox publisher is already running")
@@ -137,29 +135,54 @@ func (p *Publisher) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	wg.Go(func() { p.pruneLoop(ctx) })
-	l := p.newLane()
-	defer l.stop()
+	defer p.forgetLanes()
 	tick := time.NewTicker(p.cfg.Interval)
 	defer tick.Stop()
-	backoff := p.cfg.RetryMin
 	for {
-		err := l.drain(ctx)
-		if ctx.Err() != nil {
-			return nil
-		}
+		sessions, err := p.ob.sessions()
 		if err != nil {
-			p.log.Warn("publishing outbox failed; retrying", "err", err, "retry_in", backoff)
-			if !l.sleep(ctx, backoff, p.flushing) {
-				return nil
-			}
-			backoff = min(2*backoff, p.cfg.RetryMax)
-			continue
+			p.log.Warn("listing outbox queues failed; retrying", "err", err)
 		}
-		backoff = p.cfg.RetryMin
-		if !l.wait(ctx, p.ob.added, tick.C) {
+		for _, s := range sessions {
+			if l := p.startLane(s); l != nil {
+				wg.Go(func() { l.run(ctx) })
+			}
+		}
+		select {
+		case <-ctx.Done():
 			return nil
+		case <-p.ob.added:
+		case <-tick.C:
 		}
 	}
+}
+
+// startLane registers a lane for session unless one runs; nil if it does.
+func (p *Publisher) startLane(session string) *lane {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.lanes[session]; ok {
+		return nil
+	}
+	l := p.newLane(session)
+	p.lanes[session] = l
+	return l
+}
+
+func (p *Publisher) forgetLanes() {
+	p.mu.Lock()
+	p.lanes = map[string]*lane{}
+	p.mu.Unlock()
+}
+
+// nudge cuts every lane's back-off or wait short.
+func (p *Publisher) nudge() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, l := range p.lanes {
+		notify(l.flushing)
+	}
+	notify(p.ob.added)
 }
 
 // pruneLoop prunes the emitted ledger now and every PruneEvery until ctx ends.
@@ -194,8 +217,8 @@ func (p *Publisher) progressed() <-chan struct{} {
 	return p.progress
 }
 
-// Flush waits until the outbox is empty, for a clean shutdown, or until ctx
-// ends. Run must be running meanwhile. Acknowledged entries leave only once
+// Flush waits until the outbox is empty (every session's queue), for a
+// clean shutdown, or until ctx ends. Run must be running meanwhile. Acknowledged entries leave only once
 // they are durable in the stream, so Flush takes at least DurableAfter.
 func (p *Publisher) Flush(ctx context.Context) error {
 	for {
@@ -207,11 +230,7 @@ func (p *Publisher) Flush(ctx context.Context) error {
 		if n == 0 {
 			return nil
 		}
-		p.ob.signal()
-		select {
-		case p.flushing <- struct{}{}:
-		default: // a wake-up is already pending
-		}
+		p.nudge()
 		// Attempt again at least every half second while flushing,
 		// whatever back-off the publisher had reached.
 		t := time.NewTimer(min(p.cfg.RetryMin, 500*time.Millisecond))

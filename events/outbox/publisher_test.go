@@ -54,12 +54,24 @@ func TestPublisherDeliversInOrder(t *testing.T) {
 				t.Fatalf("outbox Len after flush = %d, %v", n, err)
 			}
 
+			// Order holds per session: each session's queue is its own lane.
+			bySession := map[string][]want{}
+			for _, w := range wants {
+				session, _, _, _ := subjects.Parse(w.subject)
+				bySession[session] = append(bySession[session], w)
+			}
 			msgs := streamMsgs(t, js)
 			if len(msgs) != len(wants) {
 				t.Fatalf("stream holds %d messages, want %d", len(msgs), len(wants))
 			}
+			next := map[string]int{}
 			for i, m := range msgs {
-				w := wants[i]
+				session, _, _, err := subjects.Parse(m.Subject)
+				if err != nil {
+					t.Fatal(err)
+				}
+				w := bySession[session][next[session]]
+				next[session]++
 				if m.Subject != w.subject {
 					t.Errorf("msg %d subject %s, want %s", i, m.Subject, w.subject)
 				}
