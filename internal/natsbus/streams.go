@@ -1,7 +1,6 @@
 package natsbus
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -18,14 +17,25 @@ const (
 	// event rates is small.
 	DefaultDuplicates     = time.Hour
 	DefaultCommandsMaxAge = 7 * 24 * time.Hour
+	// The audit log is bounded unless configured otherwise, so that a
+	// forgotten deployment does not fill its disk; the oldest events go first.
+	DefaultEventsMaxAge   = 30 * 24 * time.Hour
+	DefaultEventsMaxBytes = 10 << 30
+	// Unlimited as EventsMaxAge or EventsMaxBytes lifts the bound.
+	Unlimited = -1
 )
 
 // StreamsConfig shapes WA_COMMANDS and WA_EVENTS.
 type StreamsConfig struct {
 	Prefix   string
 	Replicas int // default 1
-	// EventsMaxAge bounds how long WA_EVENTS (the audit log) keeps events; 0 = forever.
+	// EventsMaxAge bounds how long WA_EVENTS (the audit log) keeps events;
+	// default DefaultEventsMaxAge (30 days), negative (Unlimited) = forever.
 	EventsMaxAge time.Duration
+	// EventsMaxBytes bounds WA_EVENTS's size, the oldest events discarded
+	// first; default DefaultEventsMaxBytes (10 GiB), negative (Unlimited) =
+	// no bound.
+	EventsMaxBytes int64
 	// CommandsMaxAge bounds WA_COMMANDS; default 7 days. Idempotency records
 	// should live at least as long, so a consumer re-reading the stream from
 	// its start has every command's effect once.
@@ -43,6 +53,12 @@ func (c *StreamsConfig) setDefaults() {
 	if c.CommandsMaxAge == 0 {
 		c.CommandsMaxAge = DefaultCommandsMaxAge
 	}
+	if c.EventsMaxAge == 0 {
+		c.EventsMaxAge = DefaultEventsMaxAge
+	}
+	if c.EventsMaxBytes == 0 {
+		c.EventsMaxBytes = DefaultEventsMaxBytes
+	}
 	if c.Duplicates == 0 {
 		// An unset window shrinks to fit a short MaxAge instead of making
 		// the configuration invalid; only an explicit window can conflict.
@@ -53,6 +69,19 @@ func (c *StreamsConfig) setDefaults() {
 	}
 }
 
+// eventsLimits are WA_EVENTS's MaxAge and MaxBytes as JetStream spells
+// "unlimited" (0 and -1).
+func (c StreamsConfig) eventsLimits() (time.Duration, int64) {
+	age, size := c.EventsMaxAge, c.EventsMaxBytes
+	if age < 0 {
+		age = 0
+	}
+	if size < 0 {
+		size = -1
+	}
+	return age, size
+}
+
 // Validate reports every problem of the configuration, zero values standing
 // for their defaults. JetStream refuses a dedup window longer than MaxAge.
 func (c StreamsConfig) Validate() error {
@@ -61,8 +90,8 @@ func (c StreamsConfig) Validate() error {
 	if c.Replicas < 1 || c.Replicas > 5 {
 		errs = append(errs, fmt.Errorf("streams: replicas %d out of range 1..5", c.Replicas))
 	}
-	if c.EventsMaxAge < 0 || c.CommandsMaxAge < 0 || c.Duplicates < 0 {
-		errs = append(errs, errors.New("streams: durations must not be negative"))
+	if c.CommandsMaxAge < 0 || c.Duplicates < 0 {
+		errs = append(errs, errors.New("streams: commands max age and duplicates window must not be negative"))
 	}
 	if c.EventsMaxAge > 0 && c.Duplicates > c.EventsMaxAge {
 		errs = append(errs, fmt.Errorf("streams: duplicates window %s exceeds events max age %s", c.Duplicates, c.EventsMaxAge))
@@ -89,6 +118,7 @@ func (c StreamsConfig) Validate() error {
 func (c StreamsConfig) StreamConfigs() []jetstream.StreamConfig {
 	c.setDefaults()
 	s := Subjects{Prefix: c.Prefix}
+	eventsAge, eventsBytes := c.eventsLimits()
 	return []jetstream.StreamConfig{
 		{
 			Name:        s.CommandsStream(),
@@ -96,6 +126,7 @@ func (c StreamsConfig) StreamConfigs() []jetstream.StreamConfig {
 			Subjects:    []string{s.All("cmd"), s.Poison()},
 			Retention:   jetstream.LimitsPolicy,
 			MaxAge:      c.CommandsMaxAge,
+			MaxBytes:    -1,
 			Duplicates:  c.Duplicates,
 			Storage:     c.Storage,
 			Replicas:    c.Replicas,
@@ -105,24 +136,12 @@ func (c StreamsConfig) StreamConfigs() []jetstream.StreamConfig {
 			Description: "wabridge WhatsApp events and command results (the audit log)",
 			Subjects:    []string{s.All("evt"), s.All("result")},
 			Retention:   jetstream.LimitsPolicy,
-			MaxAge:      c.EventsMaxAge,
+			MaxAge:      eventsAge,
+			MaxBytes:    eventsBytes,
+			Discard:     jetstream.DiscardOld,
 			Duplicates:  c.Duplicates,
 			Storage:     c.Storage,
 			Replicas:    c.Replicas,
 		},
 	}
-}
-
-// EnsureStreams creates WA_COMMANDS and WA_EVENTS, or updates them to cfg.
-func EnsureStreams(ctx context.Context, js jetstream.JetStream, cfg StreamsConfig) error {
-	cfg.setDefaults()
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	for _, sc := range cfg.StreamConfigs() {
-		if _, err := js.CreateOrUpdateStream(ctx, sc); err != nil {
-			return fmt.Errorf("creating or updating stream %s: %w", sc.Name, err)
-		}
-	}
-	return nil
 }

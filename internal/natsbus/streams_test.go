@@ -56,8 +56,8 @@ func TestEnsureStreamsCreatesAndUpdates(t *testing.T) {
 			t.Errorf("%s retention %v storage %v", name, info.Config.Retention, info.Config.Storage)
 		}
 	}
-	if got := streamInfo(ctx, t, js, "WAX_EVENTS").Config.MaxAge; got != 0 {
-		t.Errorf("events max age %s, want unlimited", got)
+	if got := streamInfo(ctx, t, js, "WAX_EVENTS").Config; got.MaxAge != natsbus.DefaultEventsMaxAge || got.MaxBytes != natsbus.DefaultEventsMaxBytes || got.Discard != jetstream.DiscardOld {
+		t.Errorf("events max age %s max bytes %d discard %v, want the 30 days, 10 GiB, discard old bound", got.MaxAge, got.MaxBytes, got.Discard)
 	}
 
 	cfg.EventsMaxAge = time.Hour
@@ -139,7 +139,8 @@ func TestStreamsConfigValidate(t *testing.T) {
 		{"commands window", natsbus.StreamsConfig{CommandsMaxAge: time.Minute, Duplicates: 90 * time.Second}, "exceeds commands max age"},
 		{"explicit short window", natsbus.StreamsConfig{EventsMaxAge: time.Minute, Duplicates: 30 * time.Second}, ""},
 		{"replicas", natsbus.StreamsConfig{Replicas: 7}, "replicas"},
-		{"negative", natsbus.StreamsConfig{EventsMaxAge: -time.Second}, "negative"},
+		{"negative", natsbus.StreamsConfig{CommandsMaxAge: -time.Second}, "negative"},
+		{"unlimited events", natsbus.StreamsConfig{EventsMaxAge: natsbus.Unlimited, EventsMaxBytes: natsbus.Unlimited}, ""},
 		{"storage", natsbus.StreamsConfig{Storage: 9}, "storage"},
 	}
 	for _, tt := range tests {
@@ -159,7 +160,7 @@ func TestStreamsConfigDuplicatesWindow(t *testing.T) {
 		wantEvents   time.Duration
 	}{
 		{"default", natsbus.StreamsConfig{}, time.Hour, time.Hour},
-		{"unlimited events", natsbus.StreamsConfig{EventsMaxAge: 0}, time.Hour, time.Hour},
+		{"unlimited events", natsbus.StreamsConfig{EventsMaxAge: natsbus.Unlimited}, time.Hour, time.Hour},
 		{"long events max age", natsbus.StreamsConfig{EventsMaxAge: 30 * 24 * time.Hour}, time.Hour, time.Hour},
 		{"shrinks to events max age", natsbus.StreamsConfig{EventsMaxAge: 20 * time.Minute}, 20 * time.Minute, 20 * time.Minute},
 		{"shrinks to commands max age", natsbus.StreamsConfig{CommandsMaxAge: 10 * time.Minute}, 10 * time.Minute, 10 * time.Minute},
