@@ -58,8 +58,15 @@ func (s *Session) keepInbound(ctx context.Context, l *link, e *events.Event, wri
 
 // reconnectLater drops l's connection and connects it again in the
 // background: the handler that asks for it runs on whatsmeow's event
-// goroutine, which must first return. One reconnect at a time per session.
+// goroutine, which must first return.
 func (s *Session) reconnectLater(l *link) {
+	s.log.Warn("reconnecting so that WhatsApp redelivers what could not be kept")
+	s.connectLater(l, true)
+}
+
+// connectLater runs the connect loop for l in the background, dropping the
+// connection first when asked. One such loop at a time per session.
+func (s *Session) connectLater(l *link, disconnect bool) {
 	if !s.reconnecting.CompareAndSwap(false, true) {
 		return
 	}
@@ -68,8 +75,9 @@ func (s *Session) reconnectLater(l *link) {
 		if !s.isCurrent(l) {
 			return
 		}
-		s.log.Warn("reconnecting so that WhatsApp redelivers what could not be kept")
-		l.client.Disconnect()
+		if disconnect {
+			l.client.Disconnect()
+		}
 		s.connectLoop(ctx)
 	})
 }

@@ -132,7 +132,9 @@ func (e *env) startWith(change func(*bridgeConfig), sessions ...string) {
 	cfg := bridge.ManagerConfig{
 		Devices: e.devices, DB: e.db, Sink: e.sink, NewClient: e.fakes.factory(),
 		QRWriter: e.qrOut, ConnectBackoff: time.Millisecond,
-		EmitRetry: 20 * time.Millisecond, EmitBackoff: time.Millisecond,
+		// Long enough for a healthy sink under -race on a busy disk, short
+		// enough that tests of a failing one stay quick.
+		EmitRetry: time.Second, EmitBackoff: time.Millisecond,
 	}
 	if change != nil {
 		change(&cfg)

@@ -2,7 +2,6 @@ package bridge
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	waEvents "go.mau.fi/whatsmeow/types/events"
@@ -140,22 +139,4 @@ func (s *Session) handleTemporaryBan(ctx context.Context, evt *waEvents.Temporar
 		st.BanExpires = &until
 	}
 	return s.emitStateOK(ctx, events.TypeSessionTemporaryBan, st)
-}
-
-func (s *Session) emitStateOK(ctx context.Context, typ string, st events.SessionState) bool {
-	now := time.Now()
-	// Session events are not redelivered by WhatsApp; each dispatch is a new
-	// occurrence, so the key is its instant plus a counter.
-	key := fmt.Sprintf("%s|%d|%d", st.State, now.UnixNano(), s.seq.Add(1))
-	if err := s.emitState(ctx, typ, now, key, st); err != nil {
-		s.log.Error("emitting session event failed", "ce_type", typ, "error", err)
-		return false
-	}
-	return true
-}
-
-func (s *Session) emitState(ctx context.Context, typ string, at time.Time, key string, st events.SessionState) error {
-	return s.d.cfg.Sink.Emit(ctx, events.Event{
-		Type: typ, Session: s.name, Time: at.UTC(), Key: key, Data: st,
-	})
 }

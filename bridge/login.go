@@ -13,6 +13,10 @@ import (
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
+// qrEmitWait bounds how long a new QR code waits for its event to be kept
+// before it is shown all the same.
+const qrEmitWait = 2 * time.Second
+
 // loginAttempt is one QR channel's life: from GetQRChannel until success,
 // timeout or error.
 type loginAttempt struct {
@@ -165,15 +169,13 @@ func qrFailure(session string, item whatsmeow.QRChannelItem, sawCode bool) error
 func (s *Session) onQRCode(ctx context.Context, a *loginAttempt, item whatsmeow.QRChannelItem) {
 	now := time.Now()
 	qr := LoginQR{Code: item.Code, ExpiresAt: now.Add(item.Timeout), Timeout: int(item.Timeout / time.Second)}
-	// The code is ephemeral: if the sink cannot keep it, the terminal and
-	// the REST answer still show it, so log and go on. Both happen before
-	// Login can return the code, so whoever gets it can also find its event.
-	err := s.emitState(ctx, events.TypeSessionQR, now, item.Code, events.SessionState{
+	// The code is ephemeral: if the sink cannot keep it soon, the terminal
+	// and the REST answer still show it, so go on while the queue retries
+	// (a code is valid for 20 s). With a working sink the event is kept
+	// before Login can return the code, so whoever gets it can find it.
+	s.emitStateWithin(ctx, min(s.d.cfg.EmitRetry, qrEmitWait), events.TypeSessionQR, events.SessionState{
 		State: "qr", QRCode: item.Code, ExpiresAt: &qr.ExpiresAt,
 	})
-	if err != nil {
-		s.log.Error("emitting session.qr failed", "error", err)
-	}
 	if err := s.d.qr.print(s.name, item.Code); err != nil {
 		s.log.Error("printing QR code failed", "error", err)
 	}

@@ -47,7 +47,8 @@ func TestLoginQRFlow(t *testing.T) {
 		return err == nil && q.Code == "2@second-code"
 	})
 	qrEvents := e.sink.ofType(events.TypeSessionQR)
-	if len(qrEvents) != 2 || qrEvents[0].Key != "2@first-code" || qrEvents[1].Key != "2@second-code" {
+	if len(qrEvents) != 2 || qrEvents[0].Data.(events.SessionState).QRCode != "2@first-code" ||
+		qrEvents[1].Data.(events.SessionState).QRCode != "2@second-code" {
 		t.Fatalf("session.qr events %+v", qrEvents)
 	}
 	if st := qrEvents[0].Data.(events.SessionState); st.State != "qr" || st.QRCode != "2@first-code" || st.ExpiresAt == nil {

@@ -154,7 +154,10 @@ func (m *Manager) open(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	s := newSession(name, m.deps)
+	s, err := newSession(name, m.deps)
+	if err != nil {
+		return err
+	}
 	s.install(dev)
 	m.sessions[name] = s
 	if s.Status().LoggedIn {

@@ -20,7 +20,8 @@ type Session struct {
 	name string
 	d    *deps
 	log  *slog.Logger
-	seq  atomic.Uint64 // tells apart session events of the same instant
+	// states numbers and emits the session's state events in order.
+	states stateQueue
 	// reconnecting is set while a reconnect asked for by a handler runs.
 	reconnecting atomic.Bool
 
@@ -45,8 +46,14 @@ type Status struct {
 	JID       string `json:"jid,omitempty"`
 }
 
-func newSession(name string, d *deps) *Session {
-	return &Session{name: name, d: d, log: d.cfg.Log.With("session", name)}
+func newSession(name string, d *deps) (*Session, error) {
+	last, err := loadStateSeq(d.cfg.DB, name)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{name: name, d: d, log: d.cfg.Log.With("session", name)}
+	s.states.next = last + 1
+	return s, nil
 }
 
 // Name is the session's name.
@@ -151,7 +158,9 @@ func (s *Session) connectLoop(ctx context.Context) {
 	}
 }
 
-// Reconnect drops the connection and connects again.
+// Reconnect drops the connection and connects again. When connecting
+// fails, the reconnect loop takes over (with backoff, as at start), so the
+// session is not left disconnected until someone asks again.
 func (s *Session) Reconnect(context.Context) error {
 	l, me := s.view()
 	if !l.loggedIn(me) {
@@ -159,6 +168,8 @@ func (s *Session) Reconnect(context.Context) error {
 	}
 	l.client.Disconnect()
 	if err := l.client.Connect(); err != nil {
+		s.log.Warn("reconnecting failed; the reconnect loop takes over", "error", err)
+		s.connectLater(l, false)
 		return classify(err, op(types.EmptyJID, "reconnecting session %s", s.name))
 	}
 	return nil
