@@ -4,8 +4,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 func TestHeaderCodecKeepsHeaders(t *testing.T) {
@@ -100,5 +102,26 @@ func checkWire(t *testing.T, h nats.Header) {
 				t.Fatalf("value %q of %s would break the header block", v, k)
 			}
 		}
+	}
+}
+
+// TestHeaderCodecCarriesDelivery: what JetStream says about a delivery
+// reaches the handler, and stays out of the command's headers.
+func TestHeaderCodecCarriesDelivery(t *testing.T) {
+	stored := time.Date(2026, 12, 1, 10, 0, 0, 123456789, time.UTC)
+	meta := &jetstream.MsgMetadata{Stream: "WA_COMMANDS", NumDelivered: 3, Timestamp: stored.In(time.FixedZone("x", 3600))}
+	meta.Sequence.Stream = 42
+	msg := toMessage("wa.s.cmd.x", nats.Header{"ce-id": {"1"}}, nil, meta)
+	if got := published(msg.Metadata); !got.Equal(stored) {
+		t.Errorf("published = %v, want %v", got, stored)
+	}
+	if msg.UUID != "WA_COMMANDS:42" || msg.Metadata.Get(MetaDelivered) != "3" {
+		t.Errorf("uuid %q delivered %q", msg.UUID, msg.Metadata.Get(MetaDelivered))
+	}
+	if h := headerOf(msg.Metadata); len(h) != 1 || h.Get("ce-id") != "1" {
+		t.Errorf("header = %v", h)
+	}
+	if got := published(toMessage("wa.s.cmd.x", nil, nil, nil).Metadata); !got.IsZero() {
+		t.Errorf("published without metadata = %v", got)
 	}
 }

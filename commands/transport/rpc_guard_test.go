@@ -120,7 +120,7 @@ func TestRPCCallerDeadline(t *testing.T) {
 	startRPC(t, nc, ex, &fakeSink{}, transport.RPCConfig{Timeout: time.Hour})
 
 	past := command("late")
-	past.SetExtension(transport.ExtExpiryTime, time.Now().Add(-time.Second).UTC().Format(time.RFC3339Nano))
+	past.SetExtension(commands.ExtExpiryTime, time.Now().Add(-time.Second).UTC().Format(time.RFC3339Nano))
 	res := request(t, nc, subjects.RPC("default", "send.message"), past, cenats.Binary)
 	if status, code := resultCode(t, res); status != http.StatusGone || code != werr.CodeExpired {
 		t.Errorf("expired request: %d %s, want 410 %s", status, code, werr.CodeExpired)
@@ -131,7 +131,7 @@ func TestRPCCallerDeadline(t *testing.T) {
 
 	expiry := time.Now().Add(time.Minute).UTC().Truncate(time.Second)
 	future := command("in-time")
-	future.SetExtension(transport.ExtExpiryTime, expiry.Format(time.RFC3339))
+	future.SetExtension(commands.ExtExpiryTime, expiry.Format(time.RFC3339))
 	res = request(t, nc, subjects.RPC("default", "send.message"), future, cenats.Binary)
 	if status, _ := resultCode(t, res); status != http.StatusOK || res.Extensions()[commands.ExtCausationID] != "in-time" {
 		t.Errorf("request in time: %d", status)

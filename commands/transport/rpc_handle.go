@@ -18,11 +18,6 @@ import (
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
-// ExtExpiryTime is the CloudEvents extension (RFC 3339) saying when the
-// sender stops caring about a command (CONTRACT §3): the REST adapter sets
-// it to its caller's deadline.
-const ExtExpiryTime = "expirytime"
-
 // handle answers one request: decode, dispatch (which records the result
 // of an effect), reply.
 func (s *RPCServer) handle(m *nats.Msg) {
@@ -104,9 +99,11 @@ func (s *RPCServer) busy(m *nats.Msg) {
 		"session %s is handling %d requests; retry later", session, s.cfg.MaxConcurrent)))
 }
 
-// expiryOf reads the expirytime extension; ok is false without a readable one.
+// expiryOf reads the expirytime extension, which the REST adapter sets to
+// its caller's deadline; ok is false without a readable one (the
+// dispatcher rejects an unreadable one).
 func expiryOf(cmd event.Event) (time.Time, bool) {
-	v, ok := cmd.Extensions()[ExtExpiryTime]
+	v, ok := cmd.Extensions()[commands.ExtExpiryTime]
 	if !ok {
 		return time.Time{}, false
 	}
