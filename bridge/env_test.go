@@ -169,6 +169,16 @@ var (
 // writes the device's fields without any lock the session could share.
 func (e *env) pair(session string) {
 	e.t.Helper()
+	c, devJID := e.savePaired(session)
+	if !c.push(&waEvents.PairSuccess{ID: devJID, LID: ownLID, Platform: "android"}) {
+		e.t.Fatal("PairSuccess handler failed")
+	}
+}
+
+// savePaired is the first half of pairing, whatsmeow storing the device,
+// without the event that tells the session.
+func (e *env) savePaired(session string) (*fakeClient, types.JID) {
+	e.t.Helper()
 	c := e.fakes.last(session)
 	devJID := types.NewADJID(ownPN.User, 0, 7)
 	c.dev.ID = &devJID
@@ -185,9 +195,7 @@ func (e *env) pair(session string) {
 		e.t.Fatalf("saving paired device: %v", err)
 	}
 	c.setPaired(true)
-	if !c.push(&waEvents.PairSuccess{ID: devJID, LID: ownLID, Platform: "android"}) {
-		e.t.Fatal("PairSuccess handler failed")
-	}
+	return c, devJID
 }
 
 // loggedInConnected pairs the session and connects its client.

@@ -61,6 +61,13 @@ func (s *Session) ensureLogin() (*loginAttempt, error) {
 	s.login = a
 	s.mu.Unlock()
 
+	// Before the device can pair, so that a crash right after whatsmeow
+	// saved it still finds it its session (directory).
+	if err := s.d.dir.markPairing(s.name, l.identityKey); err != nil {
+		err = werr.Wrap(err, werr.KindInternal, werr.CodeInternal, "starting the login of session %s", s.name)
+		s.endLogin(a, err)
+		return nil, err
+	}
 	ch, err := s.openQRChannel(ctx, l)
 	if err != nil {
 		s.endLogin(a, err)

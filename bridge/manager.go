@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -187,7 +188,36 @@ func (m *Manager) loadDevice(ctx context.Context, name string) (*store.Device, e
 			return nil, err
 		}
 	}
+	if dev, err := m.pairedMeanwhile(ctx, name); dev != nil || err != nil {
+		return dev, err
+	}
 	return m.deps.cfg.Devices.NewDevice(), nil
+}
+
+// pairedMeanwhile finds the device a login of the session paired when the
+// process stopped before the session's mapping was written: whatsmeow saves
+// a paired device before it tells the session (see directory).
+func (m *Manager) pairedMeanwhile(ctx context.Context, name string) (*store.Device, error) {
+	key, err := m.deps.dir.pairing(name)
+	if err != nil || len(key) == 0 {
+		return nil, err
+	}
+	devs, err := m.deps.cfg.Devices.GetAllDevices(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing devices for session %s: %w", name, err)
+	}
+	for _, dev := range devs {
+		if dev.ID == nil || dev.IdentityKey == nil || dev.IdentityKey.Pub == nil || !bytes.Equal(dev.IdentityKey.Pub[:], key) {
+			continue
+		}
+		if err := m.deps.dir.save(name, *dev.ID); err != nil {
+			return nil, err
+		}
+		m.deps.cfg.Log.Info("adopted the device a login paired before the process stopped",
+			"session", name, "jid", dev.ID.String())
+		return dev, nil
+	}
+	return nil, nil
 }
 
 // Get returns the named session (werr SESSION_NOT_FOUND if it is not open).

@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -37,6 +38,9 @@ type link struct {
 	dev       *store.Device // written by client's goroutines; read me instead
 	handlerID uint32
 	me        self // guarded by Session.mu
+	// identityKey is the device's public identity key, copied before the
+	// client runs: it names the device a login may pair (directory).
+	identityKey []byte
 }
 
 // Status is a session's state.
@@ -95,6 +99,9 @@ func (s *Session) install(dev *store.Device) {
 func (s *Session) installLocked(dev *store.Device) {
 	// The copy is taken before the client exists, so nothing writes dev yet.
 	l := &link{dev: dev, me: selfFromDevice(dev)}
+	if dev.IdentityKey != nil && dev.IdentityKey.Pub != nil {
+		l.identityKey = bytes.Clone(dev.IdentityKey.Pub[:])
+	}
 	l.client = s.d.cfg.NewClient(s.name, dev, NewWALogger(s.log).Sub("whatsmeow"))
 	l.handlerID = l.client.AddEventHandlerWithSuccessStatus(func(evt any) bool {
 		return s.dispatch(l, evt)
