@@ -6,11 +6,12 @@ import (
 	"testing"
 )
 
-// BenchmarkExecuteSendMessage measures the whole path of one new command:
-// checks, schema validation, idempotency lookup and record, result event.
-// "fsync" is what production does (bbolt syncs each record); "nosync"
+// BenchmarkDispatchSendMessage measures the whole path of one new command:
+// checks, schema validation, idempotency lookup, result event, and the one
+// transaction that commits record and audit entry together.
+// "fsync" is what production does (bbolt syncs each commit); "nosync"
 // shows the cost of everything else.
-func BenchmarkExecuteSendMessage(b *testing.B) {
+func BenchmarkDispatchSendMessage(b *testing.B) {
 	for _, sync := range []bool{true, false} {
 		name := "fsync"
 		if !sync {
@@ -31,8 +32,8 @@ func BenchmarkExecuteSendMessage(b *testing.B) {
 	}
 }
 
-// BenchmarkExecuteReplay measures answering a redelivered command.
-func BenchmarkExecuteReplay(b *testing.B) {
+// BenchmarkDispatchReplay measures answering a redelivered command.
+func BenchmarkDispatchReplay(b *testing.B) {
 	r := newRig(b)
 	ctx := context.Background()
 	cmd := command(b, "send.message", "again", okText)

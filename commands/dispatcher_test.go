@@ -17,7 +17,7 @@ import (
 
 const okText = `{"phone":"4917612345678","message":"hello"}`
 
-func TestExecuteOutcomes(t *testing.T) {
+func TestDispatchOutcomes(t *testing.T) {
 	withType := func(e cloudevent.Event, typ string) cloudevent.Event { e.SetType(typ); return e }
 	withContentType := func(e cloudevent.Event, ct string) cloudevent.Event { e.SetDataContentType(ct); return e }
 	tests := []struct {
@@ -112,7 +112,7 @@ func TestExecuteOutcomes(t *testing.T) {
 	}
 }
 
-func TestExecuteSchemaViolationDetails(t *testing.T) {
+func TestDispatchSchemaViolationDetails(t *testing.T) {
 	r := newRig(t)
 	res := execute(r.d, context.Background(), "default", "send.message",
 		command(t, "send.message", "1", `{"message":"","mentions":[5],"colour":"red"}`))

@@ -10,10 +10,10 @@ import (
 	"github.com/wabridge/wabridge/commands"
 )
 
-// FuzzExecute feeds arbitrary data to send.message: whatever arrives, the
+// FuzzDispatch feeds arbitrary data to send.message: whatever arrives, the
 // dispatcher answers with a valid result CloudEvent carrying a status, and
 // only data valid against the schema reaches the session.
-func FuzzExecute(f *testing.F) {
+func FuzzDispatch(f *testing.F) {
 	for _, seed := range []string{
 		okText,
 		`{"phone":"120363000000000000@g.us","message":"x","mentions":["1","2"],"reply_message_id":"3EB0"}`,
