@@ -153,8 +153,8 @@ func (d *Durable) newRouter(wlog watermill.LoggerAdapter) (*message.Router, erro
 		Logger:              wlog,
 	}
 	// First added runs outermost: admission, then the poison queue, then
-	// the decision whether the retries' outcome is poison (recording its
-	// result first), around the retries, with panics turned into errors
+	// the decision what the retries' outcome means (redelivery or
+	// poison), around the retries, with panics turned into errors
 	// innermost.
 	r.AddMiddleware(d.admit, poison, d.settle, retry.Middleware, middleware.Recoverer)
 	for _, session := range d.cfg.Sessions {

@@ -110,3 +110,28 @@ func storedTimes(t testing.TB, js jetstream.JetStream) map[string]time.Time {
 	}
 	return out
 }
+
+// TestDurablePanicIsPoisonedNotWedging: what the transport cannot handle at
+// all (here a panic below it) is moved to the poison subject, with where it
+// came from and why, and the session's next command runs.
+func TestDurablePanicIsPoisonedNotWedging(t *testing.T) {
+	s := startServer(t)
+	js := createCommandStream(t, connect(t, s))
+	ex := &fakeExecutor{behave: func(_ context.Context, _ int, cmd event.Event) (int, string) {
+		if cmd.ID() == "c1" {
+			panic("a bug")
+		}
+		return http.StatusOK, ""
+	}}
+	_, stop := runDurable(t, testDurableConfig(s), ex, &fakeSink{})
+	publishCmd(t, js, subjects.Cmd("default", "send.message"), command("c1"), cenats.Binary)
+	publishCmd(t, js, subjects.Cmd("default", "send.message"), command("c2"), cenats.Binary)
+	eventually(t, "c2 ended", func() bool { return len(ex.Recorded()) == 1 && settled(t, js) })
+	if err := stop(); err != nil {
+		t.Fatalf("stopping: %v", err)
+	}
+	checkPoison(t, poisoned(t, js), true)
+	if got := ex.Recorded()[0].Extensions()[commands.ExtCausationID]; got != "c2" {
+		t.Errorf("ended %v, want c2", got)
+	}
+}
