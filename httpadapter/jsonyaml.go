@@ -68,23 +68,35 @@ func yamlCollection(dec *json.Decoder, open json.Delim) (*yaml.Node, error) {
 	if open == '{' {
 		n.Kind, n.Tag = yaml.MappingNode, "!!map"
 	}
+	// YAML forbids a repeated key; JSON readers keep the last value, so the
+	// YAML keeps that one, at the key's first place.
+	seen := map[string]int{}
 	for dec.More() {
+		var name string
 		if n.Kind == yaml.MappingNode {
 			key, err := dec.Token()
 			if err != nil {
 				return nil, err
 			}
-			name, ok := key.(string)
-			if !ok {
+			var ok bool
+			if name, ok = key.(string); !ok {
 				return nil, fmt.Errorf("object key %v is not a string", key)
 			}
-			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: name})
 		}
 		v, err := yamlNode(dec)
 		if err != nil {
 			return nil, err
 		}
-		n.Content = append(n.Content, v)
+		if n.Kind == yaml.SequenceNode {
+			n.Content = append(n.Content, v)
+			continue
+		}
+		if i, dup := seen[name]; dup {
+			n.Content[i] = v
+			continue
+		}
+		seen[name] = len(n.Content) + 1
+		n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: name}, v)
 	}
 	if _, err := dec.Token(); err != nil { // the closing delimiter
 		return nil, err
