@@ -131,3 +131,23 @@ func TestDurableStateFailureIsAudited(t *testing.T) {
 		t.Errorf("retryable=%v, %d audit entries; want a final answer, audited", res.Retryable, len(r.audit.entries(t)))
 	}
 }
+
+// Rejections end a delivery: an effect's is audited (a durable publisher
+// learns it nowhere else), a query's is not; neither is recorded.
+func TestRejectionsAudit(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	bad := command(t, "send.message", "bad", `{"message":""}`)
+	if res := durable(r.d, ctx, "send.message", bad, fixedNow); decode(t, res.Event).Code != "INVALID_PAYLOAD" || res.Retryable {
+		t.Fatalf("rejection %s retryable=%v", res.Event.Data(), res.Retryable)
+	}
+	execute(r.d, ctx, "default", "app.login_with_code", command(t, "app.login_with_code", "q", `{"phone":"+49"}`))
+	execute(r.d, ctx, "nobody", "app.devices", command(t, "app.devices", "q", `{}`))
+	got := r.audit.entries(t)
+	if len(got) != 1 || got[0].Subject != "wa.default.result.send.message" {
+		t.Fatalf("audit entries %+v, want only the effect's rejection", got)
+	}
+	if res := durable(r.d, ctx, "send.message", command(t, "send.message", "bad", okText), fixedNow); res.Replayed {
+		t.Error("a rejection was recorded under the command's key")
+	}
+}
