@@ -1,28 +1,22 @@
 package bridge
 
-import (
-	"context"
+import "go.mau.fi/whatsmeow"
 
-	"go.mau.fi/whatsmeow"
-	"go.mau.fi/whatsmeow/proto/waE2E"
-	"go.mau.fi/whatsmeow/types"
-)
-
-// Client is the narrow part of *whatsmeow.Client a Session uses. Its methods
-// are whatsmeow's own, so *whatsmeow.Client satisfies it unchanged; the
-// sandbox (bridge/sandbox) and the tests' recording fake implement it too.
-// Grow it only with methods of *whatsmeow.Client, with the same signatures.
+// Client is what a ClientFactory makes for a session: the union of the
+// capability ports the session's operations use, each declared beside its
+// user and each a subset of *whatsmeow.Client's method set with whatsmeow's
+// signatures, so *whatsmeow.Client satisfies it unchanged.
+//
+// A new command adds its one method to the port of its file (or a new port
+// here), the same method to UnsupportedClient, and its simulation to
+// bridge/sandbox; the tests' fake and the sandbox embed UnsupportedClient,
+// so they keep compiling and answer errors.ErrUnsupported until they
+// implement it.
 type Client interface {
-	Connect() error
-	Disconnect()
-	IsConnected() bool
-	IsLoggedIn() bool
-	Logout(ctx context.Context) error
-	GetQRChannel(ctx context.Context) (<-chan whatsmeow.QRChannelItem, error)
-	PairPhone(ctx context.Context, phone string, showPushNotification bool, clientType whatsmeow.PairClientType, clientDisplayName string) (string, error)
-	SendMessage(ctx context.Context, to types.JID, message *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error)
-	AddEventHandlerWithSuccessStatus(handler whatsmeow.EventHandlerWithSuccessStatus) uint32
-	RemoveEventHandler(id uint32) bool
+	connector     // session.go
+	loginClient   // login.go
+	messageSender // send.go
+	eventSource   // handler.go
 }
 
 var _ Client = (*whatsmeow.Client)(nil)

@@ -17,7 +17,8 @@ import (
 // fakeClient records what a Session asks of whatsmeow and lets tests push
 // whatsmeow events through the registered handlers.
 type fakeClient struct {
-	dev *store.Device
+	bridge.UnsupportedClient // what a test needs and the fake lacks
+	dev                      *store.Device
 
 	mu          sync.Mutex
 	connected   bool

@@ -4,10 +4,20 @@ import (
 	"context"
 	"time"
 
+	"go.mau.fi/whatsmeow"
 	waEvents "go.mau.fi/whatsmeow/types/events"
 
 	"github.com/wabridge/wabridge/events"
 )
+
+// eventSource is the part of a session's client that hands over
+// WhatsApp's events; a handler returning false withholds the ack.
+type eventSource interface {
+	AddEventHandlerWithSuccessStatus(handler whatsmeow.EventHandlerWithSuccessStatus) uint32
+	RemoveEventHandler(id uint32) bool
+}
+
+var _ eventSource = (*whatsmeow.Client)(nil)
 
 // dispatch is the one event handler of a link. Returning false makes
 // whatsmeow withhold the ack, so WhatsApp redelivers the event: that is what

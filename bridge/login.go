@@ -13,6 +13,15 @@ import (
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
+// loginClient is the login and logout part of a session's client.
+type loginClient interface {
+	GetQRChannel(ctx context.Context) (<-chan whatsmeow.QRChannelItem, error)
+	PairPhone(ctx context.Context, phone string, showPushNotification bool, clientType whatsmeow.PairClientType, clientDisplayName string) (string, error)
+	Logout(ctx context.Context) error
+}
+
+var _ loginClient = (*whatsmeow.Client)(nil)
+
 // qrEmitWait bounds how long a new QR code waits for its event to be kept
 // before it is shown all the same.
 const qrEmitWait = 2 * time.Second

@@ -14,6 +14,13 @@ import (
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
+// messageSender is the sending part of a session's client.
+type messageSender interface {
+	SendMessage(ctx context.Context, to types.JID, message *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error)
+}
+
+var _ messageSender = (*whatsmeow.Client)(nil)
+
 // SendText sends a text message, quoting ReplyTo and mentioning Mentions
 // when given. The WhatsApp id comes from req.Key, so a retry of the same
 // command re-sends under the same id.

@@ -43,6 +43,16 @@ type link struct {
 	identityKey []byte
 }
 
+// connector is the connection part of a session's client.
+type connector interface {
+	Connect() error
+	Disconnect()
+	IsConnected() bool
+	IsLoggedIn() bool
+}
+
+var _ connector = (*whatsmeow.Client)(nil)
+
 // Status is a session's state.
 type Status struct {
 	LoggedIn  bool   `json:"logged_in"`

@@ -20,6 +20,9 @@ var _ bridge.Client = (*Client)(nil)
 // behave as *whatsmeow.Client's do; where whatsmeow talks to the WhatsApp
 // servers, it talks to its Network.
 type Client struct {
+	// Commands the sandbox does not simulate yet answer ErrUnsupported.
+	bridge.UnsupportedClient
+
 	net     *Network
 	session string
 	log     waLog.Logger
