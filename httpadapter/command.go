@@ -51,15 +51,12 @@ func (h *commandHandler) serve(c *gin.Context) {
 		return
 	}
 	c.Set(ctxSession, session)
-	// The deadline goes into the command, so the rpc side never starts
-	// work whose answer nobody waits for any more.
-	deadline := time.Now().Add(h.timeout)
-	e, err := h.buildEvent(c, deadline)
+	e, deadline, err := h.buildEvent(c)
 	if err != nil {
 		writeErr(c, err)
 		return
 	}
-	data, err := h.request(c.Request.Context(), session, e)
+	data, err := h.request(c.Request.Context(), session, e, deadline)
 	if err != nil {
 		writeErr(c, err)
 		return
@@ -73,17 +70,22 @@ func (h *commandHandler) serve(c *gin.Context) {
 	}
 }
 
-// buildEvent makes the command CloudEvent of a request.
-func (h *commandHandler) buildEvent(c *gin.Context, deadline time.Time) (event.Event, error) {
+// buildEvent makes the command CloudEvent of a request, and the moment the
+// adapter stops waiting for its result.
+func (h *commandHandler) buildEvent(c *gin.Context) (event.Event, time.Time, error) {
 	data, err := commandData(c, h.maxBody)
 	if err != nil {
-		return event.Event{}, err
+		return event.Event{}, time.Time{}, err
 	}
+	// Counted from here, once the body is read: the wait for the result is
+	// what the deadline bounds, and the rpc side never starts work whose
+	// answer nobody waits for any more.
+	deadline := time.Now().Add(h.timeout)
 	id := headerValue(c, HeaderIdempotencyKey)
 	if id == "" {
 		id = uuid.NewString()
 	} else if !validToken(id) {
-		return event.Event{}, werr.Invalid(werr.CodeInvalidPayload,
+		return event.Event{}, time.Time{}, werr.Invalid(werr.CodeInvalidPayload,
 			"%s must be 1 to %d printable ASCII characters", HeaderIdempotencyKey, maxTokenLen)
 	}
 	source := SourceREST
@@ -100,16 +102,17 @@ func (h *commandHandler) buildEvent(c *gin.Context, deadline time.Time) (event.E
 		e.SetExtension("correlationid", corr)
 	}
 	if err := e.SetData(event.ApplicationJSON, data); err != nil {
-		return event.Event{}, fmt.Errorf("setting command data: %w", err)
+		return event.Event{}, time.Time{}, fmt.Errorf("setting command data: %w", err)
 	}
 	if err := e.Validate(); err != nil {
-		return event.Event{}, fmt.Errorf("building command event: %w", err)
+		return event.Event{}, time.Time{}, fmt.Errorf("building command event: %w", err)
 	}
-	return e, nil
+	return e, deadline, nil
 }
 
-// request sends the command and returns the result event's data.
-func (h *commandHandler) request(ctx context.Context, session string, e event.Event) ([]byte, error) {
+// request sends the command and returns the result event's data, waiting
+// until deadline at most.
+func (h *commandHandler) request(ctx context.Context, session string, e event.Event, deadline time.Time) ([]byte, error) {
 	subject := h.subjects.RPC(session, h.route.Name)
 	msg, err := cenats.NewMsg(subject, e, cenats.Binary)
 	if err != nil {
@@ -118,7 +121,7 @@ func (h *commandHandler) request(ctx context.Context, session string, e event.Ev
 	if h.internal != "" {
 		msg.Header.Set(natsbus.HeaderInternal, h.internal)
 	}
-	reply, err := h.bus.RequestMsg(msg, h.timeout)
+	reply, err := h.bus.RequestMsg(msg, time.Until(deadline))
 	if errors.Is(err, nats.ErrNoResponders) {
 		if notReady := h.notReady(ctx); notReady != nil {
 			// Starting (or NATS half there): the session may well be ours.

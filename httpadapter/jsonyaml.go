@@ -49,12 +49,15 @@ func yamlNode(dec *json.Decoder) (*yaml.Node, error) {
 	case string:
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v}, nil
 	case json.Number:
-		tag := "!!int"
-		// -0 is a float in JSON readers; as an int it would lose its sign.
-		if strings.ContainsAny(string(v), ".eE") || v == "-0" {
+		tag, val := "!!int", string(v)
+		switch {
+		case val == "-0":
+			// JSON readers keep the sign of -0; YAML reads "-0" as the int 0.
+			tag, val = "!!float", "-0.0"
+		case strings.ContainsAny(val, ".eE"):
 			tag = "!!float"
 		}
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: string(v)}, nil
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: val}, nil
 	case bool:
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: fmt.Sprint(v)}, nil
 	case nil:
