@@ -25,6 +25,23 @@ func BenchmarkEmit(b *testing.B) {
 	}
 }
 
+// BenchmarkEmitNoSync is Emit without the fsync: the CPU and write cost of
+// the path (entry, emitted ledger, the caller's writes), which the fsync of
+// BenchmarkEmit hides on a slow disk.
+func BenchmarkEmitNoSync(b *testing.B) {
+	db, ob := openOutbox(b, b.TempDir())
+	db.NoSync = true
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if err := ob.Emit(ctx, sampleEvent("default", i)); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
 // BenchmarkPublish measures draining the outbox into JetStream (embedded
 // server, file storage, in-process connection): decode, encode binary,
 // publish with PubAck, batched deletes. Filling the outbox is not timed.

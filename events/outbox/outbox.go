@@ -133,11 +133,15 @@ func (o *Outbox) checkSubject(subject string) (string, error) {
 	return session, nil
 }
 
-// signal wakes the session's publisher lane, and the publisher in case the
-// session has none yet, without ever blocking the emitter.
+// signal wakes the session's publisher lane, and the publisher when the
+// session is new to this process (it may have no lane yet), without ever
+// blocking the emitter.
 func (o *Outbox) signal(session string) {
-	notify(o.wakeFor(session))
-	notify(o.added)
+	ch, created := o.wake(session)
+	notify(ch)
+	if created {
+		notify(o.added)
+	}
 }
 
 func notify(ch chan struct{}) {
@@ -149,6 +153,12 @@ func notify(ch chan struct{}) {
 
 // wakeFor is the channel signalled whenever session gets an entry.
 func (o *Outbox) wakeFor(session string) chan struct{} {
+	ch, _ := o.wake(session)
+	return ch
+}
+
+// wake is wakeFor, also reporting whether the channel was created now.
+func (o *Outbox) wake(session string) (chan struct{}, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	ch, ok := o.wakes[session]
@@ -156,7 +166,7 @@ func (o *Outbox) wakeFor(session string) chan struct{} {
 		ch = make(chan struct{}, 1)
 		o.wakes[session] = ch
 	}
-	return ch
+	return ch, !ok
 }
 
 // PruneEmitted forgets the emitted ids older than the horizon (give it the
