@@ -8,11 +8,12 @@ import (
 	"go.mau.fi/whatsmeow/types"
 
 	"github.com/wabridge/wabridge/bridge"
+	"github.com/wabridge/wabridge/internal/store"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
 func TestMessageIndexPrune(t *testing.T) {
-	x := newIndex(t)
+	x, db := newIndexDB(t)
 	day := 24 * time.Hour
 	put := func(session, id string, ts time.Time) {
 		t.Helper()
@@ -20,10 +21,18 @@ func TestMessageIndexPrune(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// More old messages than one pruning transaction takes.
+	// More old messages than one pruning transaction takes, written in one
+	// transaction (one fsync instead of 1200).
 	const old = 1200
+	writes := make([]store.Write, 0, old)
 	for i := range old {
-		put("default", fmt.Sprintf("OLD%05d", i), fixedTime.Add(-100*day+time.Duration(i)*time.Second))
+		id := fmt.Sprintf("OLD%05d", i)
+		writes = append(writes, x.PutWrite("default", bridge.StoredMessage{
+			Chat: group.String(), ID: id, Sender: alicePN.String(), Timestamp: fixedTime.Add(-100*day + time.Duration(i)*time.Second), Text: id,
+		}))
+	}
+	if err := db.Commit(writes...); err != nil {
+		t.Fatal(err)
 	}
 	put("other", "OLDOTHER", fixedTime.Add(-100*day))
 	put("default", "NEW", fixedTime)

@@ -17,6 +17,13 @@ import (
 // newIndex is a message index in a fresh bbolt file.
 func newIndex(t *testing.T) *bridge.MessageIndex {
 	t.Helper()
+	x, _ := newIndexDB(t)
+	return x
+}
+
+// newIndexDB is newIndex with its bbolt file.
+func newIndexDB(t *testing.T) (*bridge.MessageIndex, *store.DB) {
+	t.Helper()
 	db, err := store.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -26,7 +33,7 @@ func newIndex(t *testing.T) *bridge.MessageIndex {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return x
+	return x, db
 }
 
 func TestMessageIndex(t *testing.T) {
