@@ -36,7 +36,7 @@ type Config struct {
 	HTTPBasic    []string // user:password
 	EventMode    string   // binary | structured
 	EventsMaxAge time.Duration
-	// EventsMaxBytes bounds WA_EVENTS' size; -1 = unlimited.
+	// EventsMaxBytes bounds WA_EVENTS' size; 0 = unlimited.
 	EventsMaxBytes int64
 	// CommandLifetime is how long a durable command without an expirytime
 	// extension may take to take effect before it ends with EXPIRED.
@@ -47,6 +47,11 @@ type Config struct {
 	// OutboxMaxAge: /readyz degrades while the oldest unpublished event is
 	// older than this.
 	OutboxMaxAge time.Duration
+	// NATSDurableAfter is how long after its PubAck an external NATS has a
+	// message on disk (its sync_interval plus a margin; negative: at once,
+	// for sync_interval always or an R3 stream). The outbox keeps entries
+	// that long. Unused with the embedded server, which syncs every second.
+	NATSDurableAfter time.Duration
 	// HTTPHosts are the Host names REST answers to besides loopback ones
 	// (DNS rebinding guard).
 	HTTPHosts   []string
@@ -78,6 +83,8 @@ func defaultConfig() Config {
 		CommandLifetime: 24 * time.Hour,
 		EmittedHorizon:  7 * 24 * time.Hour,
 		OutboxMaxAge:    5 * time.Minute,
+		// nats-server's default sync_interval is 2 minutes.
+		NATSDurableAfter: 2*time.Minute + 5*time.Second,
 		// WhatsApp lets users quote old messages; three months covers
 		// nearly every reply while bounding the index.
 		MessageRetention: 90 * 24 * time.Hour,
@@ -115,10 +122,11 @@ func (c *Config) options() []option {
 		{name: "http-basic-auth", usage: "comma-separated user:password pairs accepted by REST", value: (*listValue)(&c.HTTPBasic)},
 		{name: "event-mode", usage: "CloudEvents content mode of published events: binary or structured", value: (*stringValue)(&c.EventMode)},
 		{name: "events-max-age", usage: "retention of WA_EVENTS (0 = unlimited)", value: (*durationValue)(&c.EventsMaxAge)},
-		{name: "events-max-bytes", usage: "size bound of WA_EVENTS in bytes, oldest dropped first (-1 = unlimited)", value: (*int64Value)(&c.EventsMaxBytes)},
+		{name: "events-max-bytes", usage: "size bound of WA_EVENTS in bytes, oldest dropped first (0 = unlimited)", value: (*int64Value)(&c.EventsMaxBytes)},
 		{name: "command-lifetime", usage: "how long a durable command may wait to take effect before it ends with EXPIRED", value: (*durationValue)(&c.CommandLifetime)},
 		{name: "emitted-horizon", usage: "how long ids of emitted events are remembered so redeliveries are never published twice", value: (*durationValue)(&c.EmittedHorizon)},
 		{name: "outbox-max-age", usage: "readiness fails while the oldest unpublished event is older than this", value: (*durationValue)(&c.OutboxMaxAge)},
+		{name: "nats-durable-after", usage: "external NATS: how long after a PubAck a message is on disk (its sync_interval plus a margin; negative = at once)", value: (*durationValue)(&c.NATSDurableAfter)},
 		{name: "http-hosts", usage: "comma-separated Host names REST answers to besides loopback ones", value: (*listValue)(&c.HTTPHosts)},
 		{name: "message-retention", usage: "how long messages stay in the index that replies quote from (0 = forever)", value: (*durationValue)(&c.MessageRetention)},
 		{name: "dedup-window", usage: "Nats-Msg-Id deduplication window of the streams (0 = 1h, or the shorter events-max-age)", value: (*durationValue)(&c.DedupWindow)},
@@ -245,8 +253,8 @@ func (c Config) Validate() error {
 	if c.MessageRetention < 0 || c.CommandLifetime < 0 || c.EmittedHorizon < 0 || c.OutboxMaxAge < 0 {
 		errs = append(errs, errors.New("message-retention, command-lifetime, emitted-horizon and outbox-max-age must not be negative"))
 	}
-	if c.EventsMaxBytes < -1 {
-		errs = append(errs, errors.New("events-max-bytes must be positive, 0 for the default, or -1 for unlimited"))
+	if c.EventsMaxAge < 0 || c.EventsMaxBytes < 0 {
+		errs = append(errs, errors.New("events-max-age and events-max-bytes must not be negative (0 = unlimited)"))
 	}
 	if c.EventMode != "binary" && c.EventMode != "structured" {
 		errs = append(errs, fmt.Errorf("event-mode must be binary or structured, not %q", c.EventMode))
@@ -285,7 +293,17 @@ func (c Config) Validate() error {
 
 // streamsConfig is how the configuration shapes WA_COMMANDS and WA_EVENTS.
 func (c Config) streamsConfig() natsbus.StreamsConfig {
-	return natsbus.StreamsConfig{Prefix: c.Prefix, EventsMaxAge: c.EventsMaxAge, Duplicates: c.DedupWindow}
+	return natsbus.StreamsConfig{Prefix: c.Prefix, EventsMaxAge: unlimitedIfZero(c.EventsMaxAge),
+		EventsMaxBytes: unlimitedIfZero(c.EventsMaxBytes), Duplicates: c.DedupWindow}
+}
+
+// unlimitedIfZero maps the configuration's 0 ("unlimited", as users write
+// it) to natsbus.Unlimited (natsbus reads 0 as "its default").
+func unlimitedIfZero[T time.Duration | int64](v T) T {
+	if v == 0 {
+		return natsbus.Unlimited
+	}
+	return v
 }
 
 func (c Config) natsAuth() bool { return c.NATSToken != "" || c.NATSUser != "" }

@@ -58,6 +58,10 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, cfg StreamsConfi
 	return nil
 }
 
+// ErrForeignStream is wrapped by EnsureStreams' error for a stream of our
+// name whose subjects are not ours: retrying cannot help, an operator must.
+var ErrForeignStream = errors.New("stream subjects conflict")
+
 func ensureStream(ctx context.Context, js jetstream.JetStream, want jetstream.StreamConfig, log *slog.Logger) error {
 	st, err := js.Stream(ctx, want.Name)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
@@ -71,7 +75,7 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, want jetstream.St
 	}
 	have := st.CachedInfo().Config
 	if !sameSubjects(have.Subjects, want.Subjects) {
-		return fmt.Errorf("stream %s exists with subjects %q, but wabridge needs exactly %q: change the stream's subjects or wabridge's subject prefix", want.Name, have.Subjects, want.Subjects)
+		return fmt.Errorf("%w: stream %s exists with subjects %q, but wabridge needs exactly %q: change the stream's subjects or wabridge's subject prefix", ErrForeignStream, want.Name, have.Subjects, want.Subjects)
 	}
 	logForeign(log, have, want)
 	next, changes := applyOwned(have, want)

@@ -2,6 +2,7 @@ package natsbus_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"slices"
 	"strings"
@@ -65,7 +66,7 @@ func TestEnsureStreamsRefusesForeignSubjects(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := natsbus.EnsureStreams(ctx, js, natsbus.StreamsConfig{EventsMaxAge: time.Hour})
-	if err == nil {
+	if !errors.Is(err, natsbus.ErrForeignStream) {
 		t.Fatal("EnsureStreams accepted a stream with other subjects")
 	}
 	for _, want := range []string{"WA_EVENTS", `["wa.*.evt.>"]`, `["wa.*.evt.>" "wa.*.result.>"]`} {
