@@ -2,12 +2,12 @@ package commands
 
 import (
 	"fmt"
-	"github.com/wabridge/wabridge/internal/ident"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
@@ -25,6 +25,10 @@ var errorCodes = map[string]int{
 	werr.CodeUnauthorized:      http.StatusUnauthorized,
 	werr.CodeSessionNotFound:   http.StatusNotFound,
 	werr.CodeMessageNotFound:   http.StatusNotFound,
+	werr.CodeNotOnWhatsApp:     http.StatusNotFound,
+	werr.CodeForbidden:         http.StatusForbidden,
+	werr.CodeExpired:           http.StatusGone,
+	werr.CodeBusy:              http.StatusServiceUnavailable,
 	werr.CodeNotFound:          http.StatusNotFound,
 	"METHOD_NOT_ALLOWED":       http.StatusMethodNotAllowed,
 	werr.CodeAlreadyLoggedIn:   http.StatusConflict,
