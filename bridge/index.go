@@ -3,6 +3,7 @@ package bridge
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/wabridge/wabridge/internal/ident"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -147,7 +148,7 @@ func putRecord(tx *bolt.Tx, session, chat, id string, ts time.Time, val []byte) 
 func (x *MessageIndex) Lookup(session, ref string, defaultChat types.JID) (StoredMessage, error) {
 	_, chat, id, err := msgid.Parse(ref)
 	if err != nil {
-		return StoredMessage{}, werr.Invalid(werr.CodeInvalidPayload, "message id %q: %v", truncate(ref, 80), err)
+		return StoredMessage{}, werr.Invalid(werr.CodeInvalidPayload, "message id %q: %v", ident.Clip(ref, 80), err)
 	}
 	bare := chat == ""
 	if bare && !defaultChat.IsEmpty() {
@@ -184,7 +185,7 @@ func (x *MessageIndex) Lookup(session, ref string, defaultChat types.JID) (Store
 		return StoredMessage{}, fmt.Errorf("looking up message %s: %w", id, err)
 	}
 	if !found {
-		return StoredMessage{}, werr.New(werr.KindNotFound, werr.CodeMessageNotFound, "message %s not found", truncate(ref, 80))
+		return StoredMessage{}, werr.New(werr.KindNotFound, werr.CodeMessageNotFound, "message %s not found", ident.Clip(ref, 80))
 	}
 	return rec.toStored(chat, id)
 }
@@ -224,11 +225,4 @@ func (r record) toStored(chat, id string) (StoredMessage, error) {
 
 func chatKey(chat, id string) []byte {
 	return []byte(chat + "\x00" + id)
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
 }

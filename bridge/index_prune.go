@@ -2,22 +2,19 @@ package bridge
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/wabridge/wabridge/internal/store"
 )
 
 // pruneChunk bounds one pruning transaction, so sessions writing to the
 // index never wait long behind it.
 const pruneChunk = 1000
 
-func timeKey(ts time.Time, chatKey []byte) []byte {
-	k := make([]byte, 8, 8+len(chatKey))
-	binary.BigEndian.PutUint64(k, uint64(max(ts.UnixNano(), 0)))
-	return append(k, chatKey...)
-}
+func timeKey(ts time.Time, chatKey []byte) []byte { return store.TimeKey(ts, chatKey) }
 
 // Prune removes the messages of every session older than before and reports
 // how many went. Replies to them then fail with MESSAGE_NOT_FOUND, as for

@@ -130,7 +130,7 @@ func (m *Manager) Start(ctx context.Context, names ...string) error {
 	}
 	for _, name := range names {
 		if !ident.ValidSession(name) {
-			return werr.Invalid(werr.CodeInvalidSession, "session name %q must match %s", truncate(name, 40), ident.SessionPattern)
+			return werr.Invalid(werr.CodeInvalidSession, "session name %q must match %s", ident.Clip(name, 40), ident.SessionPattern)
 		}
 	}
 	for _, name := range names {
@@ -226,7 +226,7 @@ func (m *Manager) Get(name string) (*Session, error) {
 	defer m.mu.Unlock()
 	s, ok := m.sessions[name]
 	if !ok {
-		return nil, werr.New(werr.KindNotFound, werr.CodeSessionNotFound, "session %q not found", truncate(name, 40))
+		return nil, werr.New(werr.KindNotFound, werr.CodeSessionNotFound, "session %q not found", ident.Clip(name, 40))
 	}
 	return s, nil
 }

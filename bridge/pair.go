@@ -3,6 +3,7 @@ package bridge
 import (
 	"context"
 	"errors"
+	"github.com/wabridge/wabridge/internal/ident"
 
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/types"
@@ -17,7 +18,7 @@ func (s *Session) LoginWithCode(ctx context.Context, phone string) (string, erro
 	if !isPhone(phone) {
 		return "", werr.Invalid(werr.CodeInvalidRecipient,
 			"phone must be the account's number: 7 to 15 international digits without '+' (e.g. 4917612345678)").
-			WithDetails(map[string]any{"phone": truncate(phone, 64)})
+			WithDetails(map[string]any{"phone": ident.Clip(phone, 64)})
 	}
 	a, err := s.ensureLogin()
 	if err != nil {

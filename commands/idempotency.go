@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -154,8 +153,4 @@ func (s *idemStore) pruneBatch(cutoff time.Time) (int, error) {
 	return n, err
 }
 
-func timeKey(t time.Time, key string) []byte {
-	b := make([]byte, 8, 8+len(key))
-	binary.BigEndian.PutUint64(b, uint64(t.UnixNano()))
-	return append(b, key...)
-}
+func timeKey(t time.Time, key string) []byte { return store.TimeKey(t, []byte(key)) }

@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/wabridge/wabridge/internal/ident"
 	"reflect"
 
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
 // TypePrefix starts the CloudEvent type of every command.
-const TypePrefix = "io.wabridge.command."
+const TypePrefix = ident.CommandTypePrefix
 
 // Kind says what a command does to the world (CONTRACT §6).
 type Kind uint8

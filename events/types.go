@@ -2,12 +2,13 @@ package events
 
 import (
 	"context"
+	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/store"
 	"time"
 )
 
 // Prefix of every CloudEvent type wabridge emits for a WhatsApp event.
-const TypePrefix = "io.wabridge."
+const TypePrefix = ident.TypePrefix
 
 // The event catalog (CONTRACT §7). Add a type here, its data struct below or
 // in its own file, and its schema under schemas/events/.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/wabridge/wabridge/internal/ident"
 	"log/slog"
 	"net/http"
 	"time"
@@ -19,7 +20,7 @@ import (
 )
 
 // CommandTypePrefix starts every command CloudEvent type (CONTRACT §3).
-const CommandTypePrefix = "io.wabridge.command."
+const CommandTypePrefix = ident.CommandTypePrefix
 
 // ExtExpiryTime is the CloudEvents extension (RFC 3339 timestamp) after
 // which nobody waits for the command's result (CONTRACT §3).

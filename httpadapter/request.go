@@ -84,9 +84,4 @@ func echoIDs(c *gin.Context) {
 }
 
 // truncate keeps user input echoed in error details short.
-func truncate(s string) string {
-	if len(s) > 64 {
-		s = strings.ToValidUTF8(s[:64], "") + "…"
-	}
-	return s
-}
+func truncate(s string) string { return ident.Clip(s, 64) }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/wabridge/wabridge/internal/store"
 )
 
 // bucketEmitted is the "already emitted" ledger: CloudEvent id → when it
@@ -86,4 +88,4 @@ func (l ledger) prune(tx *bolt.Tx, now time.Time) (int, error) {
 	return n, nil
 }
 
-func timeKey(t time.Time) []byte { return binary.BigEndian.AppendUint64(nil, uint64(t.UnixNano())) }
+func timeKey(t time.Time) []byte { return store.TimeKey(t, nil) }

@@ -1,8 +1,28 @@
-// Package ident is the one home of the names every layer checks: session
-// names (CONTRACT §1). It imports nothing of the project.
+// Package ident is the one home of the names every layer shares: session
+// names (CONTRACT §1), the CloudEvent type prefixes (CONTRACT §3), and how
+// user input is clipped when an error message echoes it. It imports nothing
+// of the project.
 package ident
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+)
+
+// TypePrefix starts every CloudEvent type wabridge reads or writes.
+const TypePrefix = "io.wabridge."
+
+// CommandTypePrefix starts the type of every command: TypePrefix + "command.".
+const CommandTypePrefix = TypePrefix + "command."
+
+// Clip keeps user input echoed in a message short: at most n bytes of s,
+// cut at a character boundary, with "…" when something was cut.
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "…"
+}
 
 // DefaultSession is the session used when none is named (CONTRACT §1).
 const DefaultSession = "default"

@@ -6,6 +6,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -87,3 +88,12 @@ func (db *DB) Commit(writes ...Write) error {
 // Group is the file's group-commit writer, for callers that build the
 // transaction's function themselves.
 func (db *DB) Group() *Group { return db.group }
+
+// TimeKey is a key that sorts by time: t as 8 big-endian bytes of unix
+// nanoseconds (before 1970 as 0), then suffix. Indexes by time (for
+// pruning) use it, so a cursor from the start reads the oldest first.
+func TimeKey(t time.Time, suffix []byte) []byte {
+	k := make([]byte, 8, 8+len(suffix))
+	binary.BigEndian.PutUint64(k, uint64(max(t.UnixNano(), 0)))
+	return append(k, suffix...)
+}
