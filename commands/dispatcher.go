@@ -9,7 +9,6 @@ import (
 
 	cloudevent "github.com/cloudevents/sdk-go/v2/event"
 
-	"github.com/wabridge/wabridge/events/outbox"
 	"github.com/wabridge/wabridge/internal/natsbus"
 	"github.com/wabridge/wabridge/internal/store"
 	"github.com/wabridge/wabridge/schemas"
@@ -28,8 +27,6 @@ const (
 type Audit interface {
 	Put(ctx context.Context, subject string, ce cloudevent.Event, also ...store.Write) error
 }
-
-var _ Audit = (*outbox.Outbox)(nil)
 
 // DispatcherConfig configures a Dispatcher.
 type DispatcherConfig struct {

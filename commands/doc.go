@@ -10,7 +10,7 @@
 // through Audit (the outbox).
 //
 // Transports derive what they serve from Catalog and call Dispatch. It may
-// import bridge (for the request/result types), schemas, events/outbox (for
-// its errors), internal/store, internal/werr, internal/ident and
+// import bridge (for the request/result types), schemas, events (the event catalog,
+// for AsyncAPI), internal/store, internal/werr, internal/ident and
 // internal/natsbus; never whatsmeow.
 package commands

@@ -2,12 +2,10 @@ package commands
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	cloudevent "github.com/cloudevents/sdk-go/v2/event"
 
-	"github.com/wabridge/wabridge/events/outbox"
 	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/store"
 	"github.com/wabridge/wabridge/internal/werr"
@@ -33,7 +31,7 @@ func (d *Dispatcher) record(ctx context.Context, c Call, cc checked, key string,
 	ev := d.resultEvent(c.Session, c.Name, c.Cmd, key, data, err)
 	rec := record{Name: c.Name, Fingerprint: cc.fingerprint, Stored: d.cfg.Now()}
 	perr := d.commit(ctx, c, key, rec, ev, pendingOf(data))
-	if errors.Is(perr, outbox.ErrMessageTooLarge) {
+	if tooLarge(perr) {
 		// Retrying cannot make the result smaller: end the command with a
 		// small error result instead (the effect, if any, happened).
 		d.log.Warn("command result too large to publish; recording an error instead",
@@ -79,7 +77,7 @@ func (d *Dispatcher) unrecorded(ctx context.Context, c Call, data any, err error
 		return Result{Event: ev, Retryable: retry}
 	}
 	perr := d.audit(ctx, c, ev)
-	if errors.Is(perr, outbox.ErrMessageTooLarge) {
+	if tooLarge(perr) {
 		ev = d.resultEvent(c.Session, c.Name, c.Cmd, "", nil, errResultTooLarge(perr))
 		perr = d.audit(ctx, c, ev)
 	}
@@ -107,3 +105,8 @@ func (d *Dispatcher) notKept(c Call, err error) Result {
 	err = werr.Wrap(err, werr.KindInternal, werr.CodeInternal, "the result could not be kept; retry the command with the same id")
 	return Result{Event: d.resultEvent(c.Session, c.Name, c.Cmd, "", nil, err), Retryable: true}
 }
+
+// tooLarge reports whether the audit sink refused a result as too large
+// for a NATS message (the outbox says so with KindTooLarge): retrying
+// cannot help.
+func tooLarge(err error) bool { return err != nil && werr.KindOf(err) == werr.KindTooLarge }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/wabridge/wabridge/bridge"
 	"github.com/wabridge/wabridge/commands"
+	"github.com/wabridge/wabridge/events/outbox"
 	"github.com/wabridge/wabridge/httpadapter"
 	"github.com/wabridge/wabridge/internal/natsbus"
 )
@@ -120,5 +121,9 @@ func routes() []httpadapter.Route {
 	return out
 }
 
-// Every port a command declares is a method of the bridge's sessions.
-var _ commands.Ports = (*bridge.Session)(nil)
+// Every port a command declares is a method of the bridge's sessions, and
+// the outbox is the dispatcher's audit trail.
+var (
+	_ commands.Ports = (*bridge.Session)(nil)
+	_ commands.Audit = (*outbox.Outbox)(nil)
+)
