@@ -22,12 +22,19 @@ import (
 var fixedTime = time.Date(2025, 3, 14, 15, 9, 26, 0, time.UTC)
 
 // recordingSink keeps what it is given, or fails while fail is set. Like
-// the outbox, it commits the writes given with an event in db, and nothing
-// when it fails.
+// the outbox, it commits the writes given with an event in db, in one
+// transaction, and nothing when it fails. Every event it keeps is checked
+// against the event catalog (events.Validate): the outbox does not check, so
+// this is where an event that breaks its schema fails a test instead of a
+// consumer.
 type recordingSink struct {
 	db     *store.DB
 	mu     sync.Mutex
 	events []events.Event
+	// invalid is what events.Validate said of kept events; checkValid
+	// reports it. Kept rather than reported at once, because sessions emit
+	// from their own goroutines, which may outlive a test's last t.Error.
+	invalid []error
 	fail   error
 	// failures, when above zero, fails that many emits and counts down.
 	failures int
@@ -48,8 +55,30 @@ func (r *recordingSink) Emit(_ context.Context, e events.Event, also ...store.Wr
 	if err := r.db.Commit(also...); err != nil {
 		return err
 	}
+	if err := events.Validate(e); err != nil {
+		r.invalid = append(r.invalid, err)
+	}
 	r.events = append(r.events, e)
 	return nil
+}
+
+// newRecordingSink is a sink over db whose events are validated when the
+// test ends, after everything registered later (the Manager) has stopped.
+func newRecordingSink(t testing.TB, db *store.DB) *recordingSink {
+	t.Helper()
+	r := &recordingSink{db: db}
+	t.Cleanup(func() { r.checkValid(t) })
+	return r
+}
+
+// checkValid fails t for each kept event that did not validate.
+func (r *recordingSink) checkValid(t testing.TB) {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, err := range r.invalid {
+		t.Errorf("emitted an invalid event: %v", err)
+	}
 }
 
 // failNext makes the next n emits fail.
@@ -113,7 +142,7 @@ func newEnv(t *testing.T, sessions ...string) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = devices.Close() })
-	e := &env{t: t, db: db, devices: devices, sink: &recordingSink{db: db}, fakes: newFakes(), qrOut: &safebuf.Buffer{}}
+	e := &env{t: t, db: db, devices: devices, sink: newRecordingSink(t, db), fakes: newFakes(), qrOut: &safebuf.Buffer{}}
 	e.start(sessions...)
 	return e
 }
