@@ -31,7 +31,7 @@ func TestBacklogAgeAndCount(t *testing.T) {
 	}
 
 	p := NewPublisher(ob, nil, PublisherConfig{DurableAfter: time.Hour}, nil)
-	p.js = &fakeStream{}
+	p.js = newFakeStream(t)
 	p.now = clock.now
 	l := p.newLane("a")
 	defer l.timer.Stop()

@@ -46,8 +46,7 @@ func TestUndecodableEntryIsMovedAside(t *testing.T) {
 	}
 
 	emit := func(key string) {
-		e := events.Event{Type: events.TypeSessionConnected, Session: "default", Key: key, Data: events.SessionState{State: "connected"}}
-		if err := ob.Emit(ctx, e); err != nil {
+		if err := ob.Emit(ctx, connectedEvent(t, "default", key)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -77,6 +76,9 @@ func TestUndecodableEntryIsMovedAside(t *testing.T) {
 		m, err := st.GetMsg(ctx, seq)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if err := CheckPublished(m.Header, m.Data); err != nil {
+			t.Errorf("seq %d: %v", seq, err)
 		}
 		if want := events.EventID("default", events.TypeSessionConnected, key); m.Header.Get(jetstream.MsgIDHeader) != want {
 			t.Errorf("seq %d is not the %q event", seq, key)

@@ -16,11 +16,26 @@ import (
 )
 
 // fakeStream acknowledges every publish (or refuses the subjects refuse
-// says), recording what it stored.
+// says), recording what it stored and what CheckPublished said of it.
 type fakeStream struct {
-	mu     sync.Mutex
-	stored []*nats.Msg
-	refuse func(subject string) error
+	mu      sync.Mutex
+	stored  []*nats.Msg
+	invalid []error
+	refuse  func(subject string) error
+}
+
+// newFakeStream is a fakeStream that fails t, when the test ends, for each
+// stored message that is not a valid CloudEvent of the catalog.
+func newFakeStream(t testing.TB) *fakeStream {
+	f := &fakeStream{}
+	t.Cleanup(func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		for _, err := range f.invalid {
+			t.Errorf("published an invalid event: %v", err)
+		}
+	})
+	return f
 }
 
 func (f *fakeStream) PublishMsg(_ context.Context, msg *nats.Msg, _ ...jetstream.PublishOpt) (*jetstream.PubAck, error) {
@@ -30,6 +45,9 @@ func (f *fakeStream) PublishMsg(_ context.Context, msg *nats.Msg, _ ...jetstream
 		if err := f.refuse(msg.Subject); err != nil {
 			return nil, err
 		}
+	}
+	if err := CheckPublished(msg.Header, msg.Data); err != nil {
+		f.invalid = append(f.invalid, fmt.Errorf("%s: %w", msg.Subject, err))
 	}
 	f.stored = append(f.stored, msg)
 	return &jetstream.PubAck{Stream: "WA_EVENTS", Sequence: uint64(len(f.stored))}, nil
@@ -71,11 +89,23 @@ func openInternal(t *testing.T, opts ...Option) *Outbox {
 func emitN(t *testing.T, ob *Outbox, session string, n int) {
 	t.Helper()
 	for i := range n {
-		e := events.Event{Type: events.TypeSessionConnected, Session: session, Key: fmt.Sprint(i), Data: events.SessionState{State: "connected"}}
-		if err := ob.Emit(context.Background(), e); err != nil {
+		if err := ob.Emit(context.Background(), connectedEvent(t, session, fmt.Sprint(i))); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// connectedEvent is the catalog's sample session.connected for session,
+// told apart from others by key (its CloudEvent id derives from it).
+func connectedEvent(t testing.TB, session, key string) events.Event {
+	t.Helper()
+	spec, ok := events.Lookup(events.TypeSessionConnected)
+	if !ok {
+		t.Fatalf("%s is not catalogued", events.TypeSessionConnected)
+	}
+	e := spec.SampleEvent()
+	e.Session, e.Key = session, key
+	return e
 }
 
 func outboxLen(t *testing.T, ob *Outbox) int {
@@ -93,7 +123,7 @@ func outboxLen(t *testing.T, ob *Outbox) int {
 func TestAckedEntryStaysUntilDurable(t *testing.T) {
 	ob := openInternal(t)
 	emitN(t, ob, "default", 5)
-	js := &fakeStream{}
+	js := newFakeStream(t)
 	const durable, after = 10 * time.Second, 100 * time.Millisecond
 	p := NewPublisher(ob, nil, PublisherConfig{DurableAfter: durable, DeleteEvery: 1, DeleteAfter: after}, nil)
 	p.js = js
@@ -137,7 +167,7 @@ func TestAckedEntryGoesAtOnceWhenAckMeansDurable(t *testing.T) {
 	ob := openInternal(t)
 	emitN(t, ob, "default", 4)
 	p := NewPublisher(ob, nil, PublisherConfig{DurableAfter: DurableImmediately, DeleteEvery: 2, DeleteAfter: time.Hour}, nil)
-	p.js = &fakeStream{}
+	p.js = newFakeStream(t)
 	clock := &fakeClock{t: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
 	p.now = clock.now
 	l := p.newLane("default")

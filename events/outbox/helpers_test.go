@@ -109,7 +109,10 @@ func sampleEvent(session string, i int) events.Event {
 	}
 }
 
-// streamMsgs reads every message of WA_EVENTS, in stream order.
+// streamMsgs reads every message of WA_EVENTS, in stream order, and fails
+// the test for each that is not a valid CloudEvent of the catalog
+// (outbox.CheckPublished): whatever the outbox publishes, a consumer must be able
+// to read.
 func streamMsgs(t testing.TB, js jetstream.JetStream) []*jetstream.RawStreamMsg {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -127,6 +130,9 @@ func streamMsgs(t testing.TB, js jetstream.JetStream) []*jetstream.RawStreamMsg 
 		m, err := st.GetMsg(ctx, seq)
 		if err != nil {
 			t.Fatalf("reading seq %d: %v", seq, err)
+		}
+		if err := outbox.CheckPublished(m.Header, m.Data); err != nil {
+			t.Errorf("stream seq %d on %s: %v", seq, m.Subject, err)
 		}
 		out = append(out, m)
 	}
