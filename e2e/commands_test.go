@@ -19,7 +19,7 @@ import (
 
 func TestLoginAndSendByREST(t *testing.T) {
 	t.Parallel()
-	b := startBridge(t, bridgeOpts{})
+	b := sharedBridge(t, "rest")
 
 	// Before login a send is refused with a clear code and nothing is sent.
 	status, env := b.do("POST", "/send/message", map[string]any{"phone": "4917612345678", "message": "too early"}, nil)
@@ -27,7 +27,7 @@ func TestLoginAndSendByREST(t *testing.T) {
 		t.Fatalf("send before login: %d %s", status, env.Code)
 	}
 
-	b.login("default")
+	b.login(b.session)
 
 	status, env = b.do("POST", "/send/message", map[string]any{"phone": "4917612345678", "message": "Hello from API!"}, nil)
 	if status != http.StatusOK {
@@ -76,23 +76,23 @@ func TestLoginAndSendByREST(t *testing.T) {
 
 func TestSendOverNATSRequestReply(t *testing.T) {
 	t.Parallel()
-	b := startBridge(t, bridgeOpts{})
-	b.login("default")
+	b := sharedBridge(t, "rpc")
+	b.login(b.session)
 	nc := b.nats()
 
 	for i, mode := range []cenats.Mode{cenats.Binary, cenats.Structured} {
 		cmd := command(t, "send.message", "rpc-"+[]string{"binary", "structured"}[i], map[string]any{"phone": "4917612345678", "message": "over nats"})
 		cmd.SetExtension("correlationid", "corr-42")
-		res, env := request(t, nc, "wa.default.rpc.send.message", cmd, mode)
+		res, env := request(t, nc, "wa.rpc.rpc.send.message", cmd, mode)
 		if env.Status != 200 {
 			t.Fatalf("mode %d: %d %s %s", mode, env.Status, env.Code, env.Message)
 		}
-		if res.Type() != "io.wabridge.command.send.message.result" || res.Source() != "/wabridge/default" ||
+		if res.Type() != "io.wabridge.command.send.message.result" || res.Source() != "/wabridge/rpc" ||
 			res.Subject() != "4917612345678@s.whatsapp.net" {
 			t.Fatalf("result attributes: type %s source %s subject %s", res.Type(), res.Source(), res.Subject())
 		}
 		ext := res.Extensions()
-		if ext["causationid"] != cmd.ID() || ext["correlationid"] != "corr-42" || ext["wasession"] != "default" {
+		if ext["causationid"] != cmd.ID() || ext["correlationid"] != "corr-42" || ext["wasession"] != "rpc" {
 			t.Fatalf("result extensions: %v", ext)
 		}
 	}
@@ -100,15 +100,15 @@ func TestSendOverNATSRequestReply(t *testing.T) {
 		t.Fatalf("outbox has %d deliveries, want 2", len(out))
 	}
 	// Every result is also on the audit subject.
-	if msgs := streamEvents(t, nc, "wa.default.result.send.message", 2, 10*time.Second); len(msgs) != 2 {
+	if msgs := streamEvents(t, nc, "wa.rpc.result.send.message", 2, 10*time.Second); len(msgs) != 2 {
 		t.Fatalf("results on the audit subject: %d, want 2", len(msgs))
 	}
 }
 
 func TestDurableCommandAndIdempotency(t *testing.T) {
 	t.Parallel()
-	b := startBridge(t, bridgeOpts{})
-	b.login("default")
+	b := sharedBridge(t, "durable")
+	b.login(b.session)
 	nc := b.nats()
 	js, err := jetstream.New(nc)
 	if err != nil {
@@ -118,7 +118,7 @@ func TestDurableCommandAndIdempotency(t *testing.T) {
 	defer cancel()
 
 	cmd := command(t, "send.message", "durable-1", map[string]any{"phone": "4917612345678", "message": "durable hello"})
-	msg, err := cenats.NewMsg("wa.default.cmd.send.message", cmd, cenats.Binary)
+	msg, err := cenats.NewMsg("wa.durable.cmd.send.message", cmd, cenats.Binary)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,27 +128,30 @@ func TestDurableCommandAndIdempotency(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	results := streamEvents(t, nc, "wa.default.result.send.message", 1, 20*time.Second)
+	results := streamEvents(t, nc, "wa.durable.result.send.message", 1, 20*time.Second)
 	if len(results) == 0 {
-		t.Fatal("no result on wa.default.result.send.message")
+		t.Fatal("no result on wa.durable.result.send.message")
 	}
-	res, env := decodeResult(t, &nats.Msg{Header: results[0].Headers(), Data: results[0].Data()})
+	res := results[0].ce
+	var env envelope
+	mustJSON(t, res.Data(), &env)
 	if env.Status != 200 || res.Extensions()["causationid"] != "durable-1" {
 		t.Fatalf("durable result: %d %s, ext %v", env.Status, env.Code, res.Extensions())
 	}
-	// Wait until both deliveries have been handled, then count effects.
+	// Wait until both deliveries have been handled, then count effects. The
+	// consumer is the session's own: its sequence counts only its deliveries.
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
-		cons, err := js.Consumer(ctx, "WA_COMMANDS", transport.ConsumerName(transport.DefaultDurable, "default"))
+		cons, err := js.Consumer(ctx, "WA_COMMANDS", transport.ConsumerName(transport.DefaultDurable, b.session))
 		if err == nil {
-			if info, err := cons.Info(ctx); err == nil && info.NumPending == 0 && info.NumAckPending == 0 && info.Delivered.Stream >= 2 {
+			if info, err := cons.Info(ctx); err == nil && info.NumPending == 0 && info.NumAckPending == 0 && info.Delivered.Consumer >= 2 {
 				break
 			}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	// The same id over rpc: answered from the record, not sent again.
-	res2, env2 := request(t, nc, "wa.default.rpc.send.message", cmd, cenats.Binary)
+	res2, env2 := request(t, nc, "wa.durable.rpc.send.message", cmd, cenats.Binary)
 	if env2.Status != 200 || res2.ID() != res.ID() || string(env2.Data) != string(env.Data) {
 		t.Fatalf("repeat over rpc: %s vs %s", env2.Data, env.Data)
 	}
@@ -159,8 +162,8 @@ func TestDurableCommandAndIdempotency(t *testing.T) {
 
 func TestBadInputIsRejectedWithCodes(t *testing.T) {
 	t.Parallel()
-	b := startBridge(t, bridgeOpts{})
-	b.login("default")
+	b := sharedBridge(t, "badinput")
+	b.login(b.session)
 	nc := b.nats()
 
 	cases := []struct {
@@ -169,31 +172,31 @@ func TestBadInputIsRejectedWithCodes(t *testing.T) {
 		msg     func() *nats.Msg
 		code    string
 	}{
-		{"missing specversion", "wa.default.rpc.send.message", func() *nats.Msg {
-			m := nats.NewMsg("wa.default.rpc.send.message")
+		{"missing specversion", "wa.badinput.rpc.send.message", func() *nats.Msg {
+			m := nats.NewMsg("wa.badinput.rpc.send.message")
 			m.Header.Set("ce-id", "x")
 			m.Header.Set("ce-source", "/t")
 			m.Header.Set("ce-type", "io.wabridge.command.send.message")
 			m.Data = []byte(`{"phone":"4917612345678","message":"x"}`)
 			return m
 		}, "INVALID_CLOUDEVENT"},
-		{"structured garbage", "wa.default.rpc.send.message", func() *nats.Msg {
-			m := nats.NewMsg("wa.default.rpc.send.message")
+		{"structured garbage", "wa.badinput.rpc.send.message", func() *nats.Msg {
+			m := nats.NewMsg("wa.badinput.rpc.send.message")
 			m.Header.Set("Content-Type", "application/cloudevents+json")
 			m.Data = []byte(`{"specversion":`)
 			return m
 		}, "INVALID_CLOUDEVENT"},
-		{"unknown command", "wa.default.rpc.send.telegram", func() *nats.Msg {
-			return mustMsg(t, "wa.default.rpc.send.telegram", command(t, "send.telegram", "u1", map[string]any{}))
+		{"unknown command", "wa.badinput.rpc.send.telegram", func() *nats.Msg {
+			return mustMsg(t, "wa.badinput.rpc.send.telegram", command(t, "send.telegram", "u1", map[string]any{}))
 		}, "UNKNOWN_COMMAND"},
-		{"type does not match subject", "wa.default.rpc.send.message", func() *nats.Msg {
-			return mustMsg(t, "wa.default.rpc.send.message", command(t, "app.logout", "m1", map[string]any{}))
+		{"type does not match subject", "wa.badinput.rpc.send.message", func() *nats.Msg {
+			return mustMsg(t, "wa.badinput.rpc.send.message", command(t, "app.logout", "m1", map[string]any{}))
 		}, "INVALID_CLOUDEVENT"},
-		{"schema violation", "wa.default.rpc.send.message", func() *nats.Msg {
-			return mustMsg(t, "wa.default.rpc.send.message", command(t, "send.message", "s1", map[string]any{"phone": "4917612345678", "messag": "typo"}))
+		{"schema violation", "wa.badinput.rpc.send.message", func() *nats.Msg {
+			return mustMsg(t, "wa.badinput.rpc.send.message", command(t, "send.message", "s1", map[string]any{"phone": "4917612345678", "messag": "typo"}))
 		}, "INVALID_PAYLOAD"},
-		{"bad phone", "wa.default.rpc.send.message", func() *nats.Msg {
-			return mustMsg(t, "wa.default.rpc.send.message", command(t, "send.message", "p1", map[string]any{"phone": "+49 176 1234", "message": "x"}))
+		{"bad phone", "wa.badinput.rpc.send.message", func() *nats.Msg {
+			return mustMsg(t, "wa.badinput.rpc.send.message", command(t, "send.message", "p1", map[string]any{"phone": "+49 176 1234", "message": "x"}))
 		}, "INVALID_RECIPIENT"},
 	}
 	for _, c := range cases {
@@ -228,6 +231,7 @@ func TestBadInputIsRejectedWithCodes(t *testing.T) {
 	}
 	req, _ := http.NewRequest("POST", b.httpURL+"/send/message", strings.NewReader(`{"phone":`))
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Session", b.session)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

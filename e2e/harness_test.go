@@ -4,11 +4,9 @@ package e2e_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,11 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cloudevents/sdk-go/v2/event"
 	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/wabridge/wabridge/internal/cenats"
 	"github.com/wabridge/wabridge/internal/safebuf"
 )
 
@@ -45,7 +40,15 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(dir)
 		os.Exit(1)
 	}
+	suite := &shared{}
+	sharedSuite = suite
 	code := m.Run()
+	// The shared bridge outlives every test that used it; it must not
+	// outlive the test binary.
+	if err := suite.stop(); err != nil && code == 0 {
+		fmt.Fprintln(os.Stderr, "stopping the shared bridge:", err)
+		code = 1
+	}
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -53,12 +56,11 @@ func TestMain(m *testing.M) {
 // freeAddr returns a loopback address with a port nobody listens on now.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeLoopback()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	return addr
 }
 
 type bridgeOpts struct {
@@ -70,8 +72,9 @@ type bridgeOpts struct {
 	noWait   bool // return once started, without waiting for /readyz
 }
 
-type bridgeProc struct {
-	t        *testing.T
+// proc is one running wabridge process, independent of any test, so that
+// one process can serve many tests (see shared).
+type proc struct {
 	cmd      *exec.Cmd
 	opts     bridgeOpts
 	httpURL  string
@@ -82,6 +85,18 @@ type bridgeProc struct {
 	stopOnce sync.Once
 }
 
+// bridgeProc is a process as one test sees it: failures fail that test, and
+// session is the session the test uses ("" = the process's default, picked
+// by leaving X-Session out).
+type bridgeProc struct {
+	*proc
+	t       *testing.T
+	session string
+}
+
+// startBridge starts a process of the test's own and stops it at the test's
+// end, for tests that restart, kill or cut the bridge or start it with flags
+// of their own. Other tests use sharedBridge.
 func startBridge(t *testing.T, o bridgeOpts) *bridgeProc {
 	t.Helper()
 	if o.dataDir == "" {
@@ -90,31 +105,18 @@ func startBridge(t *testing.T, o bridgeOpts) *bridgeProc {
 	if o.httpAddr == "" {
 		o.httpAddr = freeAddr(t)
 	}
-	args := []string{"serve", "--sandbox", "--data-dir", o.dataDir, "--http-addr", o.httpAddr,
-		"--qr-terminal=false", "--log-level", "debug", "--shutdown-wait", "10s"}
-	natsURL := o.natsURL
-	if o.natsURL != "" {
-		args = append(args, "--nats-url", o.natsURL)
-	} else {
-		if o.natsAddr == "" {
-			o.natsAddr = freeAddr(t)
-		}
-		args = append(args, "--nats-listen", o.natsAddr)
-		natsURL = "nats://" + o.natsAddr
+	if o.natsURL == "" && o.natsAddr == "" {
+		o.natsAddr = freeAddr(t)
 	}
-	args = append(args, o.extra...)
-	b := &bridgeProc{t: t, opts: o, httpURL: "http://" + o.httpAddr, natsURL: natsURL, out: &safebuf.Buffer{}, done: make(chan struct{})}
-	b.cmd = exec.Command(binary, args...)
-	b.cmd.Stdout, b.cmd.Stderr = b.out, b.out
-	b.cmd.Env = append(os.Environ(), "WABRIDGE_CONFIG=")
-	if err := b.cmd.Start(); err != nil {
+	p, err := launch(o)
+	if err != nil {
 		t.Fatal(err)
 	}
-	go func() { b.exitErr = b.cmd.Wait(); close(b.done) }()
+	b := &bridgeProc{proc: p, t: t}
 	t.Cleanup(func() {
-		b.stop()
+		_ = p.stop()
 		if t.Failed() {
-			t.Logf("wabridge output:\n%s", b.out.String())
+			t.Logf("wabridge output:\n%s", p.out.String())
 		}
 	})
 	if !o.noWait {
@@ -123,47 +125,77 @@ func startBridge(t *testing.T, o bridgeOpts) *bridgeProc {
 	return b
 }
 
+// launch starts the binary with o, whose addresses are all set.
+func launch(o bridgeOpts) (*proc, error) {
+	args := []string{"serve", "--sandbox", "--data-dir", o.dataDir, "--http-addr", o.httpAddr,
+		"--qr-terminal=false", "--log-level", "debug", "--shutdown-wait", "10s"}
+	natsURL := o.natsURL
+	if o.natsURL != "" {
+		args = append(args, "--nats-url", o.natsURL)
+	} else {
+		args = append(args, "--nats-listen", o.natsAddr)
+		natsURL = "nats://" + o.natsAddr
+	}
+	args = append(args, o.extra...)
+	p := &proc{opts: o, httpURL: "http://" + o.httpAddr, natsURL: natsURL, out: &safebuf.Buffer{}, done: make(chan struct{})}
+	p.cmd = exec.Command(binary, args...)
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	p.cmd.Env = append(os.Environ(), "WABRIDGE_CONFIG=")
+	if err := p.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting wabridge: %w", err)
+	}
+	go func() { p.exitErr = p.cmd.Wait(); close(p.done) }()
+	return p, nil
+}
+
 func (b *bridgeProc) waitReady() {
 	b.t.Helper()
+	if err := b.proc.waitReady(); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// waitReady waits for /readyz to answer 200.
+func (p *proc) waitReady() error {
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
-		case <-b.done:
-			b.t.Fatalf("wabridge exited before ready: %v\n%s", b.exitErr, b.out.String())
+		case <-p.done:
+			return fmt.Errorf("wabridge exited before ready: %v\n%s", p.exitErr, p.out.String())
 		default:
 		}
-		resp, err := http.Get(b.httpURL + "/readyz")
+		resp, err := http.Get(p.httpURL + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return
+				return nil
 			}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	b.t.Fatalf("wabridge not ready within 60s\n%s", b.out.String())
+	return fmt.Errorf("wabridge not ready within 60s\n%s", p.out.String())
 }
 
 // stop sends SIGTERM and returns the exit error (nil for exit 0).
-func (b *bridgeProc) stop() error {
-	b.stopOnce.Do(func() {
-		_ = b.cmd.Process.Signal(syscall.SIGTERM)
+func (p *proc) stop() error {
+	p.stopOnce.Do(func() {
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
 		select {
-		case <-b.done:
+		case <-p.done:
 		case <-time.After(30 * time.Second):
-			_ = b.cmd.Process.Kill()
-			<-b.done
+			_ = p.cmd.Process.Kill()
+			<-p.done
 		}
 	})
-	<-b.done
-	return b.exitErr
+	<-p.done
+	return p.exitErr
 }
 
 // kill9 kills the process without giving it any chance to clean up.
-func (b *bridgeProc) kill9() {
-	b.stopOnce.Do(func() {
-		_ = b.cmd.Process.Signal(syscall.SIGKILL)
-		<-b.done
+func (p *proc) kill9() {
+	p.stopOnce.Do(func() {
+		_ = p.cmd.Process.Signal(syscall.SIGKILL)
+		<-p.done
 	})
 }
 
@@ -192,6 +224,9 @@ func (b *bridgeProc) do(method, path string, body any, header map[string]string)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if b.session != "" {
+		req.Header.Set("X-Session", b.session)
 	}
 	for k, v := range header {
 		req.Header.Set(k, v)
@@ -268,16 +303,29 @@ type delivery struct {
 	Type      string `json:"type"`
 	Message   string `json:"message"`
 	QuotedID  string `json:"quoted_message_id"`
+	Session   string `json:"session"`
 }
 
+// outbox is what virtual contacts received from the test's session (from
+// every session when the test has none of its own): the network's outbox is
+// one for the whole process.
 func (b *bridgeProc) outbox() []delivery {
 	b.t.Helper()
 	status, env := b.do("GET", "/sandbox/outbox", nil, nil)
 	if status != http.StatusOK {
 		b.t.Fatalf("GET /sandbox/outbox: %d", status)
 	}
+	var all []delivery
+	mustJSON(b.t, env.Data, &all)
+	if b.session == "" {
+		return all
+	}
 	var out []delivery
-	mustJSON(b.t, env.Data, &out)
+	for _, d := range all {
+		if d.Session == b.session {
+			out = append(out, d)
+		}
+	}
 	return out
 }
 
@@ -286,93 +334,4 @@ func mustJSON(t *testing.T, raw []byte, v any) {
 	if err := json.Unmarshal(raw, v); err != nil {
 		t.Fatalf("decoding %s: %v", raw, err)
 	}
-}
-
-// command builds a command CloudEvent.
-func command(t *testing.T, name, id string, data any) event.Event {
-	t.Helper()
-	e := event.New()
-	e.SetID(id)
-	e.SetSource("/e2e/test")
-	e.SetType("io.wabridge.command." + name)
-	if err := e.SetData("application/json", data); err != nil {
-		t.Fatal(err)
-	}
-	return e
-}
-
-// request sends a command over core NATS request-reply and decodes the result.
-func request(t *testing.T, nc *nats.Conn, subject string, e event.Event, mode cenats.Mode) (event.Event, envelope) {
-	t.Helper()
-	msg, err := cenats.NewMsg(subject, e, mode)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reply, err := nc.RequestMsg(msg, 30*time.Second)
-	if err != nil {
-		t.Fatalf("request %s: %v", subject, err)
-	}
-	return decodeResult(t, reply)
-}
-
-func decodeResult(t *testing.T, m *nats.Msg) (event.Event, envelope) {
-	t.Helper()
-	res, err := cenats.Decode(m.Header, m.Data)
-	if err != nil {
-		t.Fatalf("decoding result: %v (headers %v, data %s)", err, m.Header, m.Data)
-	}
-	var env envelope
-	mustJSON(t, res.Data(), &env)
-	return res, env
-}
-
-// streamEvents reads every message of WA_EVENTS on filter that arrives until
-// want are read or the deadline passes.
-func streamEvents(t *testing.T, nc *nats.Conn, filter string, want int, within time.Duration) []jetstream.Msg {
-	t.Helper()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), within)
-	defer cancel()
-	cons, err := js.OrderedConsumer(ctx, "WA_EVENTS", jetstream.OrderedConsumerConfig{FilterSubjects: []string{filter}})
-	if err != nil {
-		t.Fatalf("ordered consumer on %s: %v", filter, err)
-	}
-	var out []jetstream.Msg
-	for len(out) < want && ctx.Err() == nil {
-		batch, err := cons.Fetch(want-len(out), jetstream.FetchMaxWait(500*time.Millisecond))
-		if err != nil {
-			continue
-		}
-		for m := range batch.Messages() {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// streamCount is how many messages WA_EVENTS holds on filter right now.
-func streamCount(t *testing.T, nc *nats.Conn, filter string) uint64 {
-	t.Helper()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	s, err := js.Stream(ctx, "WA_EVENTS")
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := s.Info(ctx, jetstream.WithSubjectFilter(filter))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var n uint64
-	for _, c := range info.State.Subjects {
-		n += c
-	}
-	return n
 }

@@ -12,8 +12,8 @@ import (
 // nothing reaches the virtual contact.
 func TestSandboxMagicNumbers(t *testing.T) {
 	t.Parallel()
-	b := startBridge(t, bridgeOpts{})
-	b.login("default")
+	b := sharedBridge(t, "magic")
+	b.login(b.session)
 	nc := b.nats()
 	cases := []struct {
 		phone  string
@@ -30,7 +30,7 @@ func TestSandboxMagicNumbers(t *testing.T) {
 			t.Errorf("REST send to %s: %d %s (%s), want %d %s", c.phone, status, env.Code, env.Message, c.status, c.code)
 		}
 		cmd := command(t, "send.message", "magic-"+c.phone, map[string]any{"phone": c.phone, "message": "hi"})
-		_, res := request(t, nc, "wa.default.rpc.send.message", cmd, cenats.Binary)
+		_, res := request(t, nc, "wa.magic.rpc.send.message", cmd, cenats.Binary)
 		if res.Status != c.status || res.Code != c.code {
 			t.Errorf("NATS rpc send to %s: %d %s (%s), want %d %s", c.phone, res.Status, res.Code, res.Message, c.status, c.code)
 		}

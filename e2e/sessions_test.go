@@ -8,17 +8,16 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/wabridge/wabridge/internal/cenats"
 )
 
 // TestSessionsPairingLogoutAndEvents runs two sessions in one process: one
-// links by pairing code, the other by a scan without a prior GET /app/login;
-// logging out ends a session; every step is a session.* event on WA_EVENTS.
+// (pairing) links by pairing code, the other (scan) by a scan without a prior
+// GET /app/login; logging out ends a session and leaves the other alone;
+// every step is a session.* event on WA_EVENTS.
 func TestSessionsPairingLogoutAndEvents(t *testing.T) {
 	t.Parallel()
-	b := startBridge(t, bridgeOpts{extra: []string{"--sessions", "default,sales"}})
-	sales := map[string]string{"X-Session": "sales"}
+	b := sharedBridge(t, "scan")
+	sales := map[string]string{"X-Session": "pairing"}
 
 	status, env := b.do("GET", "/app/login-with-code?phone=4917612345678", nil, sales)
 	if status != http.StatusOK {
@@ -38,17 +37,17 @@ func TestSessionsPairingLogoutAndEvents(t *testing.T) {
 	if status, env = b.do("POST", "/sandbox/scan", map[string]string{}, sales); status != http.StatusOK {
 		t.Fatalf("scan sales: %d %s %s", status, env.Code, env.Message)
 	}
-	b.waitLoggedIn("sales")
+	b.waitLoggedIn("pairing")
 	_, env = b.do("GET", "/app/devices", nil, sales)
 	if !strings.Contains(string(env.Data), "4917612345678") {
 		t.Fatalf("sales device is not the paired number: %s", env.Data)
 	}
 
-	// default: a scan alone starts and completes the login.
+	// scan: a scan alone starts and completes the login.
 	if status, env = b.do("POST", "/sandbox/scan", map[string]string{}, nil); status != http.StatusOK {
 		t.Fatalf("scan default: %d %s %s", status, env.Code, env.Message)
 	}
-	b.waitLoggedIn("default")
+	b.waitLoggedIn(b.session)
 	if status, env = b.do("GET", "/app/login", nil, nil); status != http.StatusConflict || env.Code != "ALREADY_LOGGED_IN" {
 		t.Fatalf("login when logged in: %d %s", status, env.Code)
 	}
@@ -64,8 +63,8 @@ func TestSessionsPairingLogoutAndEvents(t *testing.T) {
 	if status, env = b.do("POST", "/app/reconnect", nil, sales); status != http.StatusOK {
 		t.Fatalf("reconnect: %d %s %s", status, env.Code, env.Message)
 	}
-	b.waitLoggedIn("sales")
-	// sales is unaffected by default's logout.
+	b.waitLoggedIn("pairing")
+	// pairing is unaffected by scan's logout.
 	if status, env = b.do("POST", "/send/message", map[string]any{"phone": "4917612345678", "message": "from sales"}, sales); status != http.StatusOK {
 		t.Fatalf("send from sales: %d %s %s", status, env.Code, env.Message)
 	}
@@ -73,6 +72,7 @@ func TestSessionsPairingLogoutAndEvents(t *testing.T) {
 	// A browser gets the QR as an HTML page.
 	req, _ := http.NewRequest("GET", b.httpURL+"/app/login", nil)
 	req.Header.Set("Accept", "text/html,application/xhtml+xml")
+	req.Header.Set("X-Session", b.session)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -85,11 +85,11 @@ func TestSessionsPairingLogoutAndEvents(t *testing.T) {
 
 	nc := b.nats()
 	want := map[string]int{
-		"wa.sales.evt._.session.paired":       1,
-		"wa.sales.evt._.session.connected":    1,
-		"wa.default.evt._.session.paired":     1,
-		"wa.default.evt._.session.logged_out": 1,
-		"wa.default.evt._.session.qr":         1,
+		"wa.pairing.evt._.session.paired":    1,
+		"wa.pairing.evt._.session.connected": 1,
+		"wa.scan.evt._.session.paired":       1,
+		"wa.scan.evt._.session.logged_out":   1,
+		"wa.scan.evt._.session.qr":           1,
 	}
 	for subject, n := range want {
 		msgs := streamEvents(t, nc, subject, n, 10*time.Second)
@@ -97,10 +97,9 @@ func TestSessionsPairingLogoutAndEvents(t *testing.T) {
 			t.Errorf("%s: %d events, want at least %d", subject, len(msgs), n)
 			continue
 		}
-		ce, err := cenats.Decode(msgs[0].Headers(), msgs[0].Data())
-		if err != nil {
-			t.Fatal(err)
-		}
+		// streamEvents checked each against its schema and that its
+		// subject is wa.<session>.evt._.<event>; the filter is that subject.
+		ce := msgs[0].ce
 		var st struct {
 			State string `json:"state"`
 		}
@@ -153,7 +152,7 @@ func TestFreshStartShowsQRInTerminal(t *testing.T) {
 // REST route this binary answers.
 func TestOpenAPIDescribesTheRunningRoutes(t *testing.T) {
 	t.Parallel()
-	b := startBridge(t, bridgeOpts{})
+	b := sharedBridge(t, "openapi")
 	resp, err := http.Get(b.httpURL + "/openapi.json")
 	if err != nil {
 		t.Fatal(err)
