@@ -124,3 +124,20 @@ func streamCount(t *testing.T, nc *nats.Conn, filter string) uint64 {
 	}
 	return n
 }
+
+// waitResult waits for the result of the command with id on filter, which
+// may hold the results of other commands too.
+func waitResult(t *testing.T, nc *nats.Conn, filter, id string, within time.Duration) (event.Event, bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		n := int(streamCount(t, nc, filter))
+		for _, r := range streamEvents(t, nc, filter, n, time.Until(deadline)) {
+			if r.ce.Extensions()["causationid"] == id {
+				return r.ce, true
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return event.Event{}, false
+}
