@@ -113,8 +113,8 @@ func (s Subjects) join(session, kind, name string) string {
 	return s.prefix() + "." + session + "." + kind + "." + name
 }
 
-// HeaderInternal carries the per-process secret with which the REST adapter
+// HeaderInternal carries the signature (Sign) with which the REST adapter
 // marks the commands it sends over NATS on behalf of its callers: only those
-// may use sources under /wabridge/ (CONTRACT §3). A NATS caller cannot know
-// the secret, so it cannot claim a REST caller's idempotency namespace.
+// may use sources under /wabridge/ (CONTRACT §3). The secret behind it is
+// never sent; a NATS user who sees the header cannot sign another command.
 const HeaderInternal = "Wabridge-Internal"
