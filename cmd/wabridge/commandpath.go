@@ -73,8 +73,9 @@ func (p *commandsPart) Start(context.Context) error {
 	}
 	p.durable, err = transport.NewDurable(transport.DurableConfig{URL: p.cfg.NATSURL, Options: p.nats.opts,
 		Subjects: p.subjects, Sessions: p.cfg.Sessions,
-		// In-flight commands get the same budget as the rest of shutdown.
-		CloseTimeout: p.cfg.ShutdownWait},
+		// Close waits up to CloseTimeout for running commands and as long
+		// again for the router: together within the shutdown budget.
+		CloseTimeout: p.cfg.ShutdownWait / 2},
 		p.dispatcher, p.outbox.ob, p.log.With("component", "durable"))
 	if err != nil {
 		return err
@@ -157,15 +158,20 @@ func (p *commandsPart) goLoop(f func()) {
 
 // Stop stops taking commands and drains those in flight (rpc answered,
 // durable acked with their results recorded or left for redelivery).
+//
+// Both drain at once, so together they take no longer than the slower.
 func (p *commandsPart) Stop(ctx context.Context) error {
+	// First end the bring-up, so nothing starts while the rest stops.
+	p.cancel()
+	durableErr := make(chan error, 1)
+	go func() { durableErr <- p.durable.Close() }()
 	var errs []error
 	if err := p.rpc.Shutdown(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("stopping rpc: %w", err))
 	}
-	if err := p.durable.Close(); err != nil {
+	if err := <-durableErr; err != nil {
 		errs = append(errs, fmt.Errorf("stopping durable consumer: %w", err))
 	}
-	p.cancel()
 	p.wg.Wait()
 	return errors.Join(errs...)
 }

@@ -253,6 +253,11 @@ func (c Config) Validate() error {
 	if c.MessageRetention < 0 || c.CommandLifetime < 0 || c.EmittedHorizon < 0 || c.OutboxMaxAge < 0 {
 		errs = append(errs, errors.New("message-retention, command-lifetime, emitted-horizon and outbox-max-age must not be negative"))
 	}
+	// A durable command still waiting when WA_COMMANDS drops it would end
+	// with no result at all.
+	if c.CommandLifetime > natsbus.DefaultCommandsMaxAge {
+		errs = append(errs, fmt.Errorf("command-lifetime %s exceeds how long WA_COMMANDS keeps a command (%s)", c.CommandLifetime, natsbus.DefaultCommandsMaxAge))
+	}
 	if c.EventsMaxAge < 0 || c.EventsMaxBytes < 0 {
 		errs = append(errs, errors.New("events-max-age and events-max-bytes must not be negative (0 = unlimited)"))
 	}

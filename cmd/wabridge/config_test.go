@@ -162,3 +162,14 @@ func TestConfigMessageRetention(t *testing.T) {
 		t.Fatal("a negative retention was accepted")
 	}
 }
+
+// A lifetime longer than the commands stream keeps a command would let
+// JetStream drop a waiting command without any result.
+func TestCommandLifetimeWithinTheStream(t *testing.T) {
+	if _, err := loadConfig([]string{"--command-lifetime", "240h"}, env(nil)); err == nil || !strings.Contains(err.Error(), "command-lifetime") {
+		t.Fatalf("error %v, want one about command-lifetime", err)
+	}
+	if _, err := loadConfig([]string{"--command-lifetime", "48h"}, env(nil)); err != nil {
+		t.Fatal(err)
+	}
+}
