@@ -6,6 +6,7 @@ import (
 
 	"github.com/wabridge/wabridge/events"
 	"github.com/wabridge/wabridge/internal/store"
+	"github.com/wabridge/wabridge/internal/werr"
 )
 
 // maxEmitBackoff caps the wait between two attempts to keep an event.
@@ -20,8 +21,8 @@ func (s *Session) retrying(ctx context.Context, keep func() error) error {
 	wait := s.d.cfg.EmitBackoff
 	for {
 		err := keep()
-		if err == nil {
-			return nil
+		if err == nil || permanent(err) {
+			return err
 		}
 		left := time.Until(deadline)
 		if left <= 0 {
@@ -44,17 +45,30 @@ func (s *Session) retrying(ctx context.Context, keep func() error) error {
 // the unacked event then comes again at once, instead of whenever WhatsApp
 // retries on its own.
 func (s *Session) keepInbound(ctx context.Context, l *link, e *events.Event, writes ...store.Write) error {
+	keepWrites := func() error { return s.d.cfg.DB.Commit(writes...) }
 	err := s.retrying(ctx, func() error {
 		if e == nil {
-			return s.d.cfg.DB.Commit(writes...)
+			return keepWrites()
 		}
 		return s.d.cfg.Sink.Emit(ctx, *e, writes...)
 	})
+	if e != nil && permanent(err) {
+		// Redelivery would fail the same way and hold the session in a
+		// reconnect loop behind this one event: keep the message itself
+		// and let WhatsApp have its ack.
+		s.log.Error("event can never be published (larger than a NATS message); the message is kept, the event is not",
+			"ce_type", e.Type, "chat", e.Subject, "error", err)
+		err = s.retrying(ctx, keepWrites)
+	}
 	if err != nil && ctx.Err() == nil {
 		s.reconnectLater(l)
 	}
 	return err
 }
+
+// permanent reports whether keeping an event can never succeed, however
+// often it is tried: the outbox refuses it as larger than a NATS message.
+func permanent(err error) bool { return err != nil && werr.KindOf(err) == werr.KindTooLarge }
 
 // reconnectLater drops l's connection and connects it again in the
 // background: the handler that asks for it runs on whatsmeow's event
