@@ -37,7 +37,7 @@ type commandHandler struct {
 	bus      Requester
 	subjects natsbus.Subjects
 	timeout  time.Duration
-	internal string // Config.InternalToken
+	secret   []byte // Config.InternalSecret
 	maxBody  int64
 	ready    ReadyFunc // nil: always ready
 	log      *slog.Logger
@@ -119,8 +119,10 @@ func (h *commandHandler) request(ctx context.Context, session string, e event.Ev
 	if err != nil {
 		return nil, fmt.Errorf("encoding command %s: %w", e.Type(), err)
 	}
-	if h.internal != "" {
-		msg.Header.Set(natsbus.HeaderInternal, h.internal)
+	if len(h.secret) > 0 {
+		msg.Header.Set(natsbus.HeaderInternal, natsbus.Sign(h.secret, natsbus.Signed{
+			Subject: subject, ID: e.ID(), Source: e.Source(), Type: e.Type(), Expiry: deadline, Data: e.Data(),
+		}))
 	}
 	reply, err := h.bus.RequestMsg(msg, time.Until(deadline))
 	if errors.Is(err, nats.ErrNoResponders) {

@@ -100,11 +100,12 @@ type Config struct {
 	// AsyncAPI is served as GET /asyncapi.json and, converted, as GET
 	// /asyncapi.yaml when set (same auth); it must be valid JSON.
 	AsyncAPI []byte
-	// InternalToken is the per-process secret sent with every command in
-	// the natsbus.HeaderInternal header, so the command side knows the call
-	// came from this adapter (which alone may use sources under /wabridge/).
-	// Never logged.
-	InternalToken string
+	// InternalSecret signs every command (natsbus.Sign, in the
+	// natsbus.HeaderInternal header), so the command side of any bridge
+	// process with the same secret knows the call came from a REST adapter
+	// (which alone may use sources under /wabridge/). The secret itself is
+	// never sent nor logged.
+	InternalSecret string
 	// ListenAddr is the address the REST listener binds (host:port). On
 	// loopback (or when empty) only loopback names and AllowedHosts are
 	// accepted in Host, against DNS rebinding; elsewhere any Host is, unless
@@ -148,6 +149,13 @@ func (c Config) Validate() error {
 	}
 	if len(c.AsyncAPI) > 0 && !json.Valid(c.AsyncAPI) {
 		errs = append(errs, errors.New("AsyncAPI is not valid JSON"))
+	}
+	if c.InternalSecret != "" && len(c.InternalSecret) < natsbus.MinSecretLen {
+		errs = append(errs, fmt.Errorf("InternalSecret must be at least %d bytes", natsbus.MinSecretLen))
+	}
+	if c.InternalSecret != "" && c.Timeout > natsbus.MaxSignedAhead {
+		// The command side trusts no signed expirytime further ahead.
+		errs = append(errs, fmt.Errorf("Timeout must be at most %s with an InternalSecret, got %s", natsbus.MaxSignedAhead, c.Timeout))
 	}
 	for i, t := range c.Auth.BearerTokens {
 		if t == "" {

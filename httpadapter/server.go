@@ -60,7 +60,7 @@ func register(g *gin.RouterGroup, cfg Config) (err error) {
 			bus:      cfg.Bus,
 			subjects: cfg.Subjects,
 			timeout:  cfg.Timeout,
-			internal: cfg.InternalToken,
+			secret:   []byte(cfg.InternalSecret),
 			maxBody:  cfg.MaxBodyBytes,
 			ready:    cfg.Ready,
 			log:      cfg.Log,

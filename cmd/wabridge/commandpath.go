@@ -66,7 +66,7 @@ func (p *commandsPart) Start(context.Context) error {
 		return err
 	}
 	p.rpc, err = transport.NewRPCServer(p.nats.nc, p.dispatcher, p.outbox.ob, transport.RPCConfig{
-		Subjects: p.subjects, Sessions: p.cfg.Sessions, Mode: p.mode, InternalToken: p.token,
+		Subjects: p.subjects, Sessions: p.cfg.Sessions, Mode: p.mode, InternalSecret: p.token,
 	}, p.log.With("component", "rpc"))
 	if err != nil {
 		return err

@@ -59,10 +59,15 @@ type Config struct {
 	// MessageRetention is how long the message index keeps a message (for
 	// quoting replies); 0 keeps them forever.
 	MessageRetention time.Duration
-	LogLevel         string
-	LogFormat        string // text | json
-	QRTerminal       bool
-	ShutdownWait     time.Duration
+	// InternalSecret signs the commands REST sends over NATS, so the
+	// command side of every process with the same secret trusts them.
+	// Empty: a random one per process, right for a single process; several
+	// processes sharing one NATS need the same one. Never logged.
+	InternalSecret string
+	LogLevel       string
+	LogFormat      string // text | json
+	QRTerminal     bool
+	ShutdownWait   time.Duration
 }
 
 func defaultConfig() Config {
@@ -130,6 +135,7 @@ func (c *Config) options() []option {
 		{name: "http-hosts", usage: "comma-separated Host names REST answers to besides loopback ones", value: (*listValue)(&c.HTTPHosts)},
 		{name: "message-retention", usage: "how long messages stay in the index that replies quote from (0 = forever)", value: (*durationValue)(&c.MessageRetention)},
 		{name: "dedup-window", usage: "Nats-Msg-Id deduplication window of the streams (0 = 1h, or the shorter events-max-age)", value: (*durationValue)(&c.DedupWindow)},
+		{name: "internal-secret", usage: "secret (at least 32 bytes) REST signs its commands over NATS with; every process sharing the NATS needs the same (default: random per process)", value: (*stringValue)(&c.InternalSecret)},
 		{name: "log-level", usage: "debug, info, warn or error", value: (*stringValue)(&c.LogLevel)},
 		{name: "log-format", usage: "text or json", value: (*stringValue)(&c.LogFormat)},
 		{name: "qr-terminal", usage: "print login QR codes in the terminal", value: (*boolValue)(&c.QRTerminal)},
@@ -273,6 +279,9 @@ func (c Config) Validate() error {
 		if u, pw, ok := strings.Cut(p, ":"); !ok || u == "" || pw == "" {
 			errs = append(errs, errors.New("http-basic-auth entries must be user:password"))
 		}
+	}
+	if c.InternalSecret != "" && len(c.InternalSecret) < natsbus.MinSecretLen {
+		errs = append(errs, fmt.Errorf("internal-secret must be at least %d bytes", natsbus.MinSecretLen))
 	}
 	if c.NATSUser != "" && c.NATSPassword == "" {
 		errs = append(errs, errors.New("nats-user needs nats-password"))

@@ -47,19 +47,19 @@ func (p *httpPart) Start(context.Context) error {
 		return err
 	}
 	handler, err := httpadapter.New(httpadapter.Config{
-		Routes:        routes(),
-		Bus:           p.nats.nc,
-		Subjects:      p.subjects,
-		Auth:          restAuth(p.cfg),
-		Ready:         p.ready,
-		Sandbox:       sandboxAPI(p.sessions.network, p.sessions.manager),
-		Log:           p.log,
-		Version:       version,
-		OpenAPI:       openAPI,
-		AsyncAPI:      asyncAPI,
-		InternalToken: p.token,
-		ListenAddr:    p.cfg.HTTPAddr,
-		AllowedHosts:  p.cfg.HTTPHosts,
+		Routes:         routes(),
+		Bus:            p.nats.nc,
+		Subjects:       p.subjects,
+		Auth:           restAuth(p.cfg),
+		Ready:          p.ready,
+		Sandbox:        sandboxAPI(p.sessions.network, p.sessions.manager),
+		Log:            p.log,
+		Version:        version,
+		OpenAPI:        openAPI,
+		AsyncAPI:       asyncAPI,
+		InternalSecret: p.token,
+		ListenAddr:     p.cfg.HTTPAddr,
+		AllowedHosts:   p.cfg.HTTPHosts,
 	})
 	if err != nil {
 		return err

@@ -26,7 +26,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	token, err := internalToken()
+	secret, err := internalSecret(cfg)
 	if err != nil {
 		return err
 	}
@@ -37,10 +37,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	ob := &outboxPart{cfg: cfg, log: log.With("component", "publisher"), storage: storage, nats: nc, mode: mode, subjects: subjects}
 	sess := &sessionsPart{cfg: cfg, log: log, storage: storage, outbox: ob, stdout: stdout}
 	cmds := &commandsPart{cfg: cfg, log: log, storage: storage, nats: nc, outbox: ob, sessions: sess,
-		mode: mode, subjects: subjects, token: token, failed: failed, up: make(chan struct{})}
+		mode: mode, subjects: subjects, token: secret, failed: failed, up: make(chan struct{})}
 	runner := &lifecycle.Runner{Log: log}
 	rest := &httpPart{cfg: cfg, log: log.With("component", "http"), nats: nc, sessions: sess, subjects: subjects,
-		token: token, ready: runner.Ready, failed: failed}
+		token: secret, ready: runner.Ready, failed: failed}
 
 	startErr := runner.Start(ctx, storage, nc, ob, sess, cmds, rest)
 	if startErr == nil {
@@ -69,12 +69,16 @@ func wait(ctx context.Context, log *slog.Logger, up <-chan struct{}, failed <-ch
 	}
 }
 
-// internalToken is the per-process secret with which the REST adapter marks
-// its commands (natsbus.HeaderInternal); it never leaves the process.
-func internalToken() (string, error) {
+// internalSecret is the secret with which REST signs its commands
+// (natsbus.Sign): the configured one, which every process sharing the NATS
+// must have, or a random one that only this process knows.
+func internalSecret(cfg Config) (string, error) {
+	if cfg.InternalSecret != "" {
+		return cfg.InternalSecret, nil
+	}
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("making the internal token: %w", err)
+		return "", fmt.Errorf("making the internal secret: %w", err)
 	}
 	return hex.EncodeToString(b), nil
 }

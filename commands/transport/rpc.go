@@ -34,10 +34,12 @@ type RPCConfig struct {
 	MaxConcurrent int
 	// Timeout bounds the execution of one command; default 30s.
 	Timeout time.Duration
-	// InternalToken is the per-process secret the REST adapter sends in
-	// the header natsbus.HeaderInternal: a request carrying it is Trusted
-	// (may use sources under /wabridge/). Empty: no request is trusted.
-	InternalToken string
+	// InternalSecret is the secret the REST adapters of the deployment sign
+	// their commands with (natsbus.Sign, sent in natsbus.HeaderInternal): a
+	// request with a valid signature is Trusted (may use sources under
+	// /wabridge/). Every process sharing the NATS must have the same one.
+	// Empty: no request is trusted. Never logged.
+	InternalSecret string
 }
 
 func (c *RPCConfig) setDefaults() {
@@ -60,6 +62,9 @@ func (c RPCConfig) Validate() error {
 	}
 	if c.Timeout < 0 {
 		errs = append(errs, fmt.Errorf("rpc: Timeout must not be negative, got %s", c.Timeout))
+	}
+	if c.InternalSecret != "" && len(c.InternalSecret) < natsbus.MinSecretLen {
+		errs = append(errs, fmt.Errorf("rpc: InternalSecret must be at least %d bytes, got %d", natsbus.MinSecretLen, len(c.InternalSecret)))
 	}
 	return errors.Join(errs...)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,32 +71,69 @@ func TestRPCBusyWhenSlotsFull(t *testing.T) {
 	}
 }
 
-// TestRPCTrusted: only a request carrying this process's internal token is
-// trusted; no token configured trusts nobody, not even an empty header.
+const testSecret = "0123456789abcdef0123456789abcdef"
+
+// signedCommand is a command as the REST adapter sends it: with an
+// expirytime, signed over subject and fields with secret.
+func signedCommand(t *testing.T, subject, id, secret string) *nats.Msg {
+	t.Helper()
+	e := command(id)
+	expiry := time.Now().Add(time.Minute).UTC()
+	e.SetExtension(commands.ExtExpiryTime, expiry.Format(time.RFC3339Nano))
+	msg, err := cenats.NewMsg(subject, e, cenats.Binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg.Header.Set(natsbus.HeaderInternal, natsbus.Sign([]byte(secret), natsbus.Signed{
+		Subject: subject, ID: e.ID(), Source: e.Source(), Type: e.Type(), Expiry: expiry, Data: e.Data(),
+	}))
+	return msg
+}
+
+// TestRPCTrusted: only a request signed with the configured secret over
+// this very command is trusted; no secret configured trusts nobody.
 func TestRPCTrusted(t *testing.T) {
+	subject := subjects.RPC("default", "send.message")
+	other := "fedcba9876543210fedcba9876543210"
 	for _, tc := range []struct {
-		name, configured, sent string
-		header                 bool
-		want                   bool
+		name, configured string
+		msg              func(t *testing.T) *nats.Msg
+		want             bool
 	}{
-		{"right token", "s3cret", "s3cret", true, true},
-		{"wrong token", "s3cret", "s3cres", true, false},
-		{"prefix of the token", "s3cret", "s3c", true, false},
-		{"no header", "s3cret", "", false, false},
-		{"nothing configured, empty header", "", "", true, false},
+		{"signed", testSecret, func(t *testing.T) *nats.Msg { return signedCommand(t, subject, "c1", testSecret) }, true},
+		{"signed with another secret", testSecret, func(t *testing.T) *nats.Msg { return signedCommand(t, subject, "c1", other) }, false},
+		{"the secret itself as header", testSecret, func(t *testing.T) *nats.Msg {
+			m := signedCommand(t, subject, "c1", testSecret)
+			m.Header.Set(natsbus.HeaderInternal, testSecret)
+			return m
+		}, false},
+		{"signed for another session", testSecret, func(t *testing.T) *nats.Msg {
+			m := signedCommand(t, subjects.RPC("sales", "send.message"), "c1", testSecret)
+			m.Subject = subject
+			return m
+		}, false},
+		{"signature without expirytime", testSecret, func(t *testing.T) *nats.Msg {
+			e := command("c1")
+			m, err := cenats.NewMsg(subject, e, cenats.Binary)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.Header.Set(natsbus.HeaderInternal, natsbus.Sign([]byte(testSecret), natsbus.Signed{
+				Subject: subject, ID: e.ID(), Source: e.Source(), Type: e.Type(), Data: e.Data()}))
+			return m
+		}, false},
+		{"no header", testSecret, func(t *testing.T) *nats.Msg {
+			m := signedCommand(t, subject, "c1", testSecret)
+			m.Header.Del(natsbus.HeaderInternal)
+			return m
+		}, false},
+		{"nothing configured", "", func(t *testing.T) *nats.Msg { return signedCommand(t, subject, "c1", testSecret) }, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			nc := connect(t, startServer(t))
 			ex := &fakeExecutor{}
-			startRPC(t, nc, ex, &fakeSink{}, transport.RPCConfig{InternalToken: tc.configured})
-			msg, err := cenats.NewMsg(subjects.RPC("default", "send.message"), command("c1"), cenats.Binary)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tc.header {
-				msg.Header.Set(natsbus.HeaderInternal, tc.sent)
-			}
-			requestMsg(t, nc, msg)
+			startRPC(t, nc, ex, &fakeSink{}, transport.RPCConfig{InternalSecret: tc.configured})
+			requestMsg(t, nc, tc.msg(t))
 			calls := ex.FullCalls()
 			if len(calls) != 1 {
 				t.Fatalf("%d calls", len(calls))
@@ -104,6 +142,42 @@ func TestRPCTrusted(t *testing.T) {
 				t.Errorf("Trusted %v Durable %v, want Trusted %v and not durable", calls[0].Trusted, calls[0].Durable, tc.want)
 			}
 		})
+	}
+}
+
+// TestRPCSignatureNotReusable: a signature a NATS user saw on the bus
+// (every subscriber to wa.*.rpc.> does) does not make another command,
+// with the id or the data changed, trusted.
+func TestRPCSignatureNotReusable(t *testing.T) {
+	nc := connect(t, startServer(t))
+	ex := &fakeExecutor{}
+	startRPC(t, nc, ex, &fakeSink{}, transport.RPCConfig{InternalSecret: testSecret})
+	subject := subjects.RPC("default", "send.message")
+	seen := signedCommand(t, subject, "victim-key", testSecret)
+
+	forged := signedCommand(t, subject, "attacker-key", testSecret)
+	forged.Header.Set(natsbus.HeaderInternal, seen.Header.Get(natsbus.HeaderInternal))
+	requestMsg(t, nc, forged)
+
+	changed := signedCommand(t, subject, "victim-key", testSecret)
+	changed.Data = []byte(`{"phone":"4917600000000","message":"hi"}`)
+	changed.Header.Set(natsbus.HeaderInternal, seen.Header.Get(natsbus.HeaderInternal))
+	requestMsg(t, nc, changed)
+
+	for _, c := range ex.FullCalls() {
+		if c.Trusted {
+			t.Errorf("command %s with a reused signature was trusted", c.Cmd.ID())
+		}
+	}
+	if n := len(ex.FullCalls()); n != 2 {
+		t.Fatalf("%d calls, want 2", n)
+	}
+}
+
+func TestRPCConfigRefusesShortSecret(t *testing.T) {
+	err := transport.RPCConfig{Sessions: []string{"default"}, MaxConcurrent: 1, InternalSecret: "short"}.Validate()
+	if err == nil || !strings.Contains(err.Error(), "InternalSecret") {
+		t.Errorf("Validate with a 5-byte secret: %v", err)
 	}
 }
 

@@ -2,7 +2,6 @@ package transport
 
 import (
 	"context"
-	"crypto/subtle"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -71,20 +70,30 @@ func (s *RPCServer) dispatch(m *nats.Msg, session, name string, cmd event.Event,
 		ctx, cancelExpiry = context.WithDeadline(ctx, expiry)
 		defer cancelExpiry()
 	}
-	res := s.ex.Dispatch(ctx, commands.Call{Session: session, Name: name, Cmd: cmd, Trusted: s.trusted(m)})
+	trusted := s.trusted(m, cmd, expiry, log)
+	res := s.ex.Dispatch(ctx, commands.Call{Session: session, Name: name, Cmd: cmd, Trusted: trusted})
 	log.Debug("rpc command executed", "ce_id", cmd.ID(), "ce_type", cmd.Type(), "replayed", res.Replayed)
 	return res.Event
 }
 
-// trusted: the request carries this process's internal token, so it comes
-// from its own REST adapter. Compared in constant time, so timing does not
-// leak the token to a NATS user guessing it.
-func (s *RPCServer) trusted(m *nats.Msg) bool {
-	if s.cfg.InternalToken == "" {
+// trusted: the request carries a signature made with the deployment's
+// internal secret over this very command and subject, so it comes from a
+// bridge process's REST adapter, this one's or another's.
+func (s *RPCServer) trusted(m *nats.Msg, cmd event.Event, expiry time.Time, log *slog.Logger) bool {
+	header := m.Header.Get(natsbus.HeaderInternal)
+	if s.cfg.InternalSecret == "" || header == "" {
 		return false
 	}
-	got := m.Header.Get(natsbus.HeaderInternal)
-	return subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.InternalToken)) == 1
+	err := natsbus.VerifySignature([]byte(s.cfg.InternalSecret), header, natsbus.Signed{
+		Subject: m.Subject, ID: cmd.ID(), Source: cmd.Source(), Type: cmd.Type(), Expiry: expiry, Data: cmd.Data(),
+	}, time.Now())
+	if err != nil {
+		// Another secret (a misconfigured process) or a forgery: untrusted,
+		// so a reserved source is refused.
+		log.Warn("rpc request carries an invalid internal signature", "ce_id", cmd.ID(), "err", err)
+		return false
+	}
+	return true
 }
 
 // busy answers a request that found its session's slots full. BUSY is
