@@ -78,6 +78,18 @@ func (o *Outbox) Oldest() (time.Duration, int, error) {
 	return age, n, nil
 }
 
+// Unpublished is how many entries, in all sessions, JetStream has not yet
+// acknowledged: what Flush waits for, and what a stop that could not flush
+// leaves to the next start. Len also counts the acknowledged entries kept
+// until durable.
+func (o *Outbox) Unpublished() (int, error) {
+	_, n, err := o.Oldest()
+	if err != nil {
+		return 0, fmt.Errorf("counting unpublished outbox entries: %w", err)
+	}
+	return n, nil
+}
+
 func backlogOf(q *bolt.Bucket, st publishedState, now time.Time) Backlog {
 	if q == nil {
 		return Backlog{}

@@ -43,6 +43,7 @@ func (p *Publisher) newLane(session string) *lane {
 // the pass (later entries wait, keeping order) and is retried after an
 // exponential back-off; other sessions' lanes go on meanwhile.
 func (l *lane) run(ctx context.Context) {
+	l.restore()
 	defer l.stop()
 	tick := time.NewTicker(l.p.cfg.Interval)
 	defer tick.Stop()
@@ -67,13 +68,41 @@ func (l *lane) run(ctx context.Context) {
 	}
 }
 
-// stop deletes what is durable by now; the rest is published again by the
-// next publisher, and the stream's dedup window keeps one copy.
+// stop deletes what is durable by now and saves how far the lane got, so
+// the next lane of the session neither publishes the acknowledged entries
+// still kept again nor deletes them before they are durable. Should saving
+// fail, they are published again and the stream's dedup window keeps one
+// copy.
 func (l *lane) stop() {
 	l.timer.Stop()
 	if err := l.retire(true); err != nil {
 		l.p.log.Warn("deleting published entries at stop failed; they are published again", "session", l.session, "err", err)
 	}
+	grain := max(l.p.cfg.DurableAfter/marksPerDurable, time.Millisecond)
+	p := progress{through: l.sent, stopped: l.p.now(), marks: markAcked(l.ret.pending, grain)}
+	if err := l.p.ob.saveProgress(l.session, p); err != nil {
+		l.p.log.Warn("acknowledged entries kept until durable are published again at the next start", "session", l.session, "entries", len(l.ret.pending), "err", err)
+	}
+}
+
+// restore takes up where the session's last lane stopped cleanly: after its
+// acknowledged entries, which are deleted once durable as if that lane had
+// gone on. Without a saved stop (a crash) it starts at the head of the
+// queue and publishes them again.
+func (l *lane) restore() {
+	through, pending, err := l.p.ob.takeProgress(l.session)
+	if err != nil {
+		l.p.log.Warn("acknowledged entries of the last run are published again", "session", l.session, "err", err)
+		return
+	}
+	if through == 0 {
+		return
+	}
+	l.sent, l.ret.pending = through, pending
+	l.arm()
+	l.report()
+	l.p.advanced()
+	l.p.log.Debug("resumed after the last clean stop", "session", l.session, "through", through, "kept_until_durable", len(pending))
 }
 
 // drain publishes batches until the queue holds nothing unsent or a publish

@@ -47,7 +47,7 @@ var _ events.Sink = (*Outbox)(nil)
 // subject of each event.
 func New(db *store.DB, subjects natsbus.Subjects, opts ...Option) (*Outbox, error) {
 	err := db.Update(func(tx *bolt.Tx) error {
-		for _, name := range []string{bucketLegacy, bucketQueues, bucketOutboxDead, bucketEmitted} {
+		for _, name := range []string{bucketLegacy, bucketQueues, bucketOutboxDead, bucketEmitted, bucketAcked} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return err
 			}

@@ -95,6 +95,8 @@ type streamPublisher interface {
 //
 // Acknowledged entries stay until DurableAfter has passed, then are
 // deleted in small chunks, so bbolt fsyncs once per chunk, not per event.
+// A clean stop saves how far each lane got, so the next Run waits out
+// their DurableAfter instead of publishing them again.
 //
 // An entry the server refuses as too large can never be stored; it is moved
 // to the outbox_dead bucket and logged, so it cannot hold back every later
@@ -217,13 +219,16 @@ func (p *Publisher) progressed() <-chan struct{} {
 	return p.progress
 }
 
-// Flush waits until the outbox is empty (every session's queue), for a
-// clean shutdown, or until ctx ends. Run must be running meanwhile. Acknowledged entries leave only once
-// they are durable in the stream, so Flush takes at least DurableAfter.
+// Flush waits until JetStream has acknowledged every entry (of every
+// session's queue) or set it aside, for a clean shutdown, or until ctx
+// ends. Run must be running meanwhile. It does not wait for acknowledged
+// entries to become durable (DurableAfter): stopping Run then saves how far
+// each lane got, and the next Run deletes them when their time comes
+// instead of publishing them again.
 func (p *Publisher) Flush(ctx context.Context) error {
 	for {
 		ch := p.progressed()
-		n, err := p.ob.Len()
+		n, err := p.ob.Unpublished()
 		if err != nil {
 			return err
 		}
@@ -237,7 +242,7 @@ func (p *Publisher) Flush(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return fmt.Errorf("flushing outbox: %d entries left: %w", n, ctx.Err())
+			return fmt.Errorf("flushing outbox: %d entries not yet published: %w", n, ctx.Err())
 		case <-ch:
 		case <-t.C:
 		}

@@ -49,7 +49,8 @@ func queue(tx *bolt.Tx, session string) *bolt.Bucket {
 }
 
 // Len is the number of entries stored: waiting for publication, or
-// published and waiting to be durable in the stream.
+// published and waiting to be durable in the stream (Unpublished counts
+// only the former).
 func (o *Outbox) Len() (int, error) {
 	var n int
 	err := o.db.View(func(tx *bolt.Tx) error {
