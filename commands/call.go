@@ -21,6 +21,10 @@ type Call struct {
 	// the expirytime extension) runs from here. Zero means unknown: then
 	// only an expirytime ends the command.
 	Published time.Time
+	// Sequence is the command's stream sequence (durable only; 0 unknown).
+	// A redelivery has the same one, so a result audited but not recorded
+	// gets an id derived from it, and a lost ack does not make two results.
+	Sequence uint64
 	// Trusted: the call came from this process's REST adapter, which may
 	// use sources under /wabridge/; a NATS caller claiming one is refused.
 	Trusted bool

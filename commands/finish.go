@@ -26,17 +26,19 @@ func pendingOf(data any) []store.Write {
 
 // record ends an effect command: the idempotency record, the result's
 // outbox entry and the handler's pending writes commit together. The result
-// id derives from the key, so every answer to the command carries it.
+// id derives from the key and the record's time (recordedID), so every
+// answer to this execution carries it.
 func (d *Dispatcher) record(ctx context.Context, c Call, cc checked, key string, data any, err error) Result {
-	ev := d.resultEvent(c.Session, c.Name, c.Cmd, key, data, err)
 	rec := record{Name: c.Name, Fingerprint: cc.fingerprint, Stored: d.cfg.Now()}
+	id := recordedID(key, rec.Stored)
+	ev := d.resultEvent(c.Session, c.Name, c.Cmd, id, data, err)
 	perr := d.commit(ctx, c, key, rec, ev, pendingOf(data))
 	if tooLarge(perr) {
 		// Retrying cannot make the result smaller: end the command with a
 		// small error result instead (the effect, if any, happened).
 		d.log.Warn("command result too large to publish; recording an error instead",
 			"session", c.Session, "command", c.Name, "ce_id", c.Cmd.ID(), "err", perr)
-		ev = d.resultEvent(c.Session, c.Name, c.Cmd, key, nil, errResultTooLarge(perr))
+		ev = d.resultEvent(c.Session, c.Name, c.Cmd, id, nil, errResultTooLarge(perr))
 		perr = d.commit(ctx, c, key, rec, ev, pendingOf(data))
 	}
 	if perr != nil {
@@ -69,16 +71,19 @@ func (d *Dispatcher) commit(ctx context.Context, c Call, key string, rec record,
 // deliveries. A durable delivery's transient failure writes nothing: the
 // command is redelivered and its one result comes later. Anything else ends
 // this delivery and goes to the audit trail (over rpc, the caller has it
-// and the trail must too). Queries never come here.
+// and the trail must too), a durable delivery's under an id derived from
+// it (deliveryID), so a redelivery after a lost ack adds no second result.
+// Queries never come here.
 func (d *Dispatcher) unrecorded(ctx context.Context, c Call, data any, err error) Result {
-	ev := d.resultEvent(c.Session, c.Name, c.Cmd, "", data, err)
+	id := deliveryID(c)
+	ev := d.resultEvent(c.Session, c.Name, c.Cmd, id, data, err)
 	retry := retryable(err)
 	if (c.Durable && retry) || !auditable(c) {
 		return Result{Event: ev, Retryable: retry}
 	}
 	perr := d.audit(ctx, c, ev)
 	if tooLarge(perr) {
-		ev = d.resultEvent(c.Session, c.Name, c.Cmd, "", nil, errResultTooLarge(perr))
+		ev = d.resultEvent(c.Session, c.Name, c.Cmd, id, nil, errResultTooLarge(perr))
 		perr = d.audit(ctx, c, ev)
 	}
 	if perr != nil {

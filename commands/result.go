@@ -4,6 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
 	cloudevent "github.com/cloudevents/sdk-go/v2/event"
 	"github.com/google/uuid"
@@ -42,13 +45,14 @@ func resultData(data any, err error) ResultData {
 	return rd
 }
 
-// resultEvent builds the result CloudEvent of cmd. key is the idempotency
-// key when the result is final (recorded): the result id derives from it, so
-// every answer to the same command carries the same id. Results that are not
-// recorded (transient failures, rejections) pass "" and get a fresh id.
-func (d *Dispatcher) resultEvent(session, name string, cmd cloudevent.Event, key string, data any, err error) cloudevent.Event {
+// resultEvent builds the result CloudEvent of cmd with id (recordedID,
+// deliveryID), or a fresh id when id is "".
+func (d *Dispatcher) resultEvent(session, name string, cmd cloudevent.Event, id string, data any, err error) cloudevent.Event {
 	ev := cloudevent.New(cloudevent.CloudEventsVersionV1)
-	ev.SetID(resultID(key))
+	if id == "" {
+		id = uuid.NewString()
+	}
+	ev.SetID(id)
 	ev.SetType(ResultTypeOf(name))
 	ev.SetSource("/wabridge")
 	if ident.ValidSession(session) {
@@ -82,11 +86,30 @@ func (d *Dispatcher) resultEvent(session, name string, cmd cloudevent.Event, key
 // chatResult is handler data about one chat (a send, say).
 type chatResult interface{ chat() string }
 
-func resultID(key string) string {
-	if key == "" {
-		return uuid.NewString()
+// recordedID is the id of the result recorded for key at stored: every
+// answer to that execution (the first and each replay) carries it. A later
+// execution of the key, after its record expired, is stored at another time
+// and so gets another id, which the outbox's ledger of emitted ids (kept
+// about as long as records) does not swallow.
+func recordedID(key string, stored time.Time) string {
+	return derivedID("wabridge.result", key, strconv.FormatInt(stored.UnixNano(), 10))
+}
+
+// deliveryID is the id of a durable delivery's result that is audited but
+// not recorded (a rejection, a failure that depends on state): derived from
+// the key and the delivery's stream sequence, so a redelivery after a lost
+// ack audits the same id, which the outbox drops as already emitted, and
+// the command has one result. Without a sequence (rpc, whose caller has
+// the answer and may send again) it is "": a fresh id.
+func deliveryID(c Call) string {
+	if !c.Durable || c.Sequence == 0 {
+		return ""
 	}
-	sum := sha256.Sum256([]byte("wabridge.result\x00" + key))
+	return derivedID("wabridge.delivery", IdempotencyKey(c.Session, c.Cmd), strconv.FormatUint(c.Sequence, 10))
+}
+
+func derivedID(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return hex.EncodeToString(sum[:16])
 }
 

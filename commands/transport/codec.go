@@ -24,6 +24,9 @@ const (
 	// MetaPublished is when JetStream stored the message (RFC 3339); a
 	// durable command's lifetime runs from there.
 	MetaPublished = "_nats_published"
+	// MetaSequence is the message's stream sequence, the same for every
+	// delivery of it: results of a delivery derive their ids from it.
+	MetaSequence = "_nats_sequence"
 )
 
 // NATS header values are single lines, so several values of one header are
@@ -47,7 +50,7 @@ var (
 
 // Unmarshal turns a consumed JetStream message into a Watermill message
 // whose metadata holds every header (values joined by newlines) plus
-// MetaSubject, MetaDelivered and MetaPublished. It never fails: whatever
+// MetaSubject, MetaDelivered, MetaPublished and MetaSequence. It never fails: whatever
 // arrived is for the handler to judge, and an unmarshal error would only
 // leave the message unacked and redelivered forever.
 func (headerCodec) Unmarshal(m jetstream.Msg) (*message.Message, error) {
@@ -59,7 +62,7 @@ func (headerCodec) Unmarshal(m jetstream.Msg) (*message.Message, error) {
 }
 
 func toMessage(subject string, header nats.Header, data []byte, meta *jetstream.MsgMetadata) *message.Message {
-	md := make(message.Metadata, len(header)+3)
+	md := make(message.Metadata, len(header)+4)
 	for k, v := range header {
 		if dropHeader(k) {
 			continue
@@ -71,6 +74,7 @@ func toMessage(subject string, header nats.Header, data []byte, meta *jetstream.
 	if meta != nil {
 		md[MetaDelivered] = strconv.FormatUint(meta.NumDelivered, 10)
 		md[MetaPublished] = meta.Timestamp.UTC().Format(time.RFC3339Nano)
+		md[MetaSequence] = strconv.FormatUint(meta.Sequence.Stream, 10)
 		id = meta.Stream + ":" + strconv.FormatUint(meta.Sequence.Stream, 10)
 	}
 	if id == "" {
@@ -89,6 +93,20 @@ func published(md message.Metadata) time.Time {
 		return time.Time{}
 	}
 	return t
+}
+
+// sequence is the stream sequence from MetaSequence; 0 when unknown.
+func sequence(md message.Metadata) uint64 {
+	n, err := strconv.ParseUint(md.Get(MetaSequence), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// isMeta tells the codec's own metadata keys from headers.
+func isMeta(k string) bool {
+	return k == MetaSubject || k == MetaDelivered || k == MetaPublished || k == MetaSequence
 }
 
 // Marshal turns a Watermill message (a poisoned command) back into a NATS
@@ -143,7 +161,7 @@ func cleanValue(v string) string {
 func headerOf(md message.Metadata) nats.Header {
 	h := make(nats.Header, len(md))
 	for k, v := range md {
-		if k == MetaSubject || k == MetaDelivered || k == MetaPublished {
+		if isMeta(k) {
 			continue
 		}
 		h[k] = strings.Split(v, valueSep)

@@ -156,7 +156,7 @@ func (d *Durable) dispatch(msg *message.Message, session, name string, cmd event
 	// process's REST adapter: never trusted.
 	res := d.ex.Dispatch(ctx, commands.Call{
 		Session: session, Name: name, Cmd: cmd,
-		Durable: true, Published: published(msg.Metadata),
+		Durable: true, Published: published(msg.Metadata), Sequence: sequence(msg.Metadata),
 	})
 	log.Debug("durable command executed", "ce_id", cmd.ID(), "ce_type", cmd.Type(),
 		"retryable", res.Retryable, "replayed", res.Replayed)

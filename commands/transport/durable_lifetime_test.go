@@ -47,7 +47,8 @@ func TestDurablePermanentFailureDoesNotWedge(t *testing.T) {
 // TestDurableTransientFailureEndsWithItsLifetime: a command that fails
 // for now on every delivery is redelivered until its lifetime (run from
 // when the stream stored it) ends it; the queue then takes the next one. The
-// dispatcher gets Durable, Published from JetStream, and never Trusted.
+// dispatcher gets Durable, Published and Sequence from JetStream (the same
+// Sequence on every redelivery), and never Trusted.
 func TestDurableTransientFailureEndsWithItsLifetime(t *testing.T) {
 	s := startServer(t)
 	js := createCommandStream(t, connect(t, s))
@@ -74,15 +75,15 @@ func TestDurableTransientFailureEndsWithItsLifetime(t *testing.T) {
 	if status, _ := resultCode(t, final[1]); status != http.StatusOK {
 		t.Errorf("c2 ended with %d", status)
 	}
-	stored := storedTimes(t, js)
+	stored, seqs := storedTimes(t, js), storedSequences(t, js)
 	calls := ex.FullCalls()
 	if len(calls) < 3 {
 		t.Errorf("c1 ran %d times; it should have been redelivered", len(calls)-1)
 	}
 	for _, c := range calls {
-		if !c.Durable || c.Trusted || !c.Published.Equal(stored[c.Cmd.ID()]) {
-			t.Errorf("call of %s: Durable %v, Trusted %v, Published %v (stored %v)",
-				c.Cmd.ID(), c.Durable, c.Trusted, c.Published, stored[c.Cmd.ID()])
+		if !c.Durable || c.Trusted || !c.Published.Equal(stored[c.Cmd.ID()]) || c.Sequence != seqs[c.Cmd.ID()] {
+			t.Errorf("call of %s: Durable %v, Trusted %v, Published %v (stored %v), Sequence %d (stored %d)",
+				c.Cmd.ID(), c.Durable, c.Trusted, c.Published, stored[c.Cmd.ID()], c.Sequence, seqs[c.Cmd.ID()])
 		}
 	}
 }
@@ -107,6 +108,30 @@ func storedTimes(t testing.TB, js jetstream.JetStream) map[string]time.Time {
 			t.Fatalf("message %d: %v", seq, err)
 		}
 		out[m.Header.Get("ce-id")] = m.Time
+	}
+	return out
+}
+
+// storedSequences maps the ce-id of every command in the stream to its
+// stream sequence.
+func storedSequences(t testing.TB, js jetstream.JetStream) map[string]uint64 {
+	t.Helper()
+	ctx := context.Background()
+	st, err := js.Stream(ctx, natsbus.StreamCommands)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]uint64{}
+	for seq := info.State.FirstSeq; seq <= info.State.LastSeq; seq++ {
+		m, err := st.GetMsg(ctx, seq)
+		if err != nil {
+			t.Fatalf("message %d: %v", seq, err)
+		}
+		out[m.Header.Get("ce-id")] = m.Sequence
 	}
 	return out
 }
