@@ -24,8 +24,10 @@ import (
 type Outbox struct {
 	db       *store.DB
 	subjects natsbus.Subjects
-	// maxBytes bounds the NATS message of an entry, headers included.
-	maxBytes int64
+	// maxBytes bounds the NATS message of an entry, headers included;
+	// maxBytesFunc, when set and positive, overrides it.
+	maxBytes     int64
+	maxBytesFunc func() int64
 	// added holds one token while a session may have got its first entry.
 	added chan struct{}
 	group *store.Group

@@ -44,6 +44,27 @@ func WithMaxMessageBytes(n int64) Option {
 	}
 }
 
+// WithMaxMessageBytesFunc makes limit the source of the largest NATS
+// message Emit and Put accept, read at each of them: pass the connection's
+// MaxPayload method, which is 0 until an external server was first reached
+// and then follows what the server announces. While limit returns 0 or
+// less, the WithMaxMessageBytes value (or DefaultMaxMessageBytes) applies.
+func WithMaxMessageBytesFunc(limit func() int64) Option {
+	return func(o *Outbox) {
+		o.maxBytesFunc = limit
+	}
+}
+
+// messageLimit is the largest NATS message accepted now.
+func (o *Outbox) messageLimit() int64 {
+	if o.maxBytesFunc != nil {
+		if n := o.maxBytesFunc(); n > 0 {
+			return n
+		}
+	}
+	return o.maxBytes
+}
+
 // WithEmittedHorizon sets how long an emitted CloudEvent id is remembered,
 // so that the same event emitted again is not published again; default
 // DefaultEmittedHorizon (7 days). d <= 0 keeps the default.
@@ -61,6 +82,7 @@ func WithEmittedHorizon(d time.Duration) Option {
 // adds) is larger than the server takes. Such an entry would otherwise sit
 // at the head of the outbox after WhatsApp had already been acknowledged.
 func (o *Outbox) checkWire(subject string, ce event.Event) error {
+	limit := o.messageLimit()
 	for _, mode := range []cenats.Mode{cenats.Binary, cenats.Structured} {
 		msg, err := cenats.NewMsg(subject, ce, mode)
 		if err != nil {
@@ -68,10 +90,10 @@ func (o *Outbox) checkWire(subject string, ce event.Event) error {
 		}
 		msg.Header.Set(jetstream.MsgIDHeader, ce.ID())
 		hdr, total := wireSize(msg)
-		if total > o.maxBytes || hdr > maxHeaderBytes {
+		if total > limit || hdr > maxHeaderBytes {
 			return werr.Wrap(ErrMessageTooLarge, werr.KindTooLarge, werr.CodePayloadTooLarge,
 				"event %s %s would be a %d-byte NATS message (%d bytes of headers) in %s mode; the limit is %d bytes (headers at most %d)",
-				ce.Type(), ce.ID(), total, hdr, mode, o.maxBytes, maxHeaderBytes)
+				ce.Type(), ce.ID(), total, hdr, mode, limit, maxHeaderBytes)
 		}
 	}
 	return nil
