@@ -52,9 +52,10 @@ func (p *outboxPart) Name() string { return "outbox" }
 
 func (p *outboxPart) Start(context.Context) error {
 	// Entries larger than the server takes are refused at Emit/Put, while the
-	// caller can still see the error. MaxPayload is 0 while an external
-	// server has not been reached yet; the outbox then keeps its default.
-	ob, err := outbox.New(p.storage.db, p.subjects, outbox.WithMaxMessageBytes(p.nats.nc.MaxPayload()),
+	// caller can still see the error. The limit is read at each Put: it is 0
+	// until an external server has been reached (the outbox then applies
+	// its default), the server's max_payload after.
+	ob, err := outbox.New(p.storage.db, p.subjects, outbox.WithMaxMessageBytesFunc(p.nats.nc.MaxPayload),
 		outbox.WithEmittedHorizon(p.cfg.EmittedHorizon))
 	if err != nil {
 		return err
@@ -75,8 +76,8 @@ func (p *outboxPart) Start(context.Context) error {
 func (p *outboxPart) Stop(ctx context.Context) error {
 	defer func() { p.cancel(); <-p.done }()
 	if err := p.pub.Flush(ctx); err != nil {
-		n, _ := p.ob.Len()
-		p.log.Warn("outbox not empty at shutdown; it is published at the next start", "pending", n, "err", err)
+		n, _ := p.ob.Unpublished()
+		p.log.Warn("outbox not empty at shutdown; it is published at the next start", "unpublished", n, "err", err)
 	}
 	return nil
 }
