@@ -24,7 +24,7 @@ func TestDurableQueueSurvivesCleanRestart(t *testing.T) {
 	t.Parallel()
 	_, portStr, _ := net.SplitHostPort(freeAddr(t))
 	port, _ := strconv.Atoi(portStr)
-	ext := &externalNATS{t: t, port: port, store: t.TempDir()}
+	ext := &externalNATS{t: t, port: port, store: t.TempDir(), syncAlways: true}
 	ext.start()
 	t.Cleanup(ext.stop)
 	nc, err := nats.Connect(ext.url())
@@ -38,7 +38,7 @@ func TestDurableQueueSurvivesCleanRestart(t *testing.T) {
 	}
 
 	dataDir, httpAddr := t.TempDir(), freeAddr(t)
-	b := startBridge(t, bridgeOpts{dataDir: dataDir, natsURL: ext.url(), httpAddr: httpAddr})
+	b := startBridge(t, bridgeOpts{dataDir: dataDir, natsURL: ext.url(), httpAddr: httpAddr, extra: syncedFlags()})
 	b.login("default")
 	publishDurable(t, js, "restart-1")
 	first := waitAcked(t, nc, 1)
@@ -54,7 +54,7 @@ func TestDurableQueueSurvivesCleanRestart(t *testing.T) {
 			kept.Created, kept.AckFloor.Stream, first.Created, first.AckFloor.Stream)
 	}
 
-	b2 := startBridge(t, bridgeOpts{dataDir: dataDir, natsURL: ext.url(), httpAddr: httpAddr})
+	b2 := startBridge(t, bridgeOpts{dataDir: dataDir, natsURL: ext.url(), httpAddr: httpAddr, extra: syncedFlags()})
 	b2.waitLoggedIn("default")
 	publishDurable(t, js, "restart-2")
 	second := waitAcked(t, nc, 2)

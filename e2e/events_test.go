@@ -78,12 +78,21 @@ type externalNATS struct {
 	t     *testing.T
 	port  int
 	store string
-	srv   *server.Server
+	// syncAlways makes the server fsync every write, as an operator's
+	// sync_interval: always does; the bridge is then told so with
+	// syncedFlags, and its outbox need not keep entries after their PubAck
+	// for the server's default two-minute sync interval. Tests of the
+	// outbox's durability leave it off.
+	syncAlways bool
+	srv        *server.Server
 }
+
+// syncedFlags tell the bridge that its external NATS syncs every write.
+func syncedFlags() []string { return []string{"--nats-durable-after", "-1s"} }
 
 func (e *externalNATS) start() {
 	e.t.Helper()
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: e.port, JetStream: true, StoreDir: e.store, NoSigs: true})
+	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: e.port, JetStream: true, StoreDir: e.store, NoSigs: true, SyncAlways: e.syncAlways})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -199,9 +208,9 @@ func TestHealthyBeforeNATSReady(t *testing.T) {
 	t.Parallel()
 	_, portStr, _ := net.SplitHostPort(freeAddr(t))
 	port, _ := strconv.Atoi(portStr)
-	ext := &externalNATS{t: t, port: port, store: t.TempDir()}
+	ext := &externalNATS{t: t, port: port, store: t.TempDir(), syncAlways: true}
 	t.Cleanup(ext.stop)
-	b := startBridge(t, bridgeOpts{natsURL: ext.url(), noWait: true})
+	b := startBridge(t, bridgeOpts{natsURL: ext.url(), noWait: true, extra: syncedFlags()})
 
 	deadline := time.Now().Add(30 * time.Second)
 	for {
