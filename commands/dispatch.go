@@ -19,7 +19,9 @@ func (d *Dispatcher) Dispatch(ctx context.Context, c Call) Result {
 	cc, err := d.check(c)
 	if err != nil {
 		d.logRejected(c, err)
-		if spec, ok := d.specs[c.Name]; ok && spec.IsQuery() {
+		if spec, ok := d.specs[c.Name]; !ok || spec.IsQuery() {
+			// Not audited: queries never are, and an unknown name's
+			// result subject is one the caller made up.
 			return Result{Event: d.resultEvent(c.Session, c.Name, c.Cmd, "", nil, err)}
 		}
 		return d.unrecorded(ctx, c, nil, err)

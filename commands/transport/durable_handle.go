@@ -122,7 +122,7 @@ func (d *Durable) handle(msg *message.Message) error {
 	log := d.log.With("session", session, "command", name, "delivered", msg.Metadata.Get(MetaDelivered))
 	cmd, err := cenats.Decode(headerOf(msg.Metadata), msg.Payload)
 	if err != nil {
-		return d.reject(session, name, err, log)
+		return d.reject(msg, session, name, err, log)
 	}
 	res := d.dispatch(msg, session, name, cmd, log)
 	if !res.Retryable {
@@ -139,10 +139,19 @@ func (d *Durable) handle(msg *message.Message) error {
 
 // reject records why input that is no CloudEvent was refused: the durable
 // path has no reply, so the result subject is the only place a publisher
-// learns it. Retrying garbage is pointless; it is acked once recorded.
-func (d *Durable) reject(session, name string, cause error, log *slog.Logger) error {
+// learns it. Retrying garbage is pointless; it is acked, once recorded
+// where it is audited at all (auditedRejection). The result's id derives
+// from the message's stream sequence, so a redelivery after a lost ack
+// records nothing new.
+func (d *Durable) reject(msg *message.Message, session, name string, cause error, log *slog.Logger) error {
 	log.Debug("durable command is no valid CloudEvent", "err", cause)
+	if !auditedRejection(name) {
+		return nil
+	}
 	res := d.ex.Reject(session, name, werr.Invalid(werr.CodeInvalidCloudEvent, "%s", cause.Error()))
+	if seq := sequence(msg.Metadata); seq != 0 {
+		res.SetID(rejectionID(msg.Metadata.Get(MetaSubject), seq))
+	}
 	if err := d.results.Put(d.base, d.cfg.Subjects.Result(session, name), res); err != nil {
 		return recordError{fmt.Errorf("recording rejection %s: %w", res.ID(), err)}
 	}

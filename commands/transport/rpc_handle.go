@@ -46,12 +46,17 @@ func (s *RPCServer) handle(m *nats.Msg) {
 	s.reply(m, s.dispatch(m, session, name, cmd, expiry, log))
 }
 
-// reject answers input that is no CloudEvent with INVALID_CLOUDEVENT and
-// records that on the result subject, as the durable path does: no
-// dispatcher saw it, so nobody else would.
+// reject answers input that is no CloudEvent with INVALID_CLOUDEVENT. For
+// an effect of the catalog it is also recorded on the result subject, as
+// the durable path does: no dispatcher saw it, so nobody else would. A
+// query's or an unknown name's is not: queries are never audited, and the
+// result subject of an unknown name is one the caller made up.
 func (s *RPCServer) reject(session, name string, cause error, log *slog.Logger) event.Event {
 	log.Debug("rpc request is no valid CloudEvent", "err", cause)
 	res := s.ex.Reject(session, name, werr.Invalid(werr.CodeInvalidCloudEvent, "%s", cause.Error()))
+	if !auditedRejection(name) {
+		return res
+	}
 	if err := s.results.Put(s.base, s.cfg.Subjects.Result(session, name), res); err != nil {
 		// The audit trail must hold a result before the caller hears it.
 		log.Error("recording rpc rejection", "ce_id", res.ID(), "err", err)
