@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/wabridge/wabridge/internal/cenats"
 )
@@ -38,12 +39,15 @@ func TestSandboxMagicNumbers(t *testing.T) {
 	if out := b.outbox(); len(out) != 0 {
 		t.Fatalf("refused sends reached the outbox: %+v", out)
 	}
-	// A slow number answers, only late (10 s): within REST's time it is sent.
-	status, env := b.do("POST", "/send/message", map[string]any{"phone": "9971234567", "message": "slow"}, nil)
-	if status != http.StatusOK {
-		t.Fatalf("send to a slow number: %d %s %s", status, env.Code, env.Message)
-	}
-	if out := b.outbox(); len(out) != 1 || out[0].To != "9971234567@s.whatsapp.net" {
-		t.Fatalf("outbox after the slow send: %+v", out)
+	// A slow number acknowledges only after 10 s: a caller that waits 2 s
+	// (its expirytime) gets TIMEOUT, while an ordinary number answers
+	// within the same 2 s.
+	for _, c := range []struct{ phone, code string }{{"4915550001", ""}, {"9971234567", "TIMEOUT"}} {
+		cmd := command(t, "send.message", "magic-deadline-"+c.phone, map[string]any{"phone": c.phone, "message": "in time?"})
+		cmd.SetExtension("expirytime", time.Now().Add(2*time.Second).UTC().Format(time.RFC3339Nano))
+		_, res := request(t, nc, "wa.magic.rpc.send.message", cmd, cenats.Binary)
+		if res.Code != c.code {
+			t.Errorf("NATS rpc send to %s with 2 s to go: %d %q (%s), want code %q", c.phone, res.Status, res.Code, res.Message, c.code)
+		}
 	}
 }
