@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wabridge/wabridge/events"
+	"github.com/wabridge/wabridge/internal/ident"
 )
 
 // The addresses of CONTRACT §4, with the default prefix.
@@ -159,7 +160,7 @@ func eventExample(s events.Spec) (obj, error) {
 	}
 	headers := obj{
 		"ce-specversion": ce.SpecVersion(), "ce-id": ce.ID(), "ce-source": ce.Source(), "ce-type": ce.Type(),
-		"ce-time": ce.Time().Format(time.RFC3339), "ce-wasession": ce.Extensions()[events.ExtSession],
+		"ce-time": ce.Time().Format(time.RFC3339), "ce-wasession": ce.Extensions()[ident.ExtSession],
 		"Content-Type": ce.DataContentType(),
 	}
 	if ce.Subject() != "" {

@@ -25,14 +25,11 @@ type Call struct {
 	// A redelivery has the same one, so a result audited but not recorded
 	// gets an id derived from it, and a lost ack does not make two results.
 	Sequence uint64
-	// Trusted: the call came from this process's REST adapter, which may
-	// use sources under /wabridge/; a NATS caller claiming one is refused.
+	// Trusted: the call carries a valid signature of a REST adapter of the
+	// deployment (natsbus.VerifySignature), which may use sources under
+	// /wabridge/; a NATS caller claiming one is refused.
 	Trusted bool
 }
-
-// ExtExpiryTime is the extension with which a command says until when it is
-// worth running (CONTRACT §3), RFC 3339.
-const ExtExpiryTime = "expirytime"
 
 // ReservedSourcePrefix starts the sources that belong to the bridge itself
 // (the REST adapter's callers' namespaces, CONTRACT §3).

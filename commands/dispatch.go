@@ -72,8 +72,11 @@ func (d *Dispatcher) runOn(ctx context.Context, c Call, cc checked, key string) 
 	sess, err := d.cfg.Sessions.Get(c.Session)
 	if err != nil {
 		// Not recorded (sessionError is never final): the command never
-		// reached a session, so it had no effect, and the session may
-		// exist by the time it is retried.
+		// reached a session, so it had no effect, and its key stays free.
+		// Over rpc the caller may send it again once the session exists.
+		// A durable delivery is redelivered only for a transient error;
+		// SESSION_NOT_FOUND is not one, so it ends with this audited
+		// result and is acked, and a session made later never runs it.
 		return nil, sessionError(c.Session, err)
 	}
 	env := Env{Session: sess, SessionName: c.Session, Key: key, Command: c.Cmd}
@@ -106,10 +109,6 @@ func conflict(rec record, name string) error {
 	return werr.New(werr.KindConflict, werr.CodeIdempotencyConflict,
 		"source and id were already used by a %s command with other data; give each command its own id", name)
 }
-
-// CodeIdempotencyConflict is werr.CodeIdempotencyConflict, kept here for
-// callers that read codes from this package.
-const CodeIdempotencyConflict = werr.CodeIdempotencyConflict
 
 // final reports whether an outcome is kept as the command's answer for every
 // later delivery: a success (the effect happened), or input that can never

@@ -26,9 +26,6 @@ func TestSameKeyOtherDataConflicts(t *testing.T) {
 	if n := len(r.sess.Calls()); n != 1 {
 		t.Errorf("handler ran %d times, want 1", n)
 	}
-	if commands.CodeIdempotencyConflict != "IDEMPOTENCY_CONFLICT" {
-		t.Errorf("CodeIdempotencyConflict = %q", commands.CodeIdempotencyConflict)
-	}
 	// The conflict ends that delivery (audited) but is not the key's answer:
 	// the original data still replays.
 	if again := execute(r.d, ctx, "default", "send.message", command(t, "send.message", "fp", `{"phone":"4917612345678","message":"hello"}`)); !again.Replayed {

@@ -159,8 +159,8 @@ func TestReusedKeyForOtherCommandConflicts(t *testing.T) {
 	execute(r.d, ctx, "default", "app.logout", command(t, "app.logout", "x", `{}`))
 	res := execute(r.d, ctx, "default", "app.reconnect", command(t, "app.reconnect", "x", `{}`))
 	b := decode(t, res.Event)
-	if b.Status != 409 || b.Code != commands.CodeIdempotencyConflict {
-		t.Errorf("status %d code %q, want 409 %s", b.Status, b.Code, commands.CodeIdempotencyConflict)
+	if b.Status != 409 || b.Code != werr.CodeIdempotencyConflict {
+		t.Errorf("status %d code %q, want 409 %s", b.Status, b.Code, werr.CodeIdempotencyConflict)
 	}
 	if res.Event.Type() != commands.ResultTypeOf("app.reconnect") {
 		t.Errorf("conflict result type %q", res.Event.Type())

@@ -5,6 +5,7 @@ import (
 
 	"github.com/cloudevents/sdk-go/v2/types"
 
+	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
@@ -13,10 +14,10 @@ import (
 // Zero means never: an rpc caller waits for its answer and gives up on its
 // own.
 func (d *Dispatcher) expiry(c Call) (time.Time, error) {
-	if v, ok := c.Cmd.Extensions()[ExtExpiryTime]; ok {
+	if v, ok := c.Cmd.Extensions()[ident.ExtExpiryTime]; ok {
 		t, err := types.ToTime(v)
 		if err != nil {
-			return time.Time{}, werr.Invalid(werr.CodeInvalidCloudEvent, "extension %s %q is not an RFC 3339 time: %v", ExtExpiryTime, v, err)
+			return time.Time{}, werr.Invalid(werr.CodeInvalidCloudEvent, "extension %s %q is not an RFC 3339 time: %v", ident.ExtExpiryTime, v, err)
 		}
 		return t, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wabridge/wabridge/commands"
+	"github.com/wabridge/wabridge/internal/ident"
 )
 
 // A durable command past its lifetime ends with EXPIRED, recorded and
@@ -70,7 +71,7 @@ func TestExpiryTimeExtension(t *testing.T) {
 			r := newRig(t)
 			ctx := context.Background()
 			cmd := command(t, "app.logout", "e", `{}`)
-			cmd.SetExtension(commands.ExtExpiryTime, tt.expiry)
+			cmd.SetExtension(ident.ExtExpiryTime, tt.expiry)
 			c := commands.Call{Session: "default", Name: "app.logout", Cmd: cmd, Durable: tt.durable, Published: tt.published}
 			b := decode(t, r.d.Dispatch(ctx, c).Event)
 			if b.Status != tt.status || b.Code != tt.code {

@@ -25,13 +25,6 @@ type ResultData struct {
 	Data    any    `json:"data,omitempty"`
 }
 
-// Extensions of result events (CONTRACT §3).
-const (
-	ExtCausationID   = "causationid"
-	ExtCorrelationID = "correlationid"
-	ExtSession       = "wasession"
-)
-
 // resultData is the ResultData of a handler's outcome.
 func resultData(data any, err error) ResultData {
 	if err == nil {
@@ -57,7 +50,7 @@ func (d *Dispatcher) resultEvent(session, name string, cmd cloudevent.Event, id 
 	ev.SetSource("/wabridge")
 	if ident.ValidSession(session) {
 		ev.SetSource("/wabridge/" + session)
-		ev.SetExtension(ExtSession, session)
+		ev.SetExtension(ident.ExtSession, session)
 	}
 	if c, ok := data.(chatResult); ok && c.chat() != "" {
 		// CONTRACT §3: subject is the chat the event is about, so replay by
@@ -68,10 +61,10 @@ func (d *Dispatcher) resultEvent(session, name string, cmd cloudevent.Event, id 
 	}
 	ev.SetTime(d.cfg.Now())
 	if id := cmd.ID(); id != "" {
-		ev.SetExtension(ExtCausationID, id)
+		ev.SetExtension(ident.ExtCausationID, id)
 	}
-	if c, ok := cmd.Extensions()[ExtCorrelationID]; ok {
-		ev.SetExtension(ExtCorrelationID, c)
+	if c, ok := cmd.Extensions()[ident.ExtCorrelationID]; ok {
+		ev.SetExtension(ident.ExtCorrelationID, c)
 	}
 	d.logOutcome(session, name, cmd, err)
 	if serr := ev.SetData(cloudevent.ApplicationJSON, resultData(data, err)); serr != nil {

@@ -14,7 +14,7 @@ import (
 )
 
 // ExtSession is the CloudEvents extension carrying the session name.
-const ExtSession = "wasession"
+const ExtSession = ident.ExtSession
 
 // eventName is what follows TypePrefix: dot-separated lower-case tokens, so
 // it is usable as the last part of a NATS subject.

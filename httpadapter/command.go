@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/wabridge/wabridge/internal/ident"
 	"log/slog"
 	"net/http"
 	"time"
@@ -15,16 +14,13 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/wabridge/wabridge/internal/cenats"
+	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/natsbus"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
 // CommandTypePrefix starts every command CloudEvent type (CONTRACT §3).
 const CommandTypePrefix = ident.CommandTypePrefix
-
-// ExtExpiryTime is the CloudEvents extension (RFC 3339 timestamp) after
-// which nobody waits for the command's result (CONTRACT §3).
-const ExtExpiryTime = "expirytime"
 
 // SourceREST is the CloudEvent source of commands sent through REST; the
 // caller's credential appends "/<user>" (basic auth) or "/token-<hash>"
@@ -98,9 +94,9 @@ func (h *commandHandler) buildEvent(c *gin.Context) (event.Event, time.Time, err
 	e.SetSource(source)
 	e.SetType(CommandTypePrefix + h.route.Name)
 	e.SetTime(time.Now().UTC())
-	e.SetExtension(ExtExpiryTime, deadline.UTC())
+	e.SetExtension(ident.ExtExpiryTime, deadline.UTC())
 	if corr := correlationOf(c); corr != "" {
-		e.SetExtension("correlationid", corr)
+		e.SetExtension(ident.ExtCorrelationID, corr)
 	}
 	if err := e.SetData(event.ApplicationJSON, data); err != nil {
 		return event.Event{}, time.Time{}, fmt.Errorf("setting command data: %w", err)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/wabridge/wabridge/httpadapter"
 	"github.com/wabridge/wabridge/internal/cenats"
+	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/natsbus"
 )
 
@@ -79,8 +80,8 @@ func answer(subject string, header nats.Header, cmd event.Event) (result map[str
 			"expires_at":  time.Now().Add(30 * time.Second).UTC().Format(time.RFC3339),
 		}}, true
 	}
-	corr, _ := cmd.Extensions()["correlationid"].(string)
-	expiry, _ := cmd.Extensions()["expirytime"].(string)
+	corr, _ := cmd.Extensions()[ident.ExtCorrelationID].(string)
+	expiry, _ := cmd.Extensions()[ident.ExtExpiryTime].(string)
 	return map[string]any{"status": 200, "message": "Success", "data": echo{
 		Session: session, Subject: subject, ID: cmd.ID(), Source: cmd.Source(), Type: cmd.Type(),
 		SpecVersion: cmd.SpecVersion(), ContentType: cmd.DataContentType(), CorrelationID: corr,
@@ -109,7 +110,7 @@ func resultMsg(t testing.TB, subject string, cmd event.Event, result map[string]
 	e.SetSource("/wabridge/test")
 	e.SetType(cmd.Type() + ".result")
 	if cmd.ID() != "" {
-		e.SetExtension("causationid", cmd.ID())
+		e.SetExtension(ident.ExtCausationID, cmd.ID())
 	}
 	data, err := json.Marshal(result)
 	if err != nil {

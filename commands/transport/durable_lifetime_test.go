@@ -10,8 +10,8 @@ import (
 	"github.com/cloudevents/sdk-go/v2/event"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/wabridge/wabridge/commands"
 	"github.com/wabridge/wabridge/internal/cenats"
+	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/natsbus"
 	"github.com/wabridge/wabridge/internal/werr"
 )
@@ -69,8 +69,8 @@ func TestDurableTransientFailureEndsWithItsLifetime(t *testing.T) {
 	}
 	final := ex.Recorded()
 	if status, code := resultCode(t, final[0]); status != http.StatusGone || code != werr.CodeExpired ||
-		final[0].Extensions()[commands.ExtCausationID] != "c1" {
-		t.Errorf("first result %d %s of %v, want c1 EXPIRED", status, code, final[0].Extensions()[commands.ExtCausationID])
+		final[0].Extensions()[ident.ExtCausationID] != "c1" {
+		t.Errorf("first result %d %s of %v, want c1 EXPIRED", status, code, final[0].Extensions()[ident.ExtCausationID])
 	}
 	if status, _ := resultCode(t, final[1]); status != http.StatusOK {
 		t.Errorf("c2 ended with %d", status)
@@ -156,7 +156,7 @@ func TestDurablePanicIsPoisonedNotWedging(t *testing.T) {
 		t.Fatalf("stopping: %v", err)
 	}
 	checkPoison(t, poisoned(t, js), true)
-	if got := ex.Recorded()[0].Extensions()[commands.ExtCausationID]; got != "c2" {
+	if got := ex.Recorded()[0].Extensions()[ident.ExtCausationID]; got != "c2" {
 		t.Errorf("ended %v, want c2", got)
 	}
 }

@@ -13,9 +13,9 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/wabridge/wabridge/commands"
 	"github.com/wabridge/wabridge/commands/transport"
 	"github.com/wabridge/wabridge/internal/cenats"
+	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/natsbus"
 	"github.com/wabridge/wabridge/internal/werr"
 )
@@ -140,7 +140,7 @@ func TestDurableDispatchesAndAcks(t *testing.T) {
 			if puts := sink.Puts(); len(puts) != 0 {
 				t.Errorf("the transport recorded %d results; that is the dispatcher's job", len(puts))
 			}
-			if got := ex.Recorded(); len(got) != 1 || got[0].Extensions()[commands.ExtCausationID] != "c1" {
+			if got := ex.Recorded(); len(got) != 1 || got[0].Extensions()[ident.ExtCausationID] != "c1" {
 				t.Errorf("final results %v, want the one of c1", got)
 			}
 			if p := poisoned(t, js); len(p) != 0 {

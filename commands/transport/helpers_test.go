@@ -19,6 +19,7 @@ import (
 
 	"github.com/wabridge/wabridge/commands"
 	"github.com/wabridge/wabridge/commands/transport"
+	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/natsbus"
 	"github.com/wabridge/wabridge/internal/werr"
 )
@@ -172,7 +173,7 @@ func resultEvent(session, name, causation string, status int, code string) event
 	ev.SetSource("/wabridge/" + session)
 	ev.SetType(commands.ResultTypeOf(name))
 	if causation != "" {
-		ev.SetExtension(commands.ExtCausationID, causation)
+		ev.SetExtension(ident.ExtCausationID, causation)
 	}
 	rd := commands.ResultData{Status: status, Code: code, Message: "Success"}
 	if code != "" {

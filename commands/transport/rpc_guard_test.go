@@ -11,9 +11,9 @@ import (
 	"github.com/cloudevents/sdk-go/v2/event"
 	"github.com/nats-io/nats.go"
 
-	"github.com/wabridge/wabridge/commands"
 	"github.com/wabridge/wabridge/commands/transport"
 	"github.com/wabridge/wabridge/internal/cenats"
+	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/natsbus"
 	"github.com/wabridge/wabridge/internal/werr"
 )
@@ -79,7 +79,7 @@ func signedCommand(t *testing.T, subject, id, secret string) *nats.Msg {
 	t.Helper()
 	e := command(id)
 	expiry := time.Now().Add(time.Minute).UTC()
-	e.SetExtension(commands.ExtExpiryTime, expiry.Format(time.RFC3339Nano))
+	e.SetExtension(ident.ExtExpiryTime, expiry.Format(time.RFC3339Nano))
 	msg, err := cenats.NewMsg(subject, e, cenats.Binary)
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +194,7 @@ func TestRPCCallerDeadline(t *testing.T) {
 	startRPC(t, nc, ex, &fakeSink{}, transport.RPCConfig{Timeout: time.Hour})
 
 	past := command("late")
-	past.SetExtension(commands.ExtExpiryTime, time.Now().Add(-time.Second).UTC().Format(time.RFC3339Nano))
+	past.SetExtension(ident.ExtExpiryTime, time.Now().Add(-time.Second).UTC().Format(time.RFC3339Nano))
 	res := request(t, nc, subjects.RPC("default", "send.message"), past, cenats.Binary)
 	if status, code := resultCode(t, res); status != http.StatusGone || code != werr.CodeExpired {
 		t.Errorf("expired request: %d %s, want 410 %s", status, code, werr.CodeExpired)
@@ -205,9 +205,9 @@ func TestRPCCallerDeadline(t *testing.T) {
 
 	expiry := time.Now().Add(time.Minute).UTC().Truncate(time.Second)
 	future := command("in-time")
-	future.SetExtension(commands.ExtExpiryTime, expiry.Format(time.RFC3339))
+	future.SetExtension(ident.ExtExpiryTime, expiry.Format(time.RFC3339))
 	res = request(t, nc, subjects.RPC("default", "send.message"), future, cenats.Binary)
-	if status, _ := resultCode(t, res); status != http.StatusOK || res.Extensions()[commands.ExtCausationID] != "in-time" {
+	if status, _ := resultCode(t, res); status != http.StatusOK || res.Extensions()[ident.ExtCausationID] != "in-time" {
 		t.Errorf("request in time: %d", status)
 	}
 	if d := <-deadlines; !d.Equal(expiry) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/wabridge/wabridge/commands"
 	"github.com/wabridge/wabridge/internal/cenats"
+	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/natsbus"
 	"github.com/wabridge/wabridge/internal/werr"
 )
@@ -117,7 +118,7 @@ func (s *RPCServer) busy(m *nats.Msg) {
 // its caller's deadline; ok is false without a readable one (the
 // dispatcher rejects an unreadable one).
 func expiryOf(cmd event.Event) (time.Time, bool) {
-	v, ok := cmd.Extensions()[commands.ExtExpiryTime]
+	v, ok := cmd.Extensions()[ident.ExtExpiryTime]
 	if !ok {
 		return time.Time{}, false
 	}

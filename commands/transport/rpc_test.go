@@ -12,9 +12,9 @@ import (
 	"github.com/cloudevents/sdk-go/v2/event"
 	"github.com/nats-io/nats.go"
 
-	"github.com/wabridge/wabridge/commands"
 	"github.com/wabridge/wabridge/commands/transport"
 	"github.com/wabridge/wabridge/internal/cenats"
+	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
@@ -100,7 +100,7 @@ func TestRPCAnswers(t *testing.T) {
 			if err != nil {
 				t.Fatalf("decoding reply: %v", err)
 			}
-			if got := res.Extensions()[commands.ExtCausationID]; got != "c1" {
+			if got := res.Extensions()[ident.ExtCausationID]; got != "c1" {
 				t.Errorf("causationid = %v, want c1", got)
 			}
 			if status, _ := resultCode(t, res); status != http.StatusOK {
@@ -225,7 +225,7 @@ func TestRPCConcurrentRequests(t *testing.T) {
 			if _, code := resultCode(t, res); code == werr.CodeBusy {
 				return
 			}
-			if got := res.Extensions()[commands.ExtCausationID]; got != id {
+			if got := res.Extensions()[ident.ExtCausationID]; got != id {
 				errs <- fmt.Errorf("request %s answered with the result of %v", id, got)
 			}
 		})
@@ -312,7 +312,7 @@ func TestRPCShutdownDrainsInFlight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := res.Extensions()[commands.ExtCausationID]; got != "c1" {
+	if got := res.Extensions()[ident.ExtCausationID]; got != "c1" {
 		t.Errorf("in-flight request answered with %v", got)
 	}
 	if len(ex.Recorded()) != 1 {

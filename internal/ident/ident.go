@@ -34,3 +34,17 @@ var sessionName = regexp.MustCompile(SessionPattern)
 
 // ValidSession reports whether name is a valid session name.
 func ValidSession(name string) bool { return sessionName.MatchString(name) }
+
+// CloudEvents extensions wabridge reads or writes (CONTRACT §3), named here
+// once for every layer.
+const (
+	// ExtSession carries the session name of an event or result.
+	ExtSession = "wasession"
+	// ExtCausationID is the id of the command a result answers.
+	ExtCausationID = "causationid"
+	// ExtCorrelationID is copied from a command to its result.
+	ExtCorrelationID = "correlationid"
+	// ExtExpiryTime (RFC 3339) is until when a command is worth running;
+	// the REST adapter sets it to when it stops waiting.
+	ExtExpiryTime = "expirytime"
+)
