@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/wabridge/wabridge/internal/ident"
 	"io"
 	"log/slog"
 	"sort"
@@ -18,6 +17,7 @@ import (
 	"go.mau.fi/whatsmeow/store/sqlstore"
 
 	"github.com/wabridge/wabridge/events"
+	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
@@ -38,9 +38,19 @@ type ManagerConfig struct {
 	// pairing-code login; WhatsApp accepts only common browsers and systems.
 	PairClientName string
 	// ConnectBackoff is the first delay between attempts to connect a logged-in
-	// session at start; it doubles up to MaxConnectBackoff.
+	// session at start, and between automatic logins while WhatsApp cannot be
+	// reached; it doubles up to MaxConnectBackoff.
 	ConnectBackoff    time.Duration
 	MaxConnectBackoff time.Duration
+	// AutoLogin begins a QR login for every session without a linked device
+	// as soon as Start opens it, so the first code appears (on QRWriter, and
+	// as a session.qr event) without a call. While WhatsApp cannot be
+	// reached it tries again with the connect backoff.
+	AutoLogin bool
+	// MessageRetention is how long the message index keeps a message (for
+	// replies, edits and revokes to find it): pruned at start, then hourly.
+	// Zero keeps messages forever.
+	MessageRetention time.Duration
 	// EmitRetry bounds how long a handler keeps trying to keep a WhatsApp
 	// event (the outbox failing) before it gives up; the session then
 	// reconnects so that WhatsApp redelivers it. Default 30 s.
@@ -86,6 +96,9 @@ func (c ManagerConfig) Validate() error {
 	if c.NewClient == nil {
 		errs = append(errs, errors.New("bridge: ManagerConfig.NewClient is required"))
 	}
+	if c.MessageRetention < 0 {
+		errs = append(errs, fmt.Errorf("bridge: ManagerConfig.MessageRetention %s is negative (0 keeps messages forever)", c.MessageRetention))
+	}
 	return errors.Join(errs...)
 }
 
@@ -93,6 +106,8 @@ func (c ManagerConfig) Validate() error {
 type Manager struct {
 	deps  *deps
 	ready atomic.Bool
+	// pruning starts the pruning loop at the first Start.
+	pruning sync.Once
 
 	mu       sync.Mutex
 	sessions map[string]*Session
@@ -121,9 +136,11 @@ func NewManager(cfg ManagerConfig) (*Manager, error) {
 }
 
 // Start opens the named sessions (DefaultSession when none is named) and
-// connects those already logged in. Connecting runs in the background with
-// retries, so an unreachable WhatsApp does not hold up the start. Start may
-// be called again to add sessions; open ones are left as they are.
+// connects those already logged in; with AutoLogin the others begin a QR
+// login. Both run in the background with retries, so an unreachable
+// WhatsApp does not hold up the start. The first Start also begins pruning
+// the message index (MessageRetention). Start may be called again to add
+// sessions; open ones are left as they are. Close awaits all of it.
 func (m *Manager) Start(ctx context.Context, names ...string) error {
 	if len(names) == 0 {
 		names = []string{DefaultSession}
@@ -137,6 +154,9 @@ func (m *Manager) Start(ctx context.Context, names ...string) error {
 		if err := m.open(ctx, name); err != nil {
 			return err
 		}
+	}
+	if m.deps.cfg.MessageRetention > 0 {
+		m.pruning.Do(func() { m.deps.tasks.run(m.deps.ctx, m.pruneLoop) })
 	}
 	m.ready.Store(true)
 	return nil
@@ -161,8 +181,11 @@ func (m *Manager) open(ctx context.Context, name string) error {
 	}
 	s.install(dev)
 	m.sessions[name] = s
-	if s.Status().LoggedIn {
+	switch {
+	case s.Status().LoggedIn:
 		m.deps.tasks.run(m.deps.ctx, s.connectLoop)
+	case m.deps.cfg.AutoLogin:
+		m.deps.tasks.run(m.deps.ctx, s.autoLogin)
 	}
 	return nil
 }
@@ -252,7 +275,8 @@ func (m *Manager) Ready() bool {
 // Index is the message index the sessions feed.
 func (m *Manager) Index() *MessageIndex { return m.deps.index }
 
-// Close stops background work and disconnects every session.
+// Close stops background work (connecting, automatic logins, pruning),
+// waits for it, and disconnects every session.
 func (m *Manager) Close() {
 	m.deps.cancel()
 	m.mu.Lock()

@@ -4,17 +4,15 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"sync"
-	"time"
 
 	"github.com/wabridge/wabridge/bridge"
 	"github.com/wabridge/wabridge/bridge/sandbox"
-	"github.com/wabridge/wabridge/internal/werr"
 )
 
-// sessionsPart is the WhatsApp side: the device store, the sessions (on
-// whatsmeow, or on the simulated network with --sandbox), the terminal QR
-// logins and the pruning of the message index.
+// sessionsPart is the WhatsApp side: the device store and the sessions (on
+// whatsmeow, or on the simulated network with --sandbox). The Manager owns
+// the policies: with --qr-terminal it begins the logins that draw QR codes
+// there, and it prunes the message index to --message-retention.
 type sessionsPart struct {
 	cfg     Config
 	log     *slog.Logger
@@ -25,8 +23,6 @@ type sessionsPart struct {
 	devices interface{ Close() error }
 	network *sandbox.Network
 	manager *bridge.Manager
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup // the background loops below
 }
 
 func (p *sessionsPart) Name() string { return "sessions" }
@@ -48,12 +44,14 @@ func (p *sessionsPart) Start(ctx context.Context) error {
 		qrOut = p.stdout
 	}
 	p.manager, err = bridge.NewManager(bridge.ManagerConfig{
-		Devices:   devices,
-		DB:        p.storage.db,
-		Sink:      p.outbox.ob,
-		NewClient: factory,
-		Log:       p.log.With("component", "bridge"),
-		QRWriter:  qrOut,
+		Devices:          devices,
+		DB:               p.storage.db,
+		Sink:             p.outbox.ob,
+		NewClient:        factory,
+		Log:              p.log.With("component", "bridge"),
+		QRWriter:         qrOut,
+		AutoLogin:        p.cfg.QRTerminal,
+		MessageRetention: p.cfg.MessageRetention,
 	})
 	if err != nil {
 		_ = devices.Close()
@@ -64,20 +62,10 @@ func (p *sessionsPart) Start(ctx context.Context) error {
 		_ = devices.Close()
 		return err
 	}
-	bg, cancel := context.WithCancel(context.Background())
-	p.cancel = cancel
-	if p.cfg.QRTerminal {
-		p.startTerminalLogins(bg)
-	}
-	if p.cfg.MessageRetention > 0 {
-		p.goLoop(func() { p.pruneMessages(bg) })
-	}
 	return nil
 }
 
 func (p *sessionsPart) Stop(context.Context) error {
-	p.cancel()
-	p.wg.Wait()
 	p.manager.Close()
 	return p.devices.Close()
 }
@@ -93,68 +81,6 @@ func (p *sessionsPart) Ready(context.Context) (any, error) {
 		}
 	}
 	return states, nil
-}
-
-func (p *sessionsPart) goLoop(f func()) {
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		f()
-	}()
-}
-
-// pruneMessages keeps the message index within --message-retention: at
-// start, then hourly.
-func (p *sessionsPart) pruneMessages(ctx context.Context) {
-	index := p.manager.Index()
-	tick := time.NewTicker(time.Hour)
-	defer tick.Stop()
-	for {
-		n, err := index.Prune(time.Now().Add(-p.cfg.MessageRetention))
-		if err != nil {
-			p.log.Error("pruning the message index", "err", err)
-		} else if n > 0 {
-			p.log.Info("pruned the message index", "removed", n, "retention", p.cfg.MessageRetention)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
-}
-
-// startTerminalLogins begins a QR login for every session that has no linked
-// device, so that a fresh `wabridge serve` shows a QR code in the terminal
-// without any call. While WhatsApp cannot be reached it tries again with
-// backoff; once codes were shown and ran out, GET /app/login begins another.
-func (p *sessionsPart) startTerminalLogins(ctx context.Context) {
-	for _, name := range p.cfg.Sessions {
-		sess, err := p.manager.Get(name)
-		if err != nil || sess.Status().LoggedIn {
-			continue
-		}
-		p.goLoop(func() { p.terminalLogin(ctx, name, sess) })
-	}
-}
-
-func (p *sessionsPart) terminalLogin(ctx context.Context, name string, sess *bridge.Session) {
-	for wait := 2 * time.Second; ctx.Err() == nil && !sess.Status().LoggedIn; wait = min(2*wait, time.Minute) {
-		_, err := sess.Login(ctx)
-		if err == nil {
-			p.log.Info("scan the QR code above with WhatsApp (Linked devices), or open /app/login", "session", name)
-			return
-		}
-		if k := werr.KindOf(err); k != werr.KindNotConnected && k != werr.KindTimeout {
-			p.log.Warn("terminal login stopped; GET /app/login starts one", "session", name, "err", err)
-			return
-		}
-		p.log.Warn("no QR code yet: WhatsApp not reachable; trying again", "session", name, "in", wait)
-		select {
-		case <-ctx.Done():
-		case <-time.After(wait):
-		}
-	}
 }
 
 // errStarting is a readiness error of a part still coming up.
