@@ -125,28 +125,10 @@ func connectNATS(cfg Config, log *slog.Logger) (*nats.Conn, *server.Server, []na
 	return nc, ns, append(opts, nats.InProcessServer(ns)), nil
 }
 
-// ensureStreams retries while an external NATS is not reachable yet. A
-// configuration the server refuses for good (an operator's stream with
-// other subjects) is not retried.
+// ensureStreams makes sure of the streams, waiting for an external NATS
+// that is not reachable yet (natsbus retries; a foreign stream stops it).
 func ensureStreams(ctx context.Context, js jetstream.JetStream, cfg Config, log *slog.Logger) error {
-	scfg := cfg.streamsConfig()
-	for wait := 250 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
-		tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		err := natsbus.EnsureStreams(tctx, js, scfg, natsbus.WithStreamLog(log))
-		cancel()
-		if err == nil {
-			return nil
-		}
-		if errors.Is(err, natsbus.ErrForeignStream) {
-			return err
-		}
-		log.Warn("creating JetStream streams failed; retrying", "err", err, "in", wait)
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("creating streams: %w", err)
-		case <-time.After(wait):
-		}
-	}
+	return natsbus.EnsureStreamsRetry(ctx, js, cfg.streamsConfig(), natsbus.WithStreamLog(log))
 }
 
 // redactURLs hides the user info (passwords, tokens) of a comma-separated

@@ -16,10 +16,26 @@ type EnsureOption func(*ensureOptions)
 
 type ensureOptions struct {
 	log *slog.Logger
+	// for EnsureStreamsRetry
+	firstWait, maxWait time.Duration
+	attemptTimeout     time.Duration
+}
+
+func newEnsureOptions(opts []EnsureOption) ensureOptions {
+	o := ensureOptions{
+		log:       slog.New(slog.DiscardHandler),
+		firstWait: 250 * time.Millisecond, maxWait: 5 * time.Second,
+		attemptTimeout: 10 * time.Second,
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
 }
 
 // WithStreamLog logs the settings EnsureStreams changes on existing streams,
-// and the ones it leaves as an operator set them; default: discarded.
+// the ones it leaves as an operator set them, and EnsureStreamsRetry's
+// retries; default: discarded.
 func WithStreamLog(log *slog.Logger) EnsureOption {
 	return func(o *ensureOptions) {
 		if log != nil {
@@ -42,16 +58,17 @@ func WithStreamLog(log *slog.Logger) EnsureOption {
 //     message limits, description, ...) stays as found; where it differs
 //     from what wabridge would create, that is logged at info level.
 func EnsureStreams(ctx context.Context, js jetstream.JetStream, cfg StreamsConfig, opts ...EnsureOption) error {
-	o := ensureOptions{log: slog.New(slog.DiscardHandler)}
-	for _, opt := range opts {
-		opt(&o)
-	}
+	o := newEnsureOptions(opts)
 	cfg.setDefaults()
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	return ensureAll(ctx, js, cfg, o.log)
+}
+
+func ensureAll(ctx context.Context, js jetstream.JetStream, cfg StreamsConfig, log *slog.Logger) error {
 	for _, want := range cfg.StreamConfigs() {
-		if err := ensureStream(ctx, js, want, o.log); err != nil {
+		if err := ensureStream(ctx, js, want, log); err != nil {
 			return err
 		}
 	}
