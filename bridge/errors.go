@@ -61,8 +61,10 @@ func classifySentinel(err error) (werr.Kind, string, bool) {
 	var disconnected *whatsmeow.DisconnectedError
 	switch {
 	case errors.Is(err, errors.ErrUnsupported):
-		// The session's client (the sandbox, say) does not do this command.
-		return werr.KindInvalid, werr.CodeUnknownCommand, true
+		// The command exists, but the session's client (the sandbox, say)
+		// does not do it: neither the caller's mistake (UNKNOWN_COMMAND)
+		// nor worth retrying.
+		return werr.KindNotImplemented, werr.CodeNotSupported, true
 	case errors.Is(err, whatsmeow.ErrNotConnected), errors.As(err, &disconnected):
 		return werr.KindNotConnected, werr.CodeNotConnected, true
 	case errors.Is(err, whatsmeow.ErrNotLoggedIn):
@@ -165,8 +167,8 @@ func reason(code string) string {
 		return "WhatsApp rate-limits the account; try again later"
 	case werr.CodeAlreadyLoggedIn:
 		return "the session is already logged in"
-	case werr.CodeUnknownCommand:
-		return "this session's client does not support it"
+	case werr.CodeNotSupported:
+		return "this session's WhatsApp client does not support it yet"
 	}
 	return "WhatsApp refused it"
 }

@@ -60,7 +60,7 @@ func TestClassify(t *testing.T) {
 		{"not in group", whatsmeow.ErrNotInGroup, group, werr.CodeForbidden, werr.KindForbidden},
 		{"group not found", whatsmeow.ErrGroupNotFound, group, werr.CodeNotFound, werr.KindNotFound},
 		{"invite link unauthorized is no logout", whatsmeow.ErrGroupInviteLinkUnauthorized, group, werr.CodeForbidden, werr.KindForbidden},
-		{"unsupported by the client", fmt.Errorf("sandbox: %w", errors.ErrUnsupported), group, werr.CodeUnknownCommand, werr.KindInvalid},
+		{"unsupported by the client", fmt.Errorf("sandbox: %w", errors.ErrUnsupported), group, werr.CodeNotSupported, werr.KindNotImplemented},
 		{"unknown", errors.New("something else"), user, werr.CodeUpstream, werr.KindUpstream},
 	}
 	for _, tt := range tests {

@@ -14,7 +14,7 @@ import (
 // errors.ErrUnsupported (or its zero value where whatsmeow's signature has no
 // error). Stand-ins for *whatsmeow.Client — the sandbox, the tests' fakes —
 // embed it and override what they simulate; the bridge classifies the error
-// as UNKNOWN_COMMAND for the rest.
+// as NOT_SUPPORTED (501, final) for the rest.
 type UnsupportedClient struct{}
 
 var _ Client = UnsupportedClient{}

@@ -3,6 +3,7 @@ package bridge_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"testing"
 
 	"go.mau.fi/whatsmeow"
@@ -63,8 +64,9 @@ func (s senderless) AddEventHandlerWithSuccessStatus(h whatsmeow.EventHandlerWit
 func (s senderless) RemoveEventHandler(id uint32) bool { return s.fakeClient.RemoveEventHandler(id) }
 
 // TestUnsupportedCommandIsAClearError: a session whose client lacks a
-// capability answers the command with UNKNOWN_COMMAND, final, not an
-// upstream error retried for a day.
+// capability answers the command with NOT_SUPPORTED (501), final: not an
+// upstream error retried for a day, nor UNKNOWN_COMMAND for a command that
+// exists.
 func TestUnsupportedCommandIsAClearError(t *testing.T) {
 	e := newEnv(t)
 	e.mgr.Close()
@@ -76,8 +78,11 @@ func TestUnsupportedCommandIsAClearError(t *testing.T) {
 	})
 	e.loggedInConnected("default")
 	_, err := e.session("default").SendText(context.Background(), bridge.SendTextRequest{To: "4917612345678", Text: "x"})
-	wantCode(t, err, werr.CodeUnknownCommand)
+	wantCode(t, err, werr.CodeNotSupported)
 	if werr.KindOf(err).Retryable() {
 		t.Fatal("an unsupported command is retryable")
+	}
+	if got := werr.From(err).Status(); got != http.StatusNotImplemented {
+		t.Fatalf("status %d, want 501", got)
 	}
 }

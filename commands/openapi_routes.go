@@ -37,6 +37,7 @@ var errorCodes = map[string]int{
 	"UNSUPPORTED_MEDIA_TYPE":     http.StatusUnsupportedMediaType,
 	werr.CodeRateLimited:         http.StatusTooManyRequests,
 	werr.CodeInternal:            http.StatusInternalServerError,
+	werr.CodeNotSupported:        http.StatusNotImplemented,
 	werr.CodeUpstream:            http.StatusBadGateway,
 	werr.CodeNotConnected:        http.StatusServiceUnavailable,
 	"BUS_UNAVAILABLE":            http.StatusServiceUnavailable,

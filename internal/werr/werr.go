@@ -35,6 +35,9 @@ const (
 	KindUnsupported
 	// KindBusy: the session's queue is full; retry later. Transient.
 	KindBusy
+	// KindNotImplemented: a command that exists, which this session's
+	// WhatsApp client (or the sandbox) does not do yet. Final.
+	KindNotImplemented
 )
 
 // Status is the HTTP status a kind is answered with.
@@ -68,6 +71,8 @@ func (k Kind) Status() int {
 		return http.StatusUnsupportedMediaType
 	case KindBusy:
 		return http.StatusServiceUnavailable
+	case KindNotImplemented:
+		return http.StatusNotImplemented
 	default:
 		return http.StatusInternalServerError
 	}
@@ -114,6 +119,7 @@ const (
 	CodeURLNotAllowed       = "URL_NOT_ALLOWED"    // KindInvalid
 	CodeFetchFailed         = "FETCH_FAILED"       // KindUpstream (transient)
 	CodeBusy                = "BUSY"               // KindBusy (transient)
+	CodeNotSupported        = "NOT_SUPPORTED"      // KindNotImplemented
 )
 
 // Error is an error with a kind, a stable code and a message fit for users.

@@ -26,6 +26,7 @@ func TestKindStatusAndRetry(t *testing.T) {
 		{werr.KindUpstream, http.StatusBadGateway, true},
 		{werr.KindTimeout, http.StatusGatewayTimeout, true},
 		{werr.KindInternal, http.StatusInternalServerError, true},
+		{werr.KindNotImplemented, http.StatusNotImplemented, false},
 	}
 	for _, c := range cases {
 		if got := c.kind.Status(); got != c.status {
