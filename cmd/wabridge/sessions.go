@@ -74,10 +74,13 @@ func (p *sessionsPart) Ready(context.Context) (any, error) {
 	if !p.manager.Ready() {
 		return nil, errStarting("sessions are starting")
 	}
+	// /readyz answers without credentials (probes): state only, never whose
+	// account a session is.
 	states := map[string]any{}
 	for _, name := range p.manager.Names() {
 		if s, err := p.manager.Get(name); err == nil {
-			states[name] = s.Status()
+			st := s.Status()
+			states[name] = map[string]bool{"logged_in": st.LoggedIn, "connected": st.Connected}
 		}
 	}
 	return states, nil
