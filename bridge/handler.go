@@ -46,6 +46,11 @@ func (s *Session) dispatch(l *link, raw any) bool {
 		return s.handleTemporaryBan(ctx, evt)
 	case *waEvents.PushNameSetting:
 		s.updateSelf(l, func(me *self) { me.pushName = evt.Action.GetName() })
+	case *waEvents.HistorySync:
+		return s.handleHistorySync(ctx, l, evt)
+	default:
+		ok, _ := s.handleChatOrContact(ctx, l, raw)
+		return ok
 	}
 	return true
 }

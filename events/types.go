@@ -45,6 +45,9 @@ type Event struct {
 // transaction as the event: both are kept or neither is.
 type Sink interface {
 	Emit(ctx context.Context, e Event, also ...store.Write) error
+	// EmitAll keeps every event of es, in order, with the writes in also,
+	// in one transaction: all or nothing (a history sync blob is one).
+	EmitAll(ctx context.Context, es []Event, also ...store.Write) error
 }
 
 // JID is a WhatsApp identity in every form known: jid is the form WhatsApp

@@ -13,14 +13,6 @@ import (
 	"github.com/wabridge/wabridge/internal/store"
 )
 
-// BatchSink is a Sink that also keeps many events in one transaction.
-type BatchSink interface {
-	events.Sink
-	EmitAll(ctx context.Context, es []events.Event, also ...store.Write) error
-}
-
-var _ BatchSink = (*Outbox)(nil)
-
 // entry is one event of a batch, checked and encoded for its queue.
 type entry struct {
 	session, id string
