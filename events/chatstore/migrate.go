@@ -1,0 +1,110 @@
+package chatstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// migrations are the schema's versions, in order; version n is
+// migrations()[n-1]. Append, never edit: a store that ran a version does not
+// run it again.
+func migrations() [][]string {
+	return [][]string{
+		{ // 1: chats, messages, contacts, and what the projector applied.
+			`CREATE TABLE chats (
+			session TEXT NOT NULL,
+			jid TEXT NOT NULL,
+			name TEXT NOT NULL DEFAULT '',
+			is_group INTEGER NOT NULL DEFAULT 0,
+			archived INTEGER NOT NULL DEFAULT 0,
+			pinned INTEGER NOT NULL DEFAULT 0,
+			muted_until BIGINT,
+			unread_count INTEGER NOT NULL DEFAULT 0,
+			last_message TEXT NOT NULL DEFAULT '',
+			last_message_time BIGINT NOT NULL DEFAULT 0,
+			last_message_id TEXT NOT NULL DEFAULT '',
+			PRIMARY KEY (session, jid))`,
+			// The listing's order: pinned first, newest last message first.
+			`CREATE INDEX chats_order ON chats (session, pinned, last_message_time, jid)`,
+			`CREATE TABLE messages (
+			session TEXT NOT NULL,
+			chat TEXT NOT NULL,
+			wa_id TEXT NOT NULL,
+			id TEXT NOT NULL,
+			sender TEXT NOT NULL DEFAULT '',
+			from_me INTEGER NOT NULL DEFAULT 0,
+			type TEXT NOT NULL DEFAULT '',
+			text TEXT NOT NULL DEFAULT '',
+			timestamp BIGINT NOT NULL,
+			quoted TEXT,
+			edited INTEGER NOT NULL DEFAULT 0,
+			revoked INTEGER NOT NULL DEFAULT 0,
+			media TEXT,
+			PRIMARY KEY (session, chat, wa_id))`,
+			`CREATE INDEX messages_order ON messages (session, chat, timestamp, wa_id)`,
+			`CREATE TABLE contacts (
+			session TEXT NOT NULL,
+			jid TEXT NOT NULL,
+			push_name TEXT NOT NULL DEFAULT '',
+			full_name TEXT NOT NULL DEFAULT '',
+			first_name TEXT NOT NULL DEFAULT '',
+			business_name TEXT NOT NULL DEFAULT '',
+			PRIMARY KEY (session, jid))`,
+			// Event ids applied once: a WhatsApp redelivery published again
+			// after the stream's dedup window has a new sequence, not a new id.
+			`CREATE TABLE applied_events (
+			event_id TEXT NOT NULL PRIMARY KEY,
+			session TEXT NOT NULL)`,
+			`CREATE TABLE projector_position (
+			name TEXT NOT NULL PRIMARY KEY,
+			stream_seq BIGINT NOT NULL)`,
+		},
+	}
+}
+
+// migrate brings db to the newest schema version, each version in one
+// transaction with its row in schema_migrations.
+func migrate(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER NOT NULL PRIMARY KEY,
+		applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("creating schema_migrations: %w", err)
+	}
+	var have int
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("reading the schema version: %w", err)
+	}
+	all := migrations()
+	if have > len(all) {
+		return fmt.Errorf("chat store schema version %d is newer than this program's %d", have, len(all))
+	}
+	for v := have + 1; v <= len(all); v++ {
+		if err := runMigration(ctx, db, v, all[v-1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func runMigration(ctx context.Context, db *sql.DB, version int, stmts []string) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrating chat store to version %d: %w", version, err)
+	}
+	defer tx.Rollback()
+	for _, stmt := range stmts {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("migrating chat store to version %d: %w", version, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`,
+		version, time.Now().UnixNano()); err != nil {
+		return fmt.Errorf("recording chat store version %d: %w", version, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrating chat store to version %d: %w", version, err)
+	}
+	return nil
+}

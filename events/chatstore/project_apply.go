@@ -1,0 +1,122 @@
+package chatstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wabridge/wabridge/internal/cenats"
+)
+
+// applyBatch applies msgs (in stream order) and the sequence of the last
+// in one transaction, retrying while the database fails, then acks the
+// last: an event is acknowledged only once the store holds it.
+func (p *Projector) applyBatch(ctx context.Context, msgs []jetstream.Msg) error {
+	last := msgs[len(msgs)-1]
+	md, err := last.Metadata()
+	if err != nil {
+		return fmt.Errorf("reading event metadata: %w", err)
+	}
+	backoff := newBackoff()
+	for {
+		err := p.commit(ctx, msgs, md.Sequence.Stream)
+		if err == nil {
+			break
+		}
+		p.cfg.Log.Error("chat store: applying events failed; retrying", "err", err, "stream_seq", md.Sequence.Stream)
+		if !backoff.wait(ctx) {
+			return ctx.Err()
+		}
+	}
+	p.applied.Store(md.Sequence.Stream)
+	p.pending.Store(md.NumPending)
+	// A lost ack redelivers the batch, whose sequences the store then skips.
+	if err := last.Ack(); err != nil {
+		p.cfg.Log.Warn("chat store: acknowledging events failed", "err", err, "stream_seq", md.Sequence.Stream)
+	}
+	return nil
+}
+
+func (p *Projector) commit(ctx context.Context, msgs []jetstream.Msg, lastSeq uint64) error {
+	tx, err := p.s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("beginning transaction: %w", err)
+	}
+	defer tx.Rollback()
+	pos, err := position(ctx, tx, p.cfg.Durable)
+	if err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		if err := p.applyMsg(ctx, tx, m, pos); err != nil {
+			return err
+		}
+	}
+	if lastSeq > pos {
+		if err := setPosition(ctx, tx, p.cfg.Durable, lastSeq); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("committing events up to %d: %w", lastSeq, err)
+	}
+	return nil
+}
+
+// applyMsg applies one message unless the store is past it already; an
+// event that cannot be read or applied is logged and skipped.
+func (p *Projector) applyMsg(ctx context.Context, tx *sql.Tx, m jetstream.Msg, pos uint64) error {
+	md, err := m.Metadata()
+	if err != nil {
+		return fmt.Errorf("reading event metadata: %w", err)
+	}
+	if md.Sequence.Stream <= pos {
+		return nil
+	}
+	e, err := p.readEvent(m)
+	if err == nil {
+		err = apply(ctx, tx, e)
+	}
+	if errors.Is(err, errBadEvent) {
+		p.cfg.Log.Warn("chat store: event skipped", "err", err, "stream_seq", md.Sequence.Stream, "subject", m.Subject())
+		return nil
+	}
+	return err
+}
+
+func (p *Projector) readEvent(m jetstream.Msg) (applied, error) {
+	session, _, _, err := p.cfg.Subjects.Parse(m.Subject())
+	if err != nil {
+		return applied{}, fmt.Errorf("%w: %v", errBadEvent, err)
+	}
+	ce, err := cenats.Decode(m.Headers(), m.Data())
+	if err != nil {
+		return applied{}, fmt.Errorf("%w: decoding CloudEvent: %v", errBadEvent, err)
+	}
+	return applied{Session: session, ID: ce.ID(), Type: ce.Type(), Data: ce.Data()}, nil
+}
+
+func position(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, name string) (uint64, error) {
+	var seq int64
+	err := q.QueryRowContext(ctx, `SELECT stream_seq FROM projector_position WHERE name = $1`, name).Scan(&seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("reading projector position: %w", err)
+	}
+	return uint64(seq), nil
+}
+
+func setPosition(ctx context.Context, tx *sql.Tx, name string, seq uint64) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO projector_position (name, stream_seq) VALUES ($1, $2)
+		ON CONFLICT (name) DO UPDATE SET stream_seq = excluded.stream_seq`, name, int64(seq)); err != nil {
+		return fmt.Errorf("recording projector position %d: %w", seq, err)
+	}
+	return nil
+}
