@@ -54,3 +54,9 @@ func (s *Store) drop(ctx context.Context, cfg ProjectConfig) error {
 	}
 	return nil
 }
+
+// Position is the last stream sequence the projector of cfg applied.
+func (s *Store) Position(ctx context.Context, cfg ProjectConfig) (uint64, error) {
+	cfg.setDefaults()
+	return position(ctx, s.r, cfg.Durable)
+}
