@@ -41,9 +41,10 @@ var _ Requester = (*nats.Conn)(nil)
 
 // Sandbox is the simulated WhatsApp network's control surface (CONTRACT §8).
 type Sandbox interface {
-	// Scan completes (or starts and completes) the login of session; phone
-	// is optional. It returns the JID the session is logged in as.
-	Scan(ctx context.Context, session, phone string) (jid string, err error)
+	// Scan completes (or starts and completes) the login of session, then
+	// has the phone push req.History past messages. It returns the JID the
+	// session is logged in as.
+	Scan(ctx context.Context, session string, req SandboxScan) (jid string, err error)
 	// Inbound makes a virtual contact send a message to session.
 	Inbound(ctx context.Context, session string, in SandboxInbound) (messageID string, err error)
 	// Outbox returns what virtual contacts received, oldest first, as a

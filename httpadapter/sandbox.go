@@ -10,6 +10,14 @@ import (
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
+// SandboxScan is the body of POST /sandbox/scan: the account's number
+// (optional) and how many past messages the phone pushes as history sync
+// after pairing (CONTRACT §8).
+type SandboxScan struct {
+	Phone   string `json:"phone"`
+	History int    `json:"history"`
+}
+
 // sandboxRoutes serves the simulated network's control surface (CONTRACT §8).
 type sandboxRoutes struct {
 	sb      Sandbox
@@ -27,14 +35,16 @@ func (s sandboxRoutes) scan(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var body struct {
-		Phone string `json:"phone"`
-	}
+	var body SandboxScan
 	if err := decodeFields(fields, &body); err != nil {
 		writeErr(c, err)
 		return
 	}
-	jid, err := s.sb.Scan(c.Request.Context(), session, body.Phone)
+	if body.History < 0 {
+		writeErr(c, werr.Invalid(werr.CodeInvalidPayload, "history must not be negative"))
+		return
+	}
+	jid, err := s.sb.Scan(c.Request.Context(), session, body)
 	if err != nil {
 		writeErr(c, sandboxErr(err))
 		return

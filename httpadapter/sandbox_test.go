@@ -20,9 +20,10 @@ type fakeSandbox struct {
 
 var _ httpadapter.Sandbox = (*fakeSandbox)(nil)
 
-func (f *fakeSandbox) Scan(_ context.Context, session, phone string) (string, error) {
+func (f *fakeSandbox) Scan(_ context.Context, session string, req httpadapter.SandboxScan) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	phone := req.Phone
 	f.scans = append(f.scans, session+"/"+phone)
 	if phone == "" {
 		phone = "4900000000"

@@ -40,8 +40,9 @@ func sandboxAPI(n *sandbox.Network, m *bridge.Manager) httpadapter.Sandbox {
 }
 
 // Scan completes the login that GET /app/login started, or starts one and
-// completes it (CONTRACT §8).
-func (s sandboxREST) Scan(ctx context.Context, session, phone string) (string, error) {
+// completes it, then has the phone push req.History past messages
+// (CONTRACT §8).
+func (s sandboxREST) Scan(ctx context.Context, session string, req httpadapter.SandboxScan) (string, error) {
 	sess, err := s.m.Get(session)
 	if err != nil {
 		return "", err
@@ -51,9 +52,14 @@ func (s sandboxREST) Scan(ctx context.Context, session, phone string) (string, e
 			return "", err
 		}
 	}
-	jid, err := s.n.Scan(ctx, session, phone)
+	jid, err := s.n.Scan(ctx, session, req.Phone)
 	if err != nil {
 		return "", err
+	}
+	if req.History > 0 {
+		if err := s.n.PushHistory(ctx, session, req.History); err != nil {
+			return jid.String(), err
+		}
 	}
 	return jid.String(), nil
 }
