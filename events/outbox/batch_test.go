@@ -99,3 +99,18 @@ func TestEmitAllIsAllOrNothing(t *testing.T) {
 		t.Fatalf("Len = %d, want 1", n)
 	}
 }
+
+// BenchmarkEmitAllBlob is one history sync blob of 1000 messages.
+func BenchmarkEmitAllBlob(b *testing.B) {
+	_, ob := openOutbox(b, b.TempDir())
+	ctx := context.Background()
+	for n := 0; b.Loop(); n++ {
+		batch := make([]events.Event, 1000)
+		for i := range batch {
+			batch[i] = sampleEvent("s1", n*1000+i)
+		}
+		if err := ob.EmitAll(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
