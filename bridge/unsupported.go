@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 
+	"time"
+
 	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/appstate"
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types"
 )
@@ -47,3 +50,11 @@ func (UnsupportedClient) AddEventHandlerWithSuccessStatus(whatsmeow.EventHandler
 }
 
 func (UnsupportedClient) RemoveEventHandler(uint32) bool { return false }
+
+func (UnsupportedClient) SendAppState(context.Context, appstate.PatchInfo) error {
+	return unsupported("SendAppState")
+}
+
+func (UnsupportedClient) MarkRead(context.Context, []types.MessageID, time.Time, types.JID, types.JID, ...types.ReceiptType) error {
+	return unsupported("MarkRead")
+}

@@ -13,6 +13,13 @@ func Catalog() []Spec {
 		effect("app.reconnect", http.MethodPost, "/app/reconnect", handle(appReconnect)),
 		query("app.devices", http.MethodGet, "/app/devices", handle(appDevices)),
 		effect("send.message", http.MethodPost, "/send/message", handle(sendMessage)),
+		effect("message.forward", http.MethodPost, "/message/forward", handle(messageForward)),
+		effect("message.read", http.MethodPost, "/message/:message_id/read", handle(messageRead)),
+		query("chat.list", http.MethodGet, "/chats", handle(chatList)),
+		query("chat.messages", http.MethodGet, "/chat/:jid/messages", handle(chatMessages)),
+		effect("chat.archive", http.MethodPost, "/chat/archive", handle(chatArchive)),
+		effect("chat.mute", http.MethodPost, "/chat/mute", handle(chatMute)),
+		effect("chat.pin", http.MethodPost, "/chat/pin", handle(chatPin)),
 	}
 }
 

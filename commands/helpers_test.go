@@ -33,6 +33,7 @@ type fakeSession struct {
 	cache store.Write
 	// msgID, when set, is the message id every send answers.
 	msgID string
+	chats chatFake // the chat commands' side (chat_fake_test.go)
 }
 
 var _ commands.Ports = (*fakeSession)(nil)

@@ -23,6 +23,12 @@ type Ports interface {
 	Reconnecter
 	DeviceLister
 	TextSender
+	Forwarder
+	ReadMarker
+	ChatReader
+	ChatArchiver
+	ChatMuter
+	ChatPinner
 }
 
 // port finds the interface X in the session of env. A session lacking it is

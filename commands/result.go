@@ -23,10 +23,25 @@ type ResultData struct {
 	Message string `json:"message"`
 	Details any    `json:"details,omitempty"`
 	Data    any    `json:"data,omitempty"`
+	// NextCursor continues a list query whose data is the list itself
+	// (chat.list answers data as the array of chats, as the reference
+	// API shows it): pass it as before for the next page; absent on the
+	// last one.
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// paged is handler data whose list is the result's data and whose cursor
+// is the envelope's next_cursor.
+type paged interface {
+	pageData() any
+	pageCursor() string
 }
 
 // resultData is the ResultData of a handler's outcome.
 func resultData(data any, err error) ResultData {
+	if p, ok := data.(paged); ok && err == nil {
+		return ResultData{Status: http.StatusOK, Message: "Success", Data: p.pageData(), NextCursor: p.pageCursor()}
+	}
 	if err == nil {
 		return ResultData{Status: http.StatusOK, Message: "Success", Data: data}
 	}

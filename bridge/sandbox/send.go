@@ -23,15 +23,19 @@ type Delivery struct {
 	To string `json:"to"` // JID
 	// MessageID is the user form as the sending session sees it,
 	// true_<to>_<wa_id> (CONTRACT §2), equal to what the send answered.
-	MessageID string    `json:"message_id"`
-	WAID      string    `json:"wa_id"`
-	Type      string    `json:"type"` // "text", or "unknown" for kinds the sandbox does not read yet
-	Message   string    `json:"message"`
-	QuotedID  string    `json:"quoted_message_id,omitempty"` // user form too
-	Mentions  []string  `json:"mentions,omitempty"`
-	From      string    `json:"from"` // the session's account JID (no device part)
-	Session   string    `json:"session"`
-	Timestamp time.Time `json:"timestamp"`
+	MessageID string   `json:"message_id"`
+	WAID      string   `json:"wa_id"`
+	Type      string   `json:"type"` // "text", or "unknown" for kinds the sandbox does not read yet
+	Message   string   `json:"message"`
+	QuotedID  string   `json:"quoted_message_id,omitempty"` // user form too
+	Mentions  []string `json:"mentions,omitempty"`
+	// Forwarded and ForwardingScore are WhatsApp's forwarded mark, as the
+	// recipient's phone shows it.
+	Forwarded       bool      `json:"forwarded,omitempty"`
+	ForwardingScore uint32    `json:"forwarding_score,omitempty"`
+	From            string    `json:"from"` // the session's account JID (no device part)
+	Session         string    `json:"session"`
+	Timestamp       time.Time `json:"timestamp"`
 }
 
 // SendMessage delivers message to the virtual contact or group to, records
@@ -130,10 +134,12 @@ func describe(msg *waE2E.Message) Delivery {
 		ext := msg.GetExtendedTextMessage()
 		ctx := ext.GetContextInfo()
 		return Delivery{
-			Type:     "text",
-			Message:  ext.GetText(),
-			QuotedID: ctx.GetStanzaID(),
-			Mentions: append([]string(nil), ctx.GetMentionedJID()...),
+			Type:            "text",
+			Message:         ext.GetText(),
+			QuotedID:        ctx.GetStanzaID(),
+			Mentions:        append([]string(nil), ctx.GetMentionedJID()...),
+			Forwarded:       ctx.GetIsForwarded(),
+			ForwardingScore: ctx.GetForwardingScore(),
 		}
 	default:
 		return Delivery{Type: "unknown"}

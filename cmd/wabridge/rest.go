@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wabridge/wabridge/bridge"
 	"github.com/wabridge/wabridge/commands"
 	"github.com/wabridge/wabridge/events/outbox"
 	"github.com/wabridge/wabridge/httpadapter"
@@ -121,9 +120,6 @@ func routes() []httpadapter.Route {
 	return out
 }
 
-// Every port a command declares is a method of the bridge's sessions, and
-// the outbox is the dispatcher's audit trail.
-var (
-	_ commands.Ports = (*bridge.Session)(nil)
-	_ commands.Audit = (*outbox.Outbox)(nil)
-)
+// The outbox is the dispatcher's audit trail (the sessions' ports: see
+// chatSession).
+var _ commands.Audit = (*outbox.Outbox)(nil)

@@ -1,0 +1,124 @@
+package bridge
+
+import (
+	"context"
+	"time"
+
+	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/proto/waE2E"
+	"go.mau.fi/whatsmeow/types"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/wabridge/wabridge/internal/ident"
+	"github.com/wabridge/wabridge/internal/msgid"
+	"github.com/wabridge/wabridge/internal/werr"
+)
+
+// ForwardRequest is a message of the raw message cache to send on.
+type ForwardRequest struct {
+	// MessageID is the user form "<from_me>_<chat>_<id>" or a bare
+	// WhatsApp id (then wherever the cache saw it last).
+	MessageID string
+	To        string // phone number or JID
+	Key       string // the command's idempotency key, as for SendText
+}
+
+// ForwardMessage sends a cached message again to To with WhatsApp's
+// forwarded mark: IsForwarded and the score one higher than the original's
+// (clients show "forwarded many times" from 5). Its quote and mentions stay
+// behind, as WhatsApp clients forward. Media is sent as the same encrypted
+// blob (URL, direct path and keys unchanged), so nothing is uploaded again.
+func (s *Session) ForwardMessage(ctx context.Context, req ForwardRequest) (SendResult, error) {
+	to, err := ParseRecipient(req.To)
+	if err != nil {
+		return SendResult{}, err
+	}
+	l, me := s.view()
+	if !l.loggedIn(me) {
+		return SendResult{}, errNotLoggedIn(s.name)
+	}
+	orig, err := s.d.index.Lookup(s.name, req.MessageID, types.EmptyJID)
+	if err != nil {
+		return SendResult{}, err
+	}
+	msg, err := forwarded(orig)
+	if err != nil {
+		return SendResult{}, err
+	}
+	if !l.client.IsConnected() {
+		return SendResult{}, errNotConnected(s.name)
+	}
+	id := MessageIDFromKey(req.Key)
+	resp, err := l.client.SendMessage(ctx, to, msg, whatsmeow.SendRequestExtra{ID: id})
+	if err != nil {
+		return SendResult{}, classify(err, op(to, "forwarding the message to %s", to))
+	}
+	ts := resp.Timestamp
+	if ts.IsZero() {
+		ts = time.Now()
+	}
+	return SendResult{
+		MessageID: msgid.Format(true, to.String(), id),
+		WAID:      id,
+		Chat:      to.String(),
+		Timestamp: ts.UTC(),
+		Cache:     s.sentWrite(me, to, id, ts, orig.Text, msg),
+	}, nil
+}
+
+// forwarded is the message m as it is forwarded: a copy with a fresh
+// context carrying only the forwarded mark. A view-once message is never
+// forwarded (WhatsApp clients do not offer it), nor a kind the bridge has
+// no context for.
+func forwarded(m StoredMessage) (*waE2E.Message, error) {
+	ref := ident.Clip(msgid.Format(m.FromMe, m.Chat, m.ID), 80)
+	if text := m.Message.GetConversation(); text != "" || (m.Message == nil && m.Text != "") {
+		// A plain Conversation has no context to carry the mark.
+		if text == "" {
+			text = m.Text
+		}
+		m.Message = &waE2E.Message{ExtendedTextMessage: &waE2E.ExtendedTextMessage{Text: proto.String(text)}}
+	}
+	if m.Message == nil {
+		return nil, werr.Invalid(werr.CodeInvalidPayload, "message %s has no content the bridge can forward", ref)
+	}
+	msg := proto.CloneOf(m.Message)
+	ci := contextSlot(msg)
+	if ci == nil {
+		return nil, werr.Invalid(werr.CodeInvalidPayload, "message %s is of a kind the bridge cannot forward yet", ref)
+	}
+	if viewOnce(msg) {
+		return nil, werr.Invalid(werr.CodeInvalidPayload, "message %s is view-once: it cannot be forwarded", ref)
+	}
+	score := (*ci).GetForwardingScore() + 1
+	*ci = &waE2E.ContextInfo{IsForwarded: proto.Bool(true), ForwardingScore: proto.Uint32(score)}
+	return msg, nil
+}
+
+// contextSlot is where msg's content keeps its ContextInfo: whatsmeow has
+// no generic accessor, each content type has its own field.
+func contextSlot(msg *waE2E.Message) **waE2E.ContextInfo {
+	switch {
+	case msg.ExtendedTextMessage != nil:
+		return &msg.ExtendedTextMessage.ContextInfo
+	case msg.ImageMessage != nil:
+		return &msg.ImageMessage.ContextInfo
+	case msg.VideoMessage != nil:
+		return &msg.VideoMessage.ContextInfo
+	case msg.AudioMessage != nil:
+		return &msg.AudioMessage.ContextInfo
+	case msg.DocumentMessage != nil:
+		return &msg.DocumentMessage.ContextInfo
+	case msg.StickerMessage != nil:
+		return &msg.StickerMessage.ContextInfo
+	case msg.LocationMessage != nil:
+		return &msg.LocationMessage.ContextInfo
+	case msg.ContactMessage != nil:
+		return &msg.ContactMessage.ContextInfo
+	}
+	return nil
+}
+
+func viewOnce(msg *waE2E.Message) bool {
+	return msg.GetImageMessage().GetViewOnce() || msg.GetVideoMessage().GetViewOnce() || msg.GetAudioMessage().GetViewOnce()
+}
