@@ -42,6 +42,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		return 0
+	case "store":
+		return storeRebuild(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "wabridge", version)
 		return 0
@@ -60,6 +62,8 @@ func usage(w io.Writer) {
 
 commands:
   serve     run the bridge (embedded NATS, REST, WhatsApp sessions)
+  store rebuild
+            drop the chat store and rebuild it from the events stream (bridge stopped)
   version   print the version
 
 Run "wabridge serve -h" for the flags; each has a WABRIDGE_* environment twin.`)

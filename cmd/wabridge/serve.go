@@ -36,13 +36,14 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	nc := &natsPart{cfg: cfg, log: log}
 	ob := &outboxPart{cfg: cfg, log: log.With("component", "publisher"), storage: storage, nats: nc, mode: mode, subjects: subjects}
 	sess := &sessionsPart{cfg: cfg, log: log, storage: storage, outbox: ob, stdout: stdout}
+	chats := &storePart{cfg: cfg, log: log.With("component", "chatstore"), nats: nc}
 	cmds := &commandsPart{cfg: cfg, log: log, storage: storage, nats: nc, outbox: ob, sessions: sess,
 		mode: mode, subjects: subjects, token: secret, failed: failed, up: make(chan struct{})}
 	runner := &lifecycle.Runner{Log: log}
 	rest := &httpPart{cfg: cfg, log: log.With("component", "http"), nats: nc, sessions: sess, subjects: subjects,
 		token: secret, ready: runner.Ready, failed: failed}
 
-	startErr := runner.Start(ctx, storage, nc, ob, sess, cmds, rest)
+	startErr := runner.Start(ctx, storage, nc, ob, sess, chats, cmds, rest)
 	if startErr == nil {
 		startErr = wait(ctx, log, cmds.up, failed, func() {
 			log.Info("wabridge is up", "http", rest.addr, "nats", nc.addr(), "data_dir", cfg.DataDir,
