@@ -66,7 +66,9 @@ func parseChat(s string) (types.JID, error) {
 		if err != nil {
 			return types.EmptyJID, fmt.Errorf("chat %q: %w", s, err)
 		}
-		if !isGroupID(jid.User) {
+		// ParseJID reads "1@2@g.us" as user 1 on server 2: only a JID that
+		// is exactly a group JID is one.
+		if jid.Server != types.GroupServer || jid.String() != s || !isGroupID(jid.User) {
 			return types.EmptyJID, fmt.Errorf("chat %q: not a group id", s)
 		}
 		return jid, nil
