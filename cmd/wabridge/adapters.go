@@ -6,21 +6,25 @@ import (
 	"github.com/wabridge/wabridge/bridge"
 	"github.com/wabridge/wabridge/bridge/sandbox"
 	"github.com/wabridge/wabridge/commands"
+	"github.com/wabridge/wabridge/events/chatview"
 	"github.com/wabridge/wabridge/httpadapter"
 	"github.com/wabridge/wabridge/internal/msgid"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
-// sessions lets the command handlers reach the bridge's sessions through the
-// interface they declare.
-type sessions struct{ m *bridge.Manager }
+// sessions lets the command handlers reach the bridge's sessions, with the
+// chat store beside each, through the interfaces they declare.
+type sessions struct {
+	m      *bridge.Manager
+	reader chatview.Reader
+}
 
 func (s sessions) Get(name string) (commands.Session, error) {
 	sess, err := s.m.Get(name)
 	if err != nil {
 		return nil, err
 	}
-	return sess, nil
+	return chatSession{Session: sess, reader: s.reader}, nil
 }
 
 var _ commands.Sessions = sessions{}

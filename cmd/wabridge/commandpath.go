@@ -32,6 +32,7 @@ type commandsPart struct {
 	nats     *natsPart
 	outbox   *outboxPart
 	sessions *sessionsPart
+	chats    *storePart
 	mode     cenats.Mode
 	subjects natsbus.Subjects
 	token    string
@@ -54,7 +55,7 @@ func (p *commandsPart) Start(context.Context) error {
 		return err
 	}
 	p.dispatcher, err = commands.NewDispatcher(commands.DispatcherConfig{
-		Sessions: sessions{p.sessions.manager},
+		Sessions: sessions{m: p.sessions.manager, reader: p.chats.Reader()},
 		DB:       p.storage.db,
 		Schemas:  schemaSet,
 		Audit:    p.outbox.ob,

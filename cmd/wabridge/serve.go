@@ -37,7 +37,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	ob := &outboxPart{cfg: cfg, log: log.With("component", "publisher"), storage: storage, nats: nc, mode: mode, subjects: subjects}
 	sess := &sessionsPart{cfg: cfg, log: log, storage: storage, outbox: ob, stdout: stdout}
 	chats := &storePart{cfg: cfg, log: log.With("component", "chatstore"), nats: nc}
-	cmds := &commandsPart{cfg: cfg, log: log, storage: storage, nats: nc, outbox: ob, sessions: sess,
+	cmds := &commandsPart{cfg: cfg, log: log, storage: storage, nats: nc, outbox: ob, sessions: sess, chats: chats,
 		mode: mode, subjects: subjects, token: secret, failed: failed, up: make(chan struct{})}
 	runner := &lifecycle.Runner{Log: log}
 	rest := &httpPart{cfg: cfg, log: log.With("component", "http"), nats: nc, sessions: sess, subjects: subjects,

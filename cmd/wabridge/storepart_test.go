@@ -43,20 +43,15 @@ func TestStorePartProjects(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(page.Chats) == 1 && page.Chats[0].UnreadCount == 1 {
+			details, rerr := p.Ready(ctx)
+			d, _ := details.(map[string]any)
+			if len(page.Chats) == 1 && page.Chats[0].UnreadCount == 1 && rerr == nil && d["applied_seq"] == uint64(1) {
 				break
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("chats never projected: %+v", page.Chats)
+				t.Fatalf("chats never projected: %+v; Ready %v %v", page.Chats, d, rerr)
 			}
 			time.Sleep(20 * time.Millisecond)
-		}
-		details, err := p.Ready(ctx)
-		if err != nil {
-			t.Errorf("Ready: %v", err)
-		}
-		if d := details.(map[string]any); d["applied_seq"] != uint64(1) {
-			t.Errorf("Ready details %v", d)
 		}
 		if err := p.Stop(ctx); err != nil {
 			t.Fatal(err)
