@@ -11,11 +11,12 @@ import (
 )
 
 // SandboxScan is the body of POST /sandbox/scan: the account's number
-// (optional) and how many past messages the phone pushes as history sync
-// after pairing (CONTRACT §8).
+// (optional), how many past messages the phone pushes as history sync after
+// pairing (CONTRACT §8), and over how many chats (0: the sandbox's default).
 type SandboxScan struct {
-	Phone   string `json:"phone"`
-	History int    `json:"history"`
+	Phone        string `json:"phone"`
+	History      int    `json:"history"`
+	HistoryChats int    `json:"history_chats"`
 }
 
 // sandboxRoutes serves the simulated network's control surface (CONTRACT §8).
@@ -40,8 +41,8 @@ func (s sandboxRoutes) scan(c *gin.Context) {
 		writeErr(c, err)
 		return
 	}
-	if body.History < 0 {
-		writeErr(c, werr.Invalid(werr.CodeInvalidPayload, "history must not be negative"))
+	if body.History < 0 || body.HistoryChats < 0 {
+		writeErr(c, werr.Invalid(werr.CodeInvalidPayload, "history and history_chats must not be negative"))
 		return
 	}
 	jid, err := s.sb.Scan(c.Request.Context(), session, body)

@@ -20,22 +20,33 @@ import (
 // over a few chats, in blobs of at most historyBlobMessages, the first
 // INITIAL_BOOTSTRAP, the rest RECENT, each with its progress.
 const (
-	historyChats        = 5
+	// DefaultHistoryChats is how many chats a push spreads over unless told.
+	DefaultHistoryChats = 5
 	historyBlobMessages = 200
 	// MaxHistory bounds one push, so a request cannot make the sandbox
 	// build an unbounded amount of history in memory.
 	MaxHistory = 200_000
+	// MaxHistoryChats bounds the chats of one push for the same reason.
+	MaxHistoryChats = 100_000
 )
 
-// PushHistory makes the phone of session's account push n past messages, as
-// WhatsApp does after pairing: each blob is dispatched as
-// *events.HistorySync built from waHistorySync protobufs, in order, and
-// PushHistory returns once the handlers have seen every blob. Messages get
-// ids derived from the account and their number, so the same account's
-// history has the same ids each time.
-func (n *Network) PushHistory(ctx context.Context, session string, count int) error {
+// PushHistory makes the phone of session's account push count past
+// messages over chats chats (0: DefaultHistoryChats), as WhatsApp does after
+// pairing: each blob is dispatched as *events.HistorySync built from
+// waHistorySync protobufs, in order, and PushHistory returns once the
+// handlers have seen every blob. Messages get ids derived from the account
+// and their number, so the same account's history has the same ids each
+// time. Many chats (the bench's 10,000) or one chat holding everything (its
+// 100,000 messages in one chat) are what the store's queries are measured on.
+func (n *Network) PushHistory(ctx context.Context, session string, count, chats int) error {
 	if count < 0 || count > MaxHistory {
 		return werr.Invalid(werr.CodeInvalidPayload, "history must be between 0 and %d messages", MaxHistory)
+	}
+	if chats < 0 || chats > MaxHistoryChats {
+		return werr.Invalid(werr.CodeInvalidPayload, "history chats must be between 0 and %d", MaxHistoryChats)
+	}
+	if chats == 0 {
+		chats = DefaultHistoryChats
 	}
 	c, err := n.client(session)
 	if err != nil {
@@ -45,7 +56,7 @@ func (n *Network) PushHistory(ctx context.Context, session string, count int) er
 		return err
 	}
 	own := c.ownID().ToNonAD()
-	blobs := historyBlobs(own, n.historyPeers(own), count)
+	blobs := historyBlobs(own, n.historyPeers(own, chats), count)
 	acks := make([]chan bool, len(blobs))
 	for i, blob := range blobs {
 		acks[i] = make(chan bool, 1)
@@ -66,15 +77,23 @@ func (n *Network) PushHistory(ctx context.Context, session string, count int) er
 }
 
 // historyPeers are the virtual contacts the history is with: direct chats
-// with numbers next to the account's, and one group.
-func (n *Network) historyPeers(own types.JID) []types.JID {
-	peers := make([]types.JID, 0, historyChats)
-	for i := range historyChats - 1 {
+// with numbers next to the account's, and one group; a history of one chat
+// is a single direct chat.
+func (n *Network) historyPeers(own types.JID, chats int) []types.JID {
+	direct := chats - 1
+	if chats == 1 {
+		direct = 1
+	}
+	peers := make([]types.JID, 0, chats)
+	for i := range direct {
 		phone := fmt.Sprintf("49151%08d", (int(own.UserInt()%1e8)+i+1)%1e8)
 		pn := types.NewJID(phone, types.DefaultUserServer)
 		if n.isUser(pn) {
 			peers = append(peers, pn)
 		}
+	}
+	if chats == 1 && len(peers) == 1 {
+		return peers
 	}
 	return append(peers, types.NewJID(fmt.Sprintf("1203630%011d", own.UserInt()%1e11), types.GroupServer))
 }

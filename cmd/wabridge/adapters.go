@@ -44,8 +44,8 @@ func sandboxAPI(n *sandbox.Network, m *bridge.Manager) httpadapter.Sandbox {
 }
 
 // Scan completes the login that GET /app/login started, or starts one and
-// completes it, then has the phone push req.History past messages
-// (CONTRACT §8).
+// completes it, then has the phone push req.History past messages over
+// req.HistoryChats chats (CONTRACT §8).
 func (s sandboxREST) Scan(ctx context.Context, session string, req httpadapter.SandboxScan) (string, error) {
 	sess, err := s.m.Get(session)
 	if err != nil {
@@ -61,7 +61,7 @@ func (s sandboxREST) Scan(ctx context.Context, session string, req httpadapter.S
 		return "", err
 	}
 	if req.History > 0 {
-		if err := s.n.PushHistory(ctx, session, req.History); err != nil {
+		if err := s.n.PushHistory(ctx, session, req.History, req.HistoryChats); err != nil {
 			return jid.String(), err
 		}
 	}
