@@ -198,7 +198,8 @@ func TestMessageForward(t *testing.T) {
 	if !reflect.DeepEqual(r.sess.chats.forwards, want) {
 		t.Errorf("forwards %+v, want %+v", r.sess.chats.forwards, want)
 	}
-	if got["message_id"] != "true_120363028461234567@g.us_3EB0FWD" || got["chat"] != "120363028461234567@g.us" {
+	if got["message_id"] != "true_120363028461234567@g.us_3EB0FWD" || got["chat"] != "120363028461234567@g.us" ||
+		got["forwarded_from"] != "false_120363xxx@g.us_3EB0xxx" {
 		t.Errorf("answer %v", got)
 	}
 }

@@ -106,7 +106,7 @@ func TestAppDevices(t *testing.T) {
 
 func TestSendMessage(t *testing.T) {
 	r := newRig(t)
-	var got map[string]string
+	var got map[string]any
 	run(t, r, "send.message", `{"phone":"4917612345678","message":"hi @4915112345678","reply_message_id":"false_4917612345678@s.whatsapp.net_3EB0C767",
 		"mentions":["4915112345678"],"view_once":true,"is_forwarded":true}`, &got)
 	want := bridge.SendTextRequest{
@@ -119,5 +119,11 @@ func TestSendMessage(t *testing.T) {
 	if got["message_id"] != "true_4917612345678@s.whatsapp.net_3EB0B" || got["wa_id"] != "3EB0B" ||
 		got["chat"] != "4917612345678@s.whatsapp.net" || got["timestamp"] != "2025-01-02T03:04:05Z" {
 		t.Errorf("send data %v", got)
+	}
+	// The content, for the chat store, which sees the send only in its result.
+	if got["type"] != "text" || got["message"] != "hi @4915112345678" ||
+		got["reply_message_id"] != "false_4917612345678@s.whatsapp.net_3EB0C767" ||
+		!reflect.DeepEqual(got["mentions"], []any{"4915112345678"}) {
+		t.Errorf("send content %v", got)
 	}
 }

@@ -24,5 +24,7 @@ func messageForward(ctx context.Context, s Forwarder, env Env, p messageForwardP
 	if err != nil {
 		return nil, fmt.Errorf("forwarding message: %w", err)
 	}
-	return sent(res), nil
+	d := sent(res)
+	d.ForwardedFrom = p.MessageID
+	return d, nil
 }

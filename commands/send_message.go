@@ -33,6 +33,17 @@ type sentData struct {
 	WAID      string `json:"wa_id"`
 	Chat      string `json:"chat"`
 	Timestamp string `json:"timestamp"` // RFC 3339
+	// What was sent: the chat store sees a message sent through the bridge
+	// only in this result (WhatsApp echoes none to the sending device), so
+	// the result carries what the store shows. Type is the message's kind
+	// as message.received names it ("text").
+	Type     string   `json:"type,omitempty"`
+	Message  string   `json:"message,omitempty"`
+	ReplyTo  string   `json:"reply_message_id,omitempty"` // as the caller gave it
+	Mentions []string `json:"mentions,omitempty"`
+	// ForwardedFrom is the message a message.forward sent again, as the
+	// caller named it; its content is that message's.
+	ForwardedFrom string `json:"forwarded_from,omitempty"`
 	// cache keeps the sent message for quoting, editing and revoking; it
 	// is committed with the result (see pendingWrites).
 	cache store.Write
@@ -59,7 +70,9 @@ func sendMessage(ctx context.Context, s TextSender, env Env, p sendMessagePayloa
 	if err != nil {
 		return nil, fmt.Errorf("sending text message: %w", err)
 	}
-	return sent(res), nil
+	d := sent(res)
+	d.Type, d.Message, d.ReplyTo, d.Mentions = "text", p.Message, p.ReplyMessageID, p.Mentions
+	return d, nil
 }
 
 func sent(r bridge.SendResult) sentData {

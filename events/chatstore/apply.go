@@ -53,8 +53,10 @@ func appliers(typ string) func(context.Context, *sql.Tx, applied) error {
 		return applyChatUpdated
 	case events.TypeContactUpdated:
 		return applyContactUpdated
+	case events.TypeSessionPaired, events.TypeSessionConnected:
+		return applyAccount
 	}
-	return nil
+	return resultApplier(typ)
 }
 
 func decode(e applied, v any) error {

@@ -14,7 +14,7 @@ import (
 // store (the store's file was removed or restored from a backup) is made
 // again from the store's position, so nothing is skipped.
 func (p *Projector) consumer(ctx context.Context) (jetstream.Consumer, error) {
-	pos, err := position(ctx, p.s.r, p.cfg.Durable)
+	pos, err := p.upToDatePosition(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -47,6 +47,31 @@ func (p *Projector) consumer(ctx context.Context) (jetstream.Consumer, error) {
 		return nil, fmt.Errorf("updating consumer %s: %w", p.cfg.Durable, err)
 	}
 	return cons, nil
+}
+
+// upToDatePosition is the store's position, after dropping a store that
+// an older projection version built: the events that version did not
+// apply lie before its position, and applying them late (a read result
+// after the messages that followed it) would not give the store that
+// stream order gives, so the store is built again from the stream.
+func (p *Projector) upToDatePosition(ctx context.Context) (uint64, error) {
+	pos, err := position(ctx, p.s.r, p.cfg.Durable)
+	if err != nil || pos == 0 {
+		return pos, err
+	}
+	v, err := projectedVersion(ctx, p.s.r, p.cfg.Durable)
+	if err != nil || v >= projectionVersion {
+		return pos, err
+	}
+	p.cfg.Log.Warn("chat store: built by an older projection; rebuilding it from the stream",
+		"store_version", v, "version", projectionVersion, "store_seq", pos)
+	if err := p.deleteConsumer(ctx); err != nil {
+		return 0, err
+	}
+	if err := p.s.drop(ctx, p.cfg); err != nil {
+		return 0, err
+	}
+	return 0, nil
 }
 
 func (p *Projector) create(ctx context.Context, pos uint64) (jetstream.Consumer, error) {

@@ -61,6 +61,17 @@ func migrations() [][]string {
 			name TEXT NOT NULL PRIMARY KEY,
 			stream_seq BIGINT NOT NULL)`,
 		},
+		{ // 2: messages sent through the bridge (from command results).
+			// The account's own number: the sender of those messages.
+			`CREATE TABLE accounts (
+			session TEXT NOT NULL PRIMARY KEY,
+			jid TEXT NOT NULL)`,
+			// A reply or forward names its message by a bare id too.
+			`CREATE INDEX messages_wa_id ON messages (session, wa_id)`,
+			// What the projection applied up to its position (see
+			// projectionVersion): a store of version 1 never saw results.
+			`ALTER TABLE projector_position ADD COLUMN version INTEGER NOT NULL DEFAULT 1`,
+		},
 	}
 }
 

@@ -113,9 +113,30 @@ func position(ctx context.Context, q interface {
 	return uint64(seq), nil
 }
 
+// projectionVersion numbers what the projector applies; a store whose
+// position was reached by an older version lacks what that version did not
+// apply (version 1: no command results), so it is rebuilt (see consumer).
+const projectionVersion = 2
+
+// projectedVersion is the projection version of the store's position.
+func projectedVersion(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, name string) (int, error) {
+	var v int
+	err := q.QueryRowContext(ctx, `SELECT version FROM projector_position WHERE name = $1`, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return projectionVersion, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("reading projection version: %w", err)
+	}
+	return v, nil
+}
+
 func setPosition(ctx context.Context, tx *sql.Tx, name string, seq uint64) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO projector_position (name, stream_seq) VALUES ($1, $2)
-		ON CONFLICT (name) DO UPDATE SET stream_seq = excluded.stream_seq`, name, int64(seq)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO projector_position (name, stream_seq, version) VALUES ($1, $2, $3)
+		ON CONFLICT (name) DO UPDATE SET stream_seq = excluded.stream_seq, version = excluded.version`,
+		name, int64(seq), projectionVersion); err != nil {
 		return fmt.Errorf("recording projector position %d: %w", seq, err)
 	}
 	return nil

@@ -69,16 +69,23 @@ func (c ProjectConfig) Validate() error {
 // maxAckPending bounds the events delivered and not yet acknowledged.
 const maxAckPending = 4096
 
-// filters are the subjects of the sessions' events.
+// filters are the subjects of the sessions' events and of the command
+// results the store applies (see resultApplier): narrower than all
+// results, so the answers of queries (a chat.list page) are not fetched.
 func (c ProjectConfig) filters() []string {
-	if len(c.Sessions) == 0 {
-		return []string{c.Subjects.All("evt")}
+	sessions := c.Sessions
+	if len(sessions) == 0 {
+		sessions = []string{"*"}
 	}
 	all := c.Subjects.All("evt")
-	out := make([]string, len(c.Sessions))
-	for i, s := range c.Sessions {
-		// wa.*.evt.> with the session in place of the wildcard.
-		out[i] = strings.Replace(all, ".*.", "."+s+".", 1)
+	var out []string
+	for _, s := range sessions {
+		out = append(out,
+			// wa.*.evt.> with the session in place of the wildcard.
+			strings.Replace(all, ".*.", "."+s+".", 1),
+			c.Subjects.Result(s, "send.>"),
+			c.Subjects.Result(s, "message.forward"),
+			c.Subjects.Result(s, "message.read"))
 	}
 	return out
 }
