@@ -24,6 +24,7 @@ func main() {
 // options are the command line.
 type options struct {
 	load   Load
+	store  StoreLoad
 	out    string
 	binary string
 	only   string
@@ -41,12 +42,18 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.out, "out", "", "also write the report as JSON to this file")
 	fs.DurationVar(&o.settle, "settle", time.Second, "before each scenario, wait until wabridge's WA_EVENTS has been quiet this long (0: do not wait)")
 	fs.StringVar(&o.only, "only", "", "run only the scenarios whose name contains this text")
+	fs.IntVar(&o.store.History, "history", 50_000, "messages of the store history sync scenario")
+	fs.IntVar(&o.store.Chats, "chats", 10_000, "chats of the store chat.list scenario")
+	fs.IntVar(&o.store.ChatMessages, "chat-messages", 100_000, "messages in the one chat of the store chat.messages scenario")
 	fs.StringVar(&o.binary, "binary", "", "a built wabridge binary to run (default: build ./cmd/wabridge)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if o.load.N < 1 || o.load.C < 1 || o.load.Duration <= 0 || o.load.Warmup < 0 || o.settle < 0 {
 		return o, errors.New("bench: -n and -c must be at least 1, -duration positive, -warmup and -settle not negative")
+	}
+	if o.store.History < 1 || o.store.Chats < 1 || o.store.ChatMessages < 1 {
+		return o, errors.New("bench: -history, -chats and -chat-messages must be at least 1")
 	}
 	return o, nil
 }
@@ -79,7 +86,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 // execute sets up both systems, runs every scenario and tears everything
 // down. A failing scenario is reported and the others still run.
 func execute(ctx context.Context, o options, log *slog.Logger, progress io.Writer) (Report, error) {
-	sc := selectScenarios(scenarios(o.load.C), o.only)
+	sc := selectScenarios(scenarios(o.load.C, o.store), o.only)
 	if len(sc) == 0 {
 		return newReport(o.load, nil), fmt.Errorf("no scenario matches -only %q", o.only)
 	}
@@ -102,7 +109,7 @@ func execute(ctx context.Context, o options, log *slog.Logger, progress io.Write
 			return rep, err
 		}
 	}
-	wab, err := startWabridge(ctx, binary, filepath.Join(dir, "wabridge"), o.load.C)
+	wab, err := startWabridge(ctx, binary, filepath.Join(dir, "wabridge"), o.load.C, sessionsFor(sc))
 	if err != nil {
 		return rep, err
 	}
@@ -116,7 +123,7 @@ func execute(ctx context.Context, o options, log *slog.Logger, progress io.Write
 		return rep, err
 	}
 
-	b := &bench{load: o.load, base: base, wab: wab, run: uuid.NewString()[:8]}
+	b := &bench{load: o.load, store: o.store, base: base, wab: wab, run: uuid.NewString()[:8]}
 	var errs []error
 	for _, s := range sc {
 		fmt.Fprintf(progress, "running %s ...\n", s.Name)
@@ -136,6 +143,17 @@ func execute(ctx context.Context, o options, log *slog.Logger, progress io.Write
 		rep.Rows = append(rep.Rows, rows...)
 	}
 	return rep, errors.Join(errs...)
+}
+
+// sessionsFor is the default session and those the scenarios need.
+func sessionsFor(sc []scenario) []string {
+	out := []string{session}
+	for _, s := range sc {
+		if s.session != "" {
+			out = append(out, s.session)
+		}
+	}
+	return out
 }
 
 // selectScenarios keeps those whose name contains only (all when empty).

@@ -19,7 +19,8 @@ const (
 // bench is one run: the load shape, both systems under test, and a run id
 // that keeps every id and key of this run unique.
 type bench struct {
-	load Load
+	load  Load
+	store StoreLoad
 	base *baseline
 	wab  *target
 	run  string
@@ -30,12 +31,18 @@ type scenario struct {
 	Name     string `json:"name"`
 	Baseline string `json:"baseline"`
 	Wabridge string `json:"wabridge"`
-	run      func(b *bench, ctx context.Context) ([]Row, error)
+	// session is a session of its own the scenario needs wabridge to run.
+	session string
+	run     func(b *bench, ctx context.Context) ([]Row, error)
 }
 
 // scenarios lists what a run measures, in order; c is the concurrency of
-// the concurrent variants.
-func scenarios(c int) []scenario {
+// the concurrent variants, s the sizes of the chat store's scenarios, last.
+func scenarios(c int, s StoreLoad) []scenario {
+	return append(commandScenarios(c), storeScenarios(s)...)
+}
+
+func commandScenarios(c int) []scenario {
 	return []scenario{
 		{Name: "request-reply c=1", Baseline: "core NATS request-reply to an echo responder, ~200 B",
 			Wabridge: "send.message over wa.default.rpc (binary CloudEvent)",

@@ -165,6 +165,10 @@ func TestParseFlags(t *testing.T) {
 		{[]string{"-settle", "-1s"}, false},
 		{[]string{"-settle", "0"}, true},
 		{[]string{"-bogus"}, false},
+		{[]string{"-history", "0"}, false},
+		{[]string{"-chats", "0"}, false},
+		{[]string{"-chat-messages", "-5"}, false},
+		{[]string{"-history", "10", "-chats", "5", "-chat-messages", "20"}, true},
 	}
 	for _, c := range cases {
 		_, err := parseFlags(c.args, io.Discard)
@@ -175,7 +179,7 @@ func TestParseFlags(t *testing.T) {
 }
 
 func TestSelectScenarios(t *testing.T) {
-	all := scenarios(4)
+	all := scenarios(4, StoreLoad{History: 50, Chats: 10, ChatMessages: 100})
 	cases := []struct {
 		only string
 		want []string
@@ -184,6 +188,7 @@ func TestSelectScenarios(t *testing.T) {
 		{"REST", []string{"REST c=1", "REST c=4"}},
 		{"c=4", []string{"request-reply c=4", "inbound flood c=4", "REST c=4"}},
 		{"durable", []string{"durable commands"}},
+		{"store", []string{"store history sync 50", "store chat.list 10 chats", "store chat.messages 100"}},
 		{"nothing like this", []string{}},
 	}
 	for _, c := range cases {

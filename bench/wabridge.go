@@ -53,9 +53,9 @@ func buildWabridge(ctx context.Context, dir string) (string, error) {
 	return bin, nil
 }
 
-// startWabridge runs binary serve --sandbox on free loopback ports and waits
-// until /readyz answers 200. The caller must stop it.
-func startWabridge(ctx context.Context, binary, dataDir string, conns int) (*target, error) {
+// startWabridge runs binary serve --sandbox with sessions on free loopback
+// ports and waits until /readyz answers 200. The caller must stop it.
+func startWabridge(ctx context.Context, binary, dataDir string, conns int, sessions []string) (*target, error) {
 	httpAddr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -68,7 +68,8 @@ func startWabridge(ctx context.Context, binary, dataDir string, conns int) (*tar
 		httpURL: "http://" + httpAddr, natsURL: "nats://" + natsAddr, http: httpClient(conns)}
 	t.cmd = exec.Command(binary, "serve", "--sandbox", "--data-dir", dataDir,
 		"--http-addr", httpAddr, "--nats-listen", natsAddr,
-		"--qr-terminal=false", "--log-level", "warn", "--shutdown-wait", "10s")
+		"--qr-terminal=false", "--log-level", "warn", "--shutdown-wait", "10s",
+		"--sessions", strings.Join(sessions, ","))
 	t.cmd.Stdout, t.cmd.Stderr = t.out, t.out
 	// A config file named by the caller's environment would change what is measured.
 	t.cmd.Env = append(os.Environ(), "WABRIDGE_CONFIG=")
