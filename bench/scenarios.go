@@ -21,9 +21,9 @@ const (
 type bench struct {
 	load  Load
 	store StoreLoad
-	base *baseline
-	wab  *target
-	run  string
+	base  *baseline
+	wab   *target
+	run   string
 }
 
 // scenario pairs a baseline with the wabridge path it is the floor of.
