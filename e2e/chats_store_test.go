@@ -319,8 +319,8 @@ func ownNumberJID(t *testing.T, b *bridgeProc) string {
 }
 
 // Messages sent over REST land in the store beside received ones: the chat
-// shows the newest, sent messages are from_me from the account, with the
-// id POST /send/message answered, from the account's number, and only the received one is unread.
+// shows the newest; sent messages are from_me, from the account's number,
+// with the id POST /send/message answered; only the received one is unread.
 func TestSentMessagesInChatStore(t *testing.T) {
 	t.Parallel()
 	b := sharedBridge(t, "chatsent")
