@@ -16,23 +16,7 @@ import (
 // fsync through the store's Group; a queue's order is the order its entries
 // were committed in.
 func (o *Outbox) commit(session, id string, now time.Time, rec []byte, also []store.Write) error {
-	return o.group.Update(func(tx *bolt.Tx) error {
-		for _, w := range also {
-			if w == nil {
-				continue
-			}
-			if err := w(tx); err != nil {
-				return err
-			}
-		}
-		if o.emitted.seen(tx, id) {
-			return nil
-		}
-		if err := o.emitted.mark(tx, id, now); err != nil {
-			return err
-		}
-		return enqueue(tx, session, rec)
-	})
+	return o.commitAll([]entry{{session: session, id: id, rec: rec}}, now, also)
 }
 
 // enqueue appends rec to session's queue.
