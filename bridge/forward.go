@@ -2,9 +2,7 @@ package bridge
 
 import (
 	"context"
-	"time"
 
-	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types"
 	"google.golang.org/protobuf/proto"
@@ -48,22 +46,7 @@ func (s *Session) ForwardMessage(ctx context.Context, req ForwardRequest) (SendR
 	if !l.client.IsConnected() {
 		return SendResult{}, errNotConnected(s.name)
 	}
-	id := MessageIDFromKey(req.Key)
-	resp, err := l.client.SendMessage(ctx, to, msg, whatsmeow.SendRequestExtra{ID: id})
-	if err != nil {
-		return SendResult{}, classify(err, op(to, "forwarding the message to %s", to))
-	}
-	ts := resp.Timestamp
-	if ts.IsZero() {
-		ts = time.Now()
-	}
-	return SendResult{
-		MessageID: msgid.Format(true, to.String(), id),
-		WAID:      id,
-		Chat:      to.String(),
-		Timestamp: ts.UTC(),
-		Cache:     s.sentWrite(me, to, id, ts, orig.Text, msg),
-	}, nil
+	return s.send(ctx, l, me, sendJob{to: to, msg: msg, key: req.Key, text: orig.Text, what: "forwarding the message to %s"})
 }
 
 // forwarded is the message m as it is forwarded: a copy with a fresh

@@ -36,21 +36,37 @@ func (s *Session) SendText(ctx context.Context, req SendTextRequest) (SendResult
 	if err != nil {
 		return SendResult{}, err
 	}
-	id := MessageIDFromKey(req.Key)
-	resp, err := l.client.SendMessage(ctx, to, msg, whatsmeow.SendRequestExtra{ID: id})
+	return s.send(ctx, l, me, sendJob{to: to, msg: msg, key: req.Key, text: req.Text, what: "sending the message to %s"})
+}
+
+// sendJob is one message to send under the id its command's key gives.
+type sendJob struct {
+	to   types.JID
+	msg  *waE2E.Message
+	key  string
+	text string // what the message index keeps as its text
+	what string // for errors: "sending the message to %s"
+}
+
+// send sends j.msg under the id derived from j.key (a retried command
+// re-sends under the same id) and answers with the write that caches it,
+// for the command's transaction.
+func (s *Session) send(ctx context.Context, l *link, me self, j sendJob) (SendResult, error) {
+	id := MessageIDFromKey(j.key)
+	resp, err := l.client.SendMessage(ctx, j.to, j.msg, whatsmeow.SendRequestExtra{ID: id})
 	if err != nil {
-		return SendResult{}, classify(err, op(to, "sending the message to %s", to))
+		return SendResult{}, classify(err, op(j.to, j.what, j.to))
 	}
 	ts := resp.Timestamp
 	if ts.IsZero() {
 		ts = time.Now()
 	}
 	return SendResult{
-		MessageID: msgid.Format(true, to.String(), id),
+		MessageID: msgid.Format(true, j.to.String(), id),
 		WAID:      id,
-		Chat:      to.String(),
+		Chat:      j.to.String(),
 		Timestamp: ts.UTC(),
-		Cache:     s.sentWrite(me, to, id, ts, req.Text, msg),
+		Cache:     s.sentWrite(me, j.to, id, ts, j.text, j.msg),
 	}, nil
 }
 
