@@ -2,7 +2,6 @@ package chatstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,32 +22,50 @@ type applied struct {
 // (and logged), so one malformed event never stops the projection.
 var errBadEvent = errors.New("event cannot be applied")
 
-// apply applies e in tx once: an id seen before changes nothing.
-func apply(ctx context.Context, tx *sql.Tx, e applied) error {
-	fn := appliers(e.Type)
+// apply applies e in t once: an id seen before changes nothing.
+func apply(ctx context.Context, t *txn, e applied) error {
+	fn, keeps := appliers(e.Type)
 	if fn == nil {
 		return nil // not an event the store keeps
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO applied_events (event_id, session) VALUES ($1, $2)
-		ON CONFLICT (event_id) DO NOTHING`, e.ID, e.Session)
+	res, err := t.bind(ctx, t.st.markApplied).ExecContext(ctx, e.ID, e.Session)
 	if err != nil {
 		return fmt.Errorf("recording applied event %s: %w", e.ID, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return err
 	}
-	return fn(ctx, tx, e)
+	// What t keeps of earlier messages is written before an event that
+	// reads or writes chats or contacts itself: it sees them as applied.
+	if !keeps {
+		if err := t.flush(ctx); err != nil {
+			return err
+		}
+	}
+	return fn(ctx, t, e)
 }
 
-// appliers maps an event type to what it changes in the store.
-func appliers(typ string) func(context.Context, *sql.Tx, applied) error {
+// applier is what an event changes in the store.
+type applier func(context.Context, *txn, applied) error
+
+// appliers maps an event type to its applier; keeps is true for the
+// message events, whose chat and contact changes txn keeps until its flush
+// (they touch chats and contacts only through txn).
+func appliers(typ string) (fn applier, keeps bool) {
 	switch typ {
 	case events.TypeMessageReceived:
-		return applyMessage(messageReceived)
+		return applyMessage(messageReceived), true
 	case events.TypeMessageSent:
-		return applyMessage(messageSent)
+		return applyMessage(messageSent), true
 	case events.TypeMessageHistory:
-		return applyMessage(messageHistory)
+		return applyMessage(messageHistory), true
+	}
+	return otherApplier(typ), false
+}
+
+// otherApplier is the applier of the events other than messages.
+func otherApplier(typ string) applier {
+	switch typ {
 	case events.TypeChatUpdated:
 		return applyChatUpdated
 	case events.TypeContactUpdated:

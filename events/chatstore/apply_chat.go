@@ -2,7 +2,6 @@ package chatstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -11,7 +10,7 @@ import (
 
 // applyChatUpdated sets what another device or the history sync said of a
 // chat; fields the event leaves nil stay as they are.
-func applyChatUpdated(ctx context.Context, tx *sql.Tx, e applied) error {
+func applyChatUpdated(ctx context.Context, t *txn, e applied) error {
 	var u events.ChatUpdated
 	if err := decode(e, &u); err != nil {
 		return err
@@ -20,7 +19,7 @@ func applyChatUpdated(ctx context.Context, tx *sql.Tx, e applied) error {
 	if jid == "" {
 		return fmt.Errorf("%w: %s %s has no chat", errBadEvent, e.Type, e.ID)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO chats (session, jid, is_group) VALUES ($1, $2, $3)
+	if _, err := t.tx.ExecContext(ctx, `INSERT INTO chats (session, jid, is_group) VALUES ($1, $2, $3)
 		ON CONFLICT (session, jid) DO NOTHING`, e.Session, jid, boolInt(isGroupJID(jid))); err != nil {
 		return fmt.Errorf("creating chat %s: %w", jid, err)
 	}
@@ -31,7 +30,7 @@ func applyChatUpdated(ctx context.Context, tx *sql.Tx, e applied) error {
 	args = append(args, e.Session, jid)
 	q := fmt.Sprintf(`UPDATE chats SET %s WHERE session = $%d AND jid = $%d`,
 		strings.Join(sets, ", "), len(args)-1, len(args))
-	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+	if _, err := t.tx.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("updating chat %s: %w", jid, err)
 	}
 	return nil

@@ -2,13 +2,13 @@ package chatstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
+	"slices"
 
 	"github.com/wabridge/wabridge/events"
 )
 
-func applyContactUpdated(ctx context.Context, tx *sql.Tx, e applied) error {
+func applyContactUpdated(ctx context.Context, t *txn, e applied) error {
 	var c events.ContactUpdated
 	if err := decode(e, &c); err != nil {
 		return err
@@ -16,29 +16,35 @@ func applyContactUpdated(ctx context.Context, tx *sql.Tx, e applied) error {
 	if c.Contact.JID == "" {
 		return fmt.Errorf("%w: %s %s has no contact", errBadEvent, e.Type, e.ID)
 	}
-	return upsertContact(ctx, tx, e.Session, c.Contact, c)
+	names := contactNames{push: c.PushName, full: c.FullName, first: c.FirstName, business: c.BusinessName}
+	for _, jid := range jidForms(c.Contact) {
+		if err := t.upsertContact(ctx, e.Session, jid, names); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// upsertContact keeps the names of names that are set, under every form of
-// the contact's JID, so a chat finds them whichever form it is addressed by.
-func upsertContact(ctx context.Context, tx *sql.Tx, session string, who events.JID, names events.ContactUpdated) error {
-	seen := map[string]bool{}
+// contactNames are a contact's names; an empty one leaves the stored name.
+type contactNames struct{ push, full, first, business string }
+
+// jidForms are the distinct forms of who's JID: a contact's names are kept
+// under each, so a chat finds them whichever form it is addressed by.
+func jidForms(who events.JID) []string {
+	forms := make([]string, 0, 3)
 	for _, jid := range []string{who.JID, who.PN, who.LID} {
-		if jid == "" || seen[jid] {
-			continue
+		if jid != "" && !slices.Contains(forms, jid) {
+			forms = append(forms, jid)
 		}
-		seen[jid] = true
-		if _, err := tx.ExecContext(ctx, `INSERT INTO contacts
-			(session, jid, push_name, full_name, first_name, business_name)
-			VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (session, jid) DO UPDATE SET
-				push_name = CASE WHEN excluded.push_name <> '' THEN excluded.push_name ELSE contacts.push_name END,
-				full_name = CASE WHEN excluded.full_name <> '' THEN excluded.full_name ELSE contacts.full_name END,
-				first_name = CASE WHEN excluded.first_name <> '' THEN excluded.first_name ELSE contacts.first_name END,
-				business_name = CASE WHEN excluded.business_name <> '' THEN excluded.business_name ELSE contacts.business_name END`,
-			session, jid, names.PushName, names.FullName, names.FirstName, names.BusinessName); err != nil {
-			return fmt.Errorf("updating contact %s: %w", jid, err)
-		}
+	}
+	return forms
+}
+
+// upsertContact keeps the names of jid that are set.
+func (t *txn) upsertContact(ctx context.Context, session, jid string, n contactNames) error {
+	if _, err := t.bind(ctx, t.st.upsertContact).ExecContext(ctx,
+		session, jid, n.push, n.full, n.first, n.business); err != nil {
+		return fmt.Errorf("updating contact %s: %w", jid, err)
 	}
 	return nil
 }

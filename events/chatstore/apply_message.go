@@ -2,7 +2,6 @@ package chatstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -25,8 +24,8 @@ type messageData struct {
 	Media json.RawMessage `json:"media,omitempty"`
 }
 
-func applyMessage(kind messageKind) func(context.Context, *sql.Tx, applied) error {
-	return func(ctx context.Context, tx *sql.Tx, e applied) error {
+func applyMessage(kind messageKind) applier {
+	return func(ctx context.Context, t *txn, e applied) error {
 		var m messageData
 		if err := decode(e, &m); err != nil {
 			return err
@@ -34,7 +33,7 @@ func applyMessage(kind messageKind) func(context.Context, *sql.Tx, applied) erro
 		if m.Chat.JID == "" || m.WAID == "" {
 			return fmt.Errorf("%w: %s %s has no chat or message id", errBadEvent, e.Type, e.ID)
 		}
-		inserted, err := insertMessage(ctx, tx, e.Session, m)
+		inserted, err := t.insertMessage(ctx, e.Session, m)
 		if err != nil || !inserted {
 			return err
 		}
@@ -42,11 +41,9 @@ func applyMessage(kind messageKind) func(context.Context, *sql.Tx, applied) erro
 		if kind == messageReceived && !m.FromMe {
 			unread = 1
 		}
-		if err := touchChat(ctx, tx, e.Session, m, unread); err != nil {
-			return err
-		}
+		t.touchChat(e.Session, m, unread)
 		if !m.FromMe && m.PushName != "" {
-			return upsertContact(ctx, tx, e.Session, m.Sender, events.ContactUpdated{PushName: m.PushName})
+			t.namePushed(e.Session, jidForms(m.Sender), m.PushName)
 		}
 		return nil
 	}
@@ -54,7 +51,7 @@ func applyMessage(kind messageKind) func(context.Context, *sql.Tx, applied) erro
 
 // insertMessage adds m unless the chat has a message of that WhatsApp id
 // already (then inserted is false and nothing else changes).
-func insertMessage(ctx context.Context, tx *sql.Tx, session string, m messageData) (inserted bool, err error) {
+func (t *txn) insertMessage(ctx context.Context, session string, m messageData) (inserted bool, err error) {
 	var quoted, media any
 	if m.Quoted != nil {
 		b, err := json.Marshal(m.Quoted)
@@ -66,10 +63,7 @@ func insertMessage(ctx context.Context, tx *sql.Tx, session string, m messageDat
 	if len(m.Media) > 0 && string(m.Media) != "null" {
 		media = string(m.Media)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO messages
-		(session, chat, wa_id, id, sender, from_me, type, text, timestamp, quoted, media)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-		ON CONFLICT (session, chat, wa_id) DO NOTHING`,
+	res, err := t.bind(ctx, t.st.insertMessage).ExecContext(ctx,
 		session, m.Chat.JID, m.WAID, m.ID, senderOf(m), boolInt(m.FromMe), m.Type, m.Text,
 		m.Timestamp.UnixNano(), quoted, media)
 	if err != nil {
@@ -88,28 +82,6 @@ func senderOf(m messageData) string {
 		return m.Sender.PN
 	}
 	return m.Sender.JID
-}
-
-// touchChat creates the chat or moves its last message to m if m is newer,
-// and adds unread to its unread count.
-func touchChat(ctx context.Context, tx *sql.Tx, session string, m messageData, unread int) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO chats
-		(session, jid, is_group, unread_count, last_message, last_message_time, last_message_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (session, jid) DO UPDATE SET
-			unread_count = chats.unread_count + excluded.unread_count,
-			last_message = CASE WHEN excluded.last_message_time >= chats.last_message_time
-				THEN excluded.last_message ELSE chats.last_message END,
-			last_message_id = CASE WHEN excluded.last_message_time >= chats.last_message_time
-				THEN excluded.last_message_id ELSE chats.last_message_id END,
-			last_message_time = CASE WHEN excluded.last_message_time >= chats.last_message_time
-				THEN excluded.last_message_time ELSE chats.last_message_time END`,
-		session, m.Chat.JID, boolInt(m.IsGroup || isGroupJID(m.Chat.JID)), unread,
-		preview(m), m.Timestamp.UnixNano(), m.ID)
-	if err != nil {
-		return fmt.Errorf("updating chat %s for message %s: %w", m.Chat.JID, m.ID, err)
-	}
-	return nil
 }
 
 // preview is a chat's last_message: the text, or the kind of message in

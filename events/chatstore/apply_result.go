@@ -28,7 +28,7 @@ const (
 
 // resultApplier is what a command result changes, nil for results the
 // store does not keep.
-func resultApplier(typ string) func(context.Context, *sql.Tx, applied) error {
+func resultApplier(typ string) applier {
 	switch {
 	case typ == resultRead:
 		return applyReadResult
@@ -75,7 +75,7 @@ type sentResult struct {
 
 // applySentResult adds a message sent through the bridge as from_me: the
 // chat's last message moves, its unread count does not.
-func applySentResult(ctx context.Context, tx *sql.Tx, e applied) error {
+func applySentResult(ctx context.Context, t *txn, e applied) error {
 	var r sentResult
 	ok, err := succeeded(e, &r)
 	if err != nil || !ok {
@@ -84,15 +84,16 @@ func applySentResult(ctx context.Context, tx *sql.Tx, e applied) error {
 	if r.Chat == "" || r.WAID == "" {
 		return fmt.Errorf("%w: %s %s has no chat or message id", errBadEvent, e.Type, e.ID)
 	}
-	m, err := sentMessage(ctx, tx, e.Session, r)
+	m, err := sentMessage(ctx, t.tx, e.Session, r)
 	if err != nil {
 		return err
 	}
-	inserted, err := insertMessage(ctx, tx, e.Session, m)
+	inserted, err := t.insertMessage(ctx, e.Session, m)
 	if err != nil || !inserted {
 		return err
 	}
-	return touchChat(ctx, tx, e.Session, m, 0)
+	t.touchChat(e.Session, m, 0)
+	return nil
 }
 
 // sentMessage is the message of r as message events carry one; a forward
@@ -196,7 +197,7 @@ type readResult struct {
 }
 
 // applyReadResult clears the unread count of the chat read here.
-func applyReadResult(ctx context.Context, tx *sql.Tx, e applied) error {
+func applyReadResult(ctx context.Context, t *txn, e applied) error {
 	var r readResult
 	ok, err := succeeded(e, &r)
 	if err != nil || !ok {
@@ -205,7 +206,7 @@ func applyReadResult(ctx context.Context, tx *sql.Tx, e applied) error {
 	if r.Chat == "" {
 		return fmt.Errorf("%w: %s %s has no chat", errBadEvent, e.Type, e.ID)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE chats SET unread_count = 0 WHERE session = $1 AND jid = $2`,
+	if _, err := t.tx.ExecContext(ctx, `UPDATE chats SET unread_count = 0 WHERE session = $1 AND jid = $2`,
 		e.Session, r.Chat); err != nil {
 		return fmt.Errorf("clearing unread count of %s: %w", r.Chat, err)
 	}

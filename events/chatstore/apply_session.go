@@ -13,7 +13,7 @@ import (
 // applyAccount keeps the session's own number from session.paired and
 // session.connected: the sender of the messages sent through the bridge,
 // whose results do not name it.
-func applyAccount(ctx context.Context, tx *sql.Tx, e applied) error {
+func applyAccount(ctx context.Context, t *txn, e applied) error {
 	var st events.SessionState
 	if err := decode(e, &st); err != nil {
 		return err
@@ -22,7 +22,7 @@ func applyAccount(ctx context.Context, tx *sql.Tx, e applied) error {
 	if jid == "" {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO accounts (session, jid) VALUES ($1, $2)
+	if _, err := t.tx.ExecContext(ctx, `INSERT INTO accounts (session, jid) VALUES ($1, $2)
 		ON CONFLICT (session) DO UPDATE SET jid = excluded.jid`, e.Session, jid); err != nil {
 		return fmt.Errorf("recording the account of session %s: %w", e.Session, err)
 	}

@@ -19,7 +19,7 @@ func fill(b *testing.B, s *Store, n int, chatOf func(i int) string) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for start := 0; start < n; start += 1000 {
-		tx, err := s.w.BeginTx(ctx, nil)
+		tx, err := s.begin(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -35,7 +35,7 @@ func fill(b *testing.B, s *Store, n int, chatOf func(i int) string) {
 				b.Fatal(err)
 			}
 		}
-		if err := tx.Commit(); err != nil {
+		if err := tx.commit(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -41,26 +41,26 @@ func (p *Projector) applyBatch(ctx context.Context, msgs []jetstream.Msg) error 
 }
 
 func (p *Projector) commit(ctx context.Context, msgs []jetstream.Msg, lastSeq uint64) error {
-	tx, err := p.s.w.BeginTx(ctx, nil)
+	t, err := p.s.begin(ctx)
 	if err != nil {
-		return fmt.Errorf("beginning transaction: %w", err)
+		return err
 	}
-	defer tx.Rollback()
-	pos, err := position(ctx, tx, p.cfg.Durable)
+	defer t.rollback()
+	pos, err := scanPosition(t.bind(ctx, t.st.position).QueryRowContext(ctx, p.cfg.Durable))
 	if err != nil {
 		return err
 	}
 	for _, m := range msgs {
-		if err := p.applyMsg(ctx, tx, m, pos); err != nil {
+		if err := p.applyMsg(ctx, t, m, pos); err != nil {
 			return err
 		}
 	}
 	if lastSeq > pos {
-		if err := setPosition(ctx, tx, p.cfg.Durable, lastSeq); err != nil {
+		if err := t.setPosition(ctx, p.cfg.Durable, lastSeq); err != nil {
 			return err
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if err := t.commit(ctx); err != nil {
 		return fmt.Errorf("committing events up to %d: %w", lastSeq, err)
 	}
 	return nil
@@ -68,7 +68,7 @@ func (p *Projector) commit(ctx context.Context, msgs []jetstream.Msg, lastSeq ui
 
 // applyMsg applies one message unless the store is past it already; an
 // event that cannot be read or applied is logged and skipped.
-func (p *Projector) applyMsg(ctx context.Context, tx *sql.Tx, m jetstream.Msg, pos uint64) error {
+func (p *Projector) applyMsg(ctx context.Context, t *txn, m jetstream.Msg, pos uint64) error {
 	md, err := m.Metadata()
 	if err != nil {
 		return fmt.Errorf("reading event metadata: %w", err)
@@ -78,7 +78,7 @@ func (p *Projector) applyMsg(ctx context.Context, tx *sql.Tx, m jetstream.Msg, p
 	}
 	e, err := p.readEvent(m)
 	if err == nil {
-		err = apply(ctx, tx, e)
+		err = apply(ctx, t, e)
 	}
 	if errors.Is(err, errBadEvent) {
 		p.cfg.Log.Warn("chat store: event skipped", "err", err, "stream_seq", md.Sequence.Stream, "subject", m.Subject())
@@ -102,8 +102,13 @@ func (p *Projector) readEvent(m jetstream.Msg) (applied, error) {
 func position(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, name string) (uint64, error) {
+	return scanPosition(q.QueryRowContext(ctx, sqlPosition, name))
+}
+
+// scanPosition reads the row of sqlPosition: 0 when there is none.
+func scanPosition(row *sql.Row) (uint64, error) {
 	var seq int64
-	err := q.QueryRowContext(ctx, `SELECT stream_seq FROM projector_position WHERE name = $1`, name).Scan(&seq)
+	err := row.Scan(&seq)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -133,10 +138,8 @@ func projectedVersion(ctx context.Context, q interface {
 	return v, nil
 }
 
-func setPosition(ctx context.Context, tx *sql.Tx, name string, seq uint64) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO projector_position (name, stream_seq, version) VALUES ($1, $2, $3)
-		ON CONFLICT (name) DO UPDATE SET stream_seq = excluded.stream_seq, version = excluded.version`,
-		name, int64(seq), projectionVersion); err != nil {
+func (t *txn) setPosition(ctx context.Context, name string, seq uint64) error {
+	if _, err := t.bind(ctx, t.st.setPosition).ExecContext(ctx, name, int64(seq), projectionVersion); err != nil {
 		return fmt.Errorf("recording projector position %d: %w", seq, err)
 	}
 	return nil

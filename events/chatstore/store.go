@@ -22,6 +22,8 @@ type Store struct {
 	// r serves the queries on connections of their own; in WAL mode they
 	// read a snapshot and neither wait for nor hold up the projector.
 	r *sql.DB
+	// st are the projector's statements, prepared on w.
+	st *statements
 }
 
 var _ chatview.Reader = (*Store)(nil)
@@ -38,6 +40,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	if err := migrate(ctx, s.w); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.st, err = prepareStatements(ctx, s.w); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -72,7 +78,13 @@ func openPools(cfg Config) (w, r *sql.DB, err error) {
 
 // Close closes the store's connections.
 func (s *Store) Close() error {
-	err := s.w.Close()
+	var err error
+	if s.st != nil {
+		err = s.st.Close()
+	}
+	if werr := s.w.Close(); err == nil {
+		err = werr
+	}
 	if s.r != s.w {
 		if rerr := s.r.Close(); err == nil {
 			err = rerr
