@@ -110,10 +110,17 @@ func TestCatalogSamplesValidate(t *testing.T) {
 // schema (additionalProperties: false) fails the sample's validation.
 func TestCatalogSamplesSetEveryField(t *testing.T) {
 	set := map[reflect.Type][]bool{}
+	samples := []any{}
 	for _, s := range events.Catalog() {
-		v := reflect.ValueOf(s.Sample)
+		samples = append(samples, s.Sample)
+	}
+	for _, m := range events.MessageKindSamples() {
+		samples = append(samples, m) // validated by TestMessageKindSamplesValidate
+	}
+	for _, sample := range samples {
+		v := reflect.ValueOf(sample)
 		if v.Kind() != reflect.Struct {
-			t.Fatalf("%s: sample is a %v, want a struct", s.Type, v.Kind())
+			t.Fatalf("sample %T is a %v, want a struct", sample, v.Kind())
 		}
 		fields := set[v.Type()]
 		if fields == nil {

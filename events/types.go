@@ -69,8 +69,17 @@ type MessageReceived struct {
 	IsGroup   bool      `json:"is_group"`
 	PushName  string    `json:"push_name,omitempty"`
 	Timestamp time.Time `json:"timestamp"`
-	Type      string    `json:"type"` // text, ...
+	Type      string    `json:"type"` // text, location, ... (message_kinds.go)
 	Text      string    `json:"text,omitempty"`
+	// The content of the kinds beyond text; only the one of Type is set.
+	LinkPreview *LinkPreview  `json:"link_preview,omitempty"`
+	Location    *Location     `json:"location,omitempty"`
+	Contacts    []ContactCard `json:"contacts,omitempty"`
+	Poll        *Poll         `json:"poll,omitempty"`
+	// Forwarded marks a forwarded message; ForwardingScore is how often it
+	// was forwarded on its way here (WhatsApp's "forwarded many times" at 5).
+	Forwarded       bool `json:"forwarded,omitempty"`
+	ForwardingScore int  `json:"forwarding_score,omitempty"`
 	// Quoted is the message this one replies to, if any.
 	Quoted *QuotedRef `json:"quoted,omitempty"`
 	// Mentions are the JIDs mentioned in the text.
