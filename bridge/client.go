@@ -13,12 +13,13 @@ import "go.mau.fi/whatsmeow"
 // so they keep compiling and answer errors.ErrUnsupported until they
 // implement it.
 type Client interface {
-	connector      // session.go
-	loginClient    // login.go
-	messageSender  // send.go
-	eventSource    // handler.go
-	appStateSender // chat_state.go
-	readMarker     // read.go
+	connector       // session.go
+	loginClient     // login.go
+	messageSender   // send.go
+	eventSource     // handler.go
+	appStateSender  // chat_state.go
+	readMarker      // read.go
+	groupInfoGetter // revoke.go
 }
 
 var _ Client = (*whatsmeow.Client)(nil)
