@@ -60,11 +60,13 @@ func messageText(m *waE2E.Message) string {
 }
 
 // translateMessage turns a whatsmeow message into a message.received (or
-// message.sent, for what another device of the account sent). ok is false
-// for what has no event type yet: edits and anything without text.
+// message.sent, for what another device of the account sent). whatsmeow
+// has unwrapped the view-once and ephemeral wrappers already (UnwrapRaw,
+// for live and history messages alike) and says so in the event's flags.
+// ok is false for what has no event type here: edits, media and protocol
+// messages.
 func translateMessage(session string, own identity, evt *waEvents.Message) (e events.Event, ok bool) {
-	text := messageText(evt.Message)
-	if evt.IsEdit || text == "" {
+	if evt.IsEdit {
 		return events.Event{}, false
 	}
 	info := evt.Info
@@ -78,14 +80,18 @@ func translateMessage(session string, own identity, evt *waEvents.Message) (e ev
 		IsGroup:   info.IsGroup,
 		PushName:  info.PushName,
 		Timestamp: info.Timestamp.UTC(),
-		Type:      "text",
-		Text:      text,
 		ViewOnce:  evt.IsViewOnce,
-		Ephemeral: evt.IsEphemeral,
 	}
-	ci := evt.Message.GetExtendedTextMessage().GetContextInfo()
+	ci, ok := fillContent(evt.Message, &data)
+	if !ok {
+		return events.Event{}, false
+	}
 	data.Quoted = quotedRef(chat, own, ci)
 	data.Mentions = ci.GetMentionedJID()
+	data.Forwarded, data.ForwardingScore = ci.GetIsForwarded(), int(ci.GetForwardingScore())
+	// Disappearing messages come wrapped from older clients and with the
+	// chat's timer in their context from newer ones.
+	data.Ephemeral = evt.IsEphemeral || ci.GetExpiration() > 0
 	typ := events.TypeMessageReceived
 	if info.IsFromMe {
 		typ = events.TypeMessageSent
