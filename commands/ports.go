@@ -25,6 +25,10 @@ type Ports interface {
 	TextSender
 	Forwarder
 	ReadMarker
+	Reactor
+	Editor
+	Revoker
+	ForMeDeleter
 	ChatReader
 	ChatArchiver
 	ChatMuter
