@@ -157,6 +157,7 @@ func BenchmarkThumbnail(b *testing.B) {
 			w.Write(img)
 			return
 		}
+		w.Header().Set("Content-Type", "text/html")
 		fmt.Fprint(w, `<meta property="og:image" content="/img.png">`)
 	}))
 	defer srv.Close()
