@@ -18,10 +18,13 @@ type Inbound struct {
 	From     string `json:"from"`           // phone or user JID of the sender
 	Chat     string `json:"chat,omitempty"` // a group JID; default the sender's 1:1 chat
 	Message  string `json:"message"`        // the text
-	Type     string `json:"type,omitempty"` // "" or "text"; other kinds are not simulated yet
+	Type     string `json:"type,omitempty"` // "" or "text", or a kind of inboundMessage's switch
 	PushName string `json:"push_name,omitempty"`
 	ReplyTo  string `json:"reply_to,omitempty"` // quoted message: user form or bare WhatsApp id
 	ID       string `json:"id,omitempty"`       // WhatsApp message id; default a new one
+	// Fields are the other kinds' fields, named as the matching send.* or
+	// message.* command names them (CONTRACT §8): the whole REST body.
+	Fields map[string]any `json:"-"`
 }
 
 // Inbound makes a virtual contact send a message to session: the client's
@@ -77,12 +80,6 @@ func (c *Client) readyForTraffic() error {
 
 // inboundEvent validates in and builds the event whatsmeow would emit.
 func (n *Network) inboundEvent(c *Client, in Inbound) (*events.Message, error) {
-	if in.Type != "" && in.Type != "text" {
-		return nil, werr.Invalid(werr.CodeInvalidPayload, "unsupported type %q: the sandbox sends text only for now", in.Type)
-	}
-	if in.Message == "" {
-		return nil, werr.Invalid(werr.CodeInvalidPayload, "message is empty")
-	}
 	sender, err := parseUser(in.From)
 	if err != nil {
 		return nil, werr.Invalid(werr.CodeInvalidRecipient, "from: %v", err)
@@ -100,7 +97,7 @@ func (n *Network) inboundEvent(c *Client, in Inbound) (*events.Message, error) {
 				"chat %s: a contact writes in a group or in its own chat with the session", chat)
 		}
 	}
-	msg, err := n.inboundText(c, in)
+	msg, err := n.inboundMessage(c, in)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +115,7 @@ func (n *Network) inboundEvent(c *Client, in Inbound) (*events.Message, error) {
 		Info: types.MessageInfo{
 			MessageSource: src,
 			ID:            id,
-			Type:          "text",
+			Type:          stanzaType(msg),
 			PushName:      in.PushName,
 			Timestamp:     time.Now().Truncate(time.Second),
 		},
@@ -127,9 +124,28 @@ func (n *Network) inboundEvent(c *Client, in Inbound) (*events.Message, error) {
 	}, nil
 }
 
+// inboundMessage builds the message proto of in's kind: one line per kind.
+func (n *Network) inboundMessage(c *Client, in Inbound) (*waE2E.Message, error) {
+	switch in.Type {
+	case "", "text":
+		return n.inboundText(c, in)
+	case "location":
+		return inboundLocation(in)
+	case "contact":
+		return inboundContact(in)
+	case "poll":
+		return inboundPoll(in)
+	default:
+		return nil, werr.Invalid(werr.CodeInvalidPayload, "unsupported type %q", in.Type)
+	}
+}
+
 // inboundText is the message proto: a plain Conversation, or an extended
 // text quoting the replied-to message, as WhatsApp clients send them.
 func (n *Network) inboundText(c *Client, in Inbound) (*waE2E.Message, error) {
+	if in.Message == "" {
+		return nil, werr.Invalid(werr.CodeInvalidPayload, "message is empty")
+	}
 	if in.ReplyTo == "" {
 		return &waE2E.Message{Conversation: proto.String(in.Message)}, nil
 	}
