@@ -50,6 +50,9 @@ type Sandbox interface {
 	// Outbox returns what virtual contacts received, oldest first, as a
 	// JSON-serialisable list.
 	Outbox() any
+	// Advance moves the simulated network's clock forward by d and
+	// returns its new time.
+	Advance(d time.Duration) (time.Time, error)
 }
 
 // SandboxInbound is the body of POST /sandbox/inbound.

@@ -29,6 +29,7 @@ func (s sandboxRoutes) register(g gin.IRoutes) {
 	g.POST("/sandbox/scan", s.scan)
 	g.POST("/sandbox/inbound", s.inbound)
 	g.GET("/sandbox/outbox", s.outbox)
+	g.POST("/sandbox/clock", s.clock)
 }
 
 func (s sandboxRoutes) scan(c *gin.Context) {

@@ -1,6 +1,8 @@
 package httpadapter_test
 
 import (
+	"time"
+
 	"context"
 	"errors"
 	"net/http"
@@ -44,6 +46,10 @@ func (f *fakeSandbox) Inbound(_ context.Context, session string, in httpadapter.
 	return "false_" + in.From + "@s.whatsapp.net_" + session, nil
 }
 
+func (f *fakeSandbox) Advance(d time.Duration) (time.Time, error) {
+	return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(d), nil
+}
+
 func (f *fakeSandbox) Outbox() any {
 	return []map[string]string{{"to": "4917612345678@s.whatsapp.net", "type": "text", "message": "hi"}}
 }
@@ -77,6 +83,10 @@ func TestSandboxRoutes(t *testing.T) {
 		{name: "inbound werr", method: "POST", path: "/sandbox/inbound", body: `{}`, wantStatus: 400, wantCode: "INVALID_RECIPIENT"},
 		{name: "inbound plain error", method: "POST", path: "/sandbox/inbound", body: `{"from":"crash"}`, wantStatus: 400, wantCode: "SANDBOX_ERROR"},
 		{name: "inbound wrong type", method: "POST", path: "/sandbox/inbound", body: `{"from":1}`, wantStatus: 400, wantCode: "INVALID_PAYLOAD"},
+		{name: "clock advances", method: "POST", path: "/sandbox/clock", body: `{"advance":"16m"}`, wantStatus: 200,
+			wantData: map[string]any{"now": "2025-01-01T00:16:00Z"}},
+		{name: "clock needs a duration", method: "POST", path: "/sandbox/clock", body: `{"advance":"soon"}`, wantStatus: 400, wantCode: "INVALID_PAYLOAD"},
+		{name: "clock never goes back", method: "POST", path: "/sandbox/clock", body: `{"advance":"-1m"}`, wantStatus: 400, wantCode: "INVALID_PAYLOAD"},
 		{name: "outbox", method: "GET", path: "/sandbox/outbox", wantStatus: 200,
 			wantData: []any{map[string]any{"to": "4917612345678@s.whatsapp.net", "type": "text", "message": "hi"}}},
 	}

@@ -117,7 +117,7 @@ func (n *Network) inboundEvent(c *Client, in Inbound) (*events.Message, error) {
 			ID:            id,
 			Type:          stanzaType(msg),
 			PushName:      in.PushName,
-			Timestamp:     time.Now().Truncate(time.Second),
+			Timestamp:     n.clock.now().Truncate(time.Second),
 		},
 		Message:    msg,
 		RawMessage: proto.Clone(msg).(*waE2E.Message),

@@ -77,6 +77,7 @@ type Network struct {
 	// a message from a LID can carry the phone number as its alternative.
 	lidPN  map[string]string
 	outbox *ring
+	clock  clock // the network's time (clock.go)
 }
 
 // NewNetwork returns an empty network.

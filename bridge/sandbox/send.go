@@ -81,7 +81,7 @@ func (c *Client) SendMessage(ctx context.Context, to types.JID, message *waE2E.M
 		return resp, err
 	}
 	// WhatsApp's server time has a resolution of seconds.
-	resp.Timestamp = time.Now().Truncate(time.Second)
+	resp.Timestamp = c.net.clock.now().Truncate(time.Second)
 	d := describe(message)
 	d.To, d.WAID, d.From, d.Session, d.Timestamp = to.String(), string(req.ID), ownID.ToNonAD().String(), c.session, resp.Timestamp
 	d.MessageID = msgid.Format(true, d.To, d.WAID)

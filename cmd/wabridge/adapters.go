@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/wabridge/wabridge/bridge"
 	"github.com/wabridge/wabridge/bridge/sandbox"
@@ -94,3 +95,5 @@ func (s sandboxREST) Inbound(ctx context.Context, session string, in httpadapter
 }
 
 func (s sandboxREST) Outbox() any { return s.n.Outbox() }
+
+func (s sandboxREST) Advance(d time.Duration) (time.Time, error) { return s.n.Advance(d) }
