@@ -78,6 +78,7 @@ func (s sandboxREST) Inbound(ctx context.Context, session string, in httpadapter
 		PushName: in.PushName,
 		ReplyTo:  in.ReplyTo,
 		ID:       in.ID,
+		Fields:   in.Fields,
 	})
 	if err != nil {
 		return "", err
