@@ -16,6 +16,11 @@ type applied struct {
 	ID      string // CloudEvent id
 	Type    string
 	Data    []byte // JSON
+
+	// msg and msgErr are Data decoded ahead (see readOne), for message
+	// events; nil msg: not decoded yet.
+	msg    *messageData
+	msgErr error
 }
 
 // errBadEvent marks an event whose data cannot be applied: it is skipped

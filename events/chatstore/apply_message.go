@@ -26,8 +26,8 @@ type messageData struct {
 
 func applyMessage(kind messageKind) applier {
 	return func(ctx context.Context, t *txn, e applied) error {
-		var m messageData
-		if err := decode(e, &m); err != nil {
+		m, err := e.message()
+		if err != nil {
 			return err
 		}
 		if m.Chat.JID == "" || m.WAID == "" {
@@ -47,6 +47,16 @@ func applyMessage(kind messageKind) applier {
 		}
 		return nil
 	}
+}
+
+// message is e's data as a message event's.
+func (e applied) message() (messageData, error) {
+	if e.msg != nil {
+		return *e.msg, e.msgErr
+	}
+	var m messageData
+	err := decode(e, &m)
+	return m, err
 }
 
 // insertMessage adds m unless the chat has a message of that WhatsApp id

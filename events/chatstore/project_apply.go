@@ -7,8 +7,6 @@ import (
 	"fmt"
 
 	"github.com/nats-io/nats.go/jetstream"
-
-	"github.com/wabridge/wabridge/internal/cenats"
 )
 
 // applyBatch applies msgs (in stream order) and the sequence of the last
@@ -20,9 +18,10 @@ func (p *Projector) applyBatch(ctx context.Context, msgs []jetstream.Msg) error 
 	if err != nil {
 		return fmt.Errorf("reading event metadata: %w", err)
 	}
+	read := p.readAll(msgs)
 	backoff := newBackoff()
 	for {
-		err := p.commit(ctx, msgs, md.Sequence.Stream)
+		err := p.commit(ctx, read, md.Sequence.Stream)
 		if err == nil {
 			break
 		}
@@ -40,7 +39,7 @@ func (p *Projector) applyBatch(ctx context.Context, msgs []jetstream.Msg) error 
 	return nil
 }
 
-func (p *Projector) commit(ctx context.Context, msgs []jetstream.Msg, lastSeq uint64) error {
+func (p *Projector) commit(ctx context.Context, read []fetched, lastSeq uint64) error {
 	t, err := p.s.begin(ctx)
 	if err != nil {
 		return err
@@ -50,8 +49,8 @@ func (p *Projector) commit(ctx context.Context, msgs []jetstream.Msg, lastSeq ui
 	if err != nil {
 		return err
 	}
-	for _, m := range msgs {
-		if err := p.applyMsg(ctx, t, m, pos); err != nil {
+	for _, f := range read {
+		if err := p.applyOne(ctx, t, f, pos); err != nil {
 			return err
 		}
 	}
@@ -66,37 +65,24 @@ func (p *Projector) commit(ctx context.Context, msgs []jetstream.Msg, lastSeq ui
 	return nil
 }
 
-// applyMsg applies one message unless the store is past it already; an
+// applyOne applies one event unless the store is past it already; an
 // event that cannot be read or applied is logged and skipped.
-func (p *Projector) applyMsg(ctx context.Context, t *txn, m jetstream.Msg, pos uint64) error {
-	md, err := m.Metadata()
-	if err != nil {
-		return fmt.Errorf("reading event metadata: %w", err)
+func (p *Projector) applyOne(ctx context.Context, t *txn, f fetched, pos uint64) error {
+	if f.mdErr != nil {
+		return f.mdErr
 	}
-	if md.Sequence.Stream <= pos {
+	if f.seq <= pos {
 		return nil
 	}
-	e, err := p.readEvent(m)
+	err := f.err
 	if err == nil {
-		err = apply(ctx, t, e)
+		err = apply(ctx, t, f.e)
 	}
 	if errors.Is(err, errBadEvent) {
-		p.cfg.Log.Warn("chat store: event skipped", "err", err, "stream_seq", md.Sequence.Stream, "subject", m.Subject())
+		p.cfg.Log.Warn("chat store: event skipped", "err", err, "stream_seq", f.seq, "subject", f.subject)
 		return nil
 	}
 	return err
-}
-
-func (p *Projector) readEvent(m jetstream.Msg) (applied, error) {
-	session, _, _, err := p.cfg.Subjects.Parse(m.Subject())
-	if err != nil {
-		return applied{}, fmt.Errorf("%w: %v", errBadEvent, err)
-	}
-	ce, err := cenats.Decode(m.Headers(), m.Data())
-	if err != nil {
-		return applied{}, fmt.Errorf("%w: decoding CloudEvent: %v", errBadEvent, err)
-	}
-	return applied{Session: session, ID: ce.ID(), Type: ce.Type(), Data: ce.Data()}, nil
 }
 
 func position(ctx context.Context, q interface {

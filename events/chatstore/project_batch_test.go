@@ -2,6 +2,7 @@ package chatstore_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -102,5 +103,31 @@ func TestBatchAppliesAsOneByOne(t *testing.T) {
 			c.UnreadCount != w.unread {
 			t.Errorf("chat %s = %+v, want %+v", jid, c, w)
 		}
+	}
+}
+
+// TestLargeBatchAppliesAsOneByOne: a batch large enough to be read on
+// several goroutines, of messages in a few chats whose times go back and
+// forth, gives the store that one event per transaction gives.
+func TestLargeBatchAppliesAsOneByOne(t *testing.T) {
+	v := newEnv(t)
+	chats := []string{alice, bob, group}
+	for i := range 400 {
+		typ := events.TypeMessageReceived
+		if i%7 == 0 {
+			typ = events.TypeMessageHistory
+		}
+		// Times repeat and go back: 0..96 in steps of 7 mod 97.
+		v.publish(t, msg(typ, chats[i%len(chats)], alice, fmt.Sprintf("L%d", i), (i*7)%97, fmt.Sprintf("text %d", i)))
+		if i%150 == 149 {
+			v.publish(t, chatUpdate(chats[i%len(chats)], fmt.Sprint("read", i), events.ChatUpdated{Read: ptr(true)}))
+		}
+	}
+	one := openStore(t, t.TempDir())
+	catchUpBatch(t, one, v, 1)
+	all := openStore(t, t.TempDir())
+	catchUpBatch(t, all, v, 1024)
+	if a, b := answers(t, all), answers(t, one); a != b {
+		t.Fatalf("one batch:\n%s\none event per batch:\n%s", a, b)
 	}
 }

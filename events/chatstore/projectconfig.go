@@ -27,7 +27,8 @@ type ProjectConfig struct {
 	// default DefaultDurable.
 	Durable string
 	// Batch is how many events one SQL transaction applies at most;
-	// default 256.
+	// default 1024: a history sync's messages of one chat then change the
+	// chat once per 1024 messages, and a commit writes its index pages once.
 	Batch int
 	// Wait is how long one fetch waits for events; default 1s.
 	Wait time.Duration
@@ -42,7 +43,7 @@ func (c *ProjectConfig) setDefaults() {
 		c.Durable = DefaultDurable
 	}
 	if c.Batch <= 0 {
-		c.Batch = 256
+		c.Batch = 1024
 	}
 	if c.Wait <= 0 {
 		c.Wait = time.Second
