@@ -22,6 +22,8 @@ type SendTextRequest struct {
 	Mentions []string
 	// Forwarded marks the message as forwarded, as WhatsApp shows it.
 	Forwarded bool
+	// LinkPreview adds a preview of the link Text starts with (link.go).
+	LinkPreview bool
 	// Key is the command's idempotency key (source + id); the WhatsApp
 	// message id is derived from it, so a retried command re-sends under the
 	// same id. Empty means a random id.
@@ -37,6 +39,9 @@ type SendResult struct {
 	// Cache stores the sent message in the raw message cache; the command
 	// dispatcher commits it with the command's result (one transaction).
 	Cache store.Write `json:"-"`
+	// Preview says whether a link preview went with the message, for sends
+	// that try one (send.link, send.message with a leading link).
+	Preview *PreviewOutcome `json:"-"`
 }
 
 // LoginQR is the current QR code of a login in progress.

@@ -10,8 +10,10 @@ type deps struct {
 	cfg   ManagerConfig
 	dir   *directory
 	index *MessageIndex
-	qr    *qrPrinter
-	tasks tasks
+	// preview fetches link previews under the fetch guard (link.go).
+	preview previewer
+	qr      *qrPrinter
+	tasks   tasks
 	// ctx lives as long as the manager; background work and event handling
 	// stop with it.
 	ctx    context.Context

@@ -17,6 +17,7 @@ import (
 	"go.mau.fi/whatsmeow/store/sqlstore"
 
 	"github.com/wabridge/wabridge/events"
+	"github.com/wabridge/wabridge/internal/fetch"
 	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/werr"
 )
@@ -47,6 +48,9 @@ type ManagerConfig struct {
 	// as a session.qr event) without a call. While WhatsApp cannot be
 	// reached it tries again with the connect backoff.
 	AutoLogin bool
+	// Fetch guards what link previews fetch (public addresses only unless
+	// Fetch.Allow says otherwise); the zero value is fetch's defaults.
+	Fetch fetch.Config
 	// MessageRetention is how long the message index keeps a message (for
 	// replies, edits and revokes to find it): pruned at start, then hourly.
 	// Zero keeps messages forever.
@@ -127,9 +131,13 @@ func NewManager(cfg ManagerConfig) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
+	preview, err := newPreviewer(cfg.Fetch)
+	if err != nil {
+		return nil, fmt.Errorf("bridge: ManagerConfig.Fetch: %w", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &deps{
-		cfg: cfg, dir: dir, index: index, ctx: ctx, cancel: cancel,
+		cfg: cfg, dir: dir, index: index, ctx: ctx, cancel: cancel, preview: preview,
 		qr: newQRPrinter(cfg.QRWriter),
 	}
 	return &Manager{deps: d, sessions: map[string]*Session{}}, nil

@@ -36,7 +36,10 @@ func (s *Session) SendText(ctx context.Context, req SendTextRequest) (SendResult
 	if err != nil {
 		return SendResult{}, err
 	}
-	return s.send(ctx, l, me, sendJob{to: to, msg: msg, key: req.Key, text: req.Text, what: "sending the message to %s"})
+	preview := s.textPreview(ctx, req, msg)
+	res, err := s.send(ctx, l, me, sendJob{to: to, msg: msg, key: req.Key, text: req.Text, what: "sending the message to %s"})
+	res.Preview = preview
+	return res, err
 }
 
 // sendJob is one message to send under the id its command's key gives.
