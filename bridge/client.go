@@ -20,6 +20,8 @@ type Client interface {
 	appStateSender  // chat_state.go
 	readMarker      // read.go
 	groupInfoGetter // revoke.go
+	presenceSender  // presence.go
+	callRejecter    // handle_call.go
 }
 
 var _ Client = (*whatsmeow.Client)(nil)

@@ -48,6 +48,16 @@ func (s *Session) dispatch(l *link, raw any) bool {
 		s.updateSelf(l, func(me *self) { me.pushName = evt.Action.GetName() })
 	case *waEvents.HistorySync:
 		return s.handleHistorySync(ctx, l, evt)
+	case *waEvents.Receipt:
+		return s.handleReceipt(ctx, l, evt)
+	case *waEvents.ChatPresence:
+		return s.handleChatPresence(ctx, l, evt)
+	case *waEvents.Presence:
+		return s.handlePresence(ctx, l, evt)
+	case *waEvents.CallOffer:
+		return s.handleCallOffer(ctx, l, evt)
+	case *waEvents.UndecryptableMessage:
+		return s.handleUndecryptable(ctx, l, evt)
 	default:
 		ok, _ := s.handleChatOrContact(ctx, l, raw)
 		return ok

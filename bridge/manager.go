@@ -62,6 +62,10 @@ type ManagerConfig struct {
 	// EmitBackoff is the first wait between those attempts; it doubles up
 	// to 5 s. Default 100 ms.
 	EmitBackoff time.Duration
+	// RejectCalls rejects every incoming call (after its call.offer is
+	// kept) and, when RejectCallMessage is set, answers the caller with it.
+	RejectCalls       bool
+	RejectCallMessage string
 }
 
 func (c *ManagerConfig) setDefaults() {

@@ -2,6 +2,7 @@ package events
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -46,7 +47,7 @@ func (s Spec) SampleEvent() Event {
 // Adding a type is its constant, its data struct, its schema under
 // schemas/events/ and one entry here; the tests then demand a valid sample.
 func Catalog() []Spec {
-	return append([]Spec{
+	return slices.Concat([]Spec{
 		{
 			Type: TypeMessageReceived, Schema: "events/message.received.json", Chat: true,
 			Summary:     "a message arrived in a chat of this account",
@@ -80,7 +81,10 @@ func Catalog() []Spec {
 		sessionSpec(TypeSessionTemporaryBan, "WhatsApp banned the account for a while",
 			"reason is WhatsApp's ban code, ban_expires when the ban ends if WhatsApp said.",
 			func(st *SessionState) { st.Reason, st.BanExpires = "sent too many messages", sampleExpiry() }),
-	}, inboundSpecs()...)
+	},
+		inboundSpecs(),
+		presenceSpecs(),
+	)
 }
 
 // Lookup returns the catalog entry of the CloudEvent type typ.

@@ -37,6 +37,9 @@ func (n *Network) Inbound(ctx context.Context, session string, in Inbound) (type
 	if err != nil {
 		return "", err
 	}
+	if isSignal(in.Type) {
+		return "", n.inboundSignal(ctx, c, in) // inbound_signal.go: no message, no id
+	}
 	evt, err := n.inboundEvent(c, in)
 	if err != nil {
 		return "", err
