@@ -22,8 +22,9 @@ type SendTextRequest struct {
 	Mentions []string
 	// Forwarded marks the message as forwarded, as WhatsApp shows it.
 	Forwarded bool
-	// LinkPreview adds a preview of the link Text starts with (link.go).
-	LinkPreview bool
+	// NoLinkPreview leaves out the preview of the link Text starts with
+	// (link.go), which is added by default.
+	NoLinkPreview bool
 	// Key is the command's idempotency key (source + id); the WhatsApp
 	// message id is derived from it, so a retried command re-sends under the
 	// same id. Empty means a random id.

@@ -147,13 +147,13 @@ func leadingLink(text string) string {
 	return first
 }
 
-// textPreview adds the preview of the link a text starts with to msg when
-// req asks for one. Unlike send.link, a text is sent whatever becomes of
+// textPreview adds the preview of the link a text starts with to msg unless
+// req opts out. Unlike send.link, a text is sent whatever becomes of
 // its preview, a link the guard refuses included: the caller asked for a
 // message, the preview is a courtesy.
 func (s *Session) textPreview(ctx context.Context, req SendTextRequest, msg *waE2E.Message) *PreviewOutcome {
 	link := leadingLink(req.Text)
-	if !req.LinkPreview || link == "" {
+	if req.NoLinkPreview || link == "" {
 		return nil
 	}
 	out, _ := s.preview(ctx, link, msg)

@@ -185,7 +185,7 @@ func TestSendTextLinkPreview(t *testing.T) {
 	link := site.URL + "/page"
 	text := link + " is worth a look"
 
-	res, err := s.SendText(context.Background(), bridge.SendTextRequest{To: "4917612345678", Text: text, LinkPreview: true, Key: "t1"})
+	res, err := s.SendText(context.Background(), bridge.SendTextRequest{To: "4917612345678", Text: text, Key: "t1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,8 +200,8 @@ func TestSendTextLinkPreview(t *testing.T) {
 	// Opted out, or not leading: a plain Conversation, nothing fetched.
 	hits := site.hits.Load()
 	for i, req := range []bridge.SendTextRequest{
-		{To: "4917612345678", Text: text, Key: "t2"},
-		{To: "4917612345678", Text: "see " + link, LinkPreview: true, Key: "t3"},
+		{To: "4917612345678", Text: text, NoLinkPreview: true, Key: "t2"},
+		{To: "4917612345678", Text: "see " + link, Key: "t3"},
 	} {
 		res, err := s.SendText(context.Background(), req)
 		if err != nil {
@@ -220,7 +220,7 @@ func TestSendTextLinkPreview(t *testing.T) {
 func TestSendTextRefusedLinkGoesWithoutPreview(t *testing.T) {
 	_, c, s := linkEnv(t)
 	text := "http://169.254.169.254/latest/meta-data/"
-	res, err := s.SendText(context.Background(), bridge.SendTextRequest{To: "4917612345678", Text: text, LinkPreview: true, Key: "t4"})
+	res, err := s.SendText(context.Background(), bridge.SendTextRequest{To: "4917612345678", Text: text, Key: "t4"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,8 +20,11 @@ type sendMessagePayload struct {
 	ReplyMessageID string   `json:"reply_message_id"`
 	Mentions       []string `json:"mentions"`
 	// ViewOnce is accepted because the reference API documents it for
-	// send/message, but WhatsApp has no view-once text: it is ignored.
+	// send/message, but WhatsApp has no view-once text: it is ignored, and
+	// the result's notes say so.
 	ViewOnce bool `json:"view_once"`
+	// LinkPreview (default true) previews the link the text starts with.
+	LinkPreview *bool `json:"link_preview"`
 	// IsForwarded sets WhatsApp's forwarded mark on the message.
 	IsForwarded bool `json:"is_forwarded"`
 }
@@ -66,13 +69,19 @@ func sendMessage(ctx context.Context, s TextSender, env Env, p sendMessagePayloa
 		Mentions:  p.Mentions,
 		Forwarded: p.IsForwarded,
 		Key:       env.Key,
+		// Opt-out: a text starting with a link gets its preview.
+		NoLinkPreview: p.LinkPreview != nil && !*p.LinkPreview,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sending text message: %w", err)
 	}
 	d := sent(res)
 	d.Type, d.Message, d.ReplyTo, d.Mentions = "text", p.Message, p.ReplyMessageID, p.Mentions
-	return d, nil
+	out := previewSentData{sentData: d, PreviewOutcome: res.Preview}
+	if p.ViewOnce {
+		out.Notes = append(out.Notes, "view_once does not apply to text messages; sent as a normal message")
+	}
+	return out, nil
 }
 
 func sent(r bridge.SendResult) sentData {
