@@ -13,6 +13,7 @@ func Catalog() []Spec {
 		effect("app.reconnect", http.MethodPost, "/app/reconnect", handle(appReconnect)),
 		query("app.devices", http.MethodGet, "/app/devices", handle(appDevices)),
 		effect("send.message", http.MethodPost, "/send/message", handle(sendMessage)),
+		effect("send.link", http.MethodPost, "/send/link", handle(sendLink)),
 		effect("message.forward", http.MethodPost, "/message/forward", handle(messageForward)),
 		effect("message.read", http.MethodPost, "/message/:message_id/read", handle(messageRead)),
 		effect("message.reaction", http.MethodPost, "/message/:message_id/reaction", handle(messageReaction)),

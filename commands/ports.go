@@ -23,6 +23,7 @@ type Ports interface {
 	Reconnecter
 	DeviceLister
 	TextSender
+	LinkSender
 	Forwarder
 	ReadMarker
 	Reactor
