@@ -14,6 +14,8 @@ func Catalog() []Spec {
 		query("app.devices", http.MethodGet, "/app/devices", handle(appDevices)),
 		effect("send.message", http.MethodPost, "/send/message", handle(sendMessage)),
 		effect("send.link", http.MethodPost, "/send/link", handle(sendLink)),
+		effect("send.presence", http.MethodPost, "/send/presence", handle(sendPresence)),
+		effect("send.chat_presence", http.MethodPost, "/send/chat-presence", handle(sendChatPresence)),
 		effect("message.forward", http.MethodPost, "/message/forward", handle(messageForward)),
 		effect("message.read", http.MethodPost, "/message/:message_id/read", handle(messageRead)),
 		effect("message.reaction", http.MethodPost, "/message/:message_id/reaction", handle(messageReaction)),

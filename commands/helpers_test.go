@@ -33,8 +33,9 @@ type fakeSession struct {
 	cache store.Write
 	links []bridge.SendLinkRequest // send.link as called (link_fake_test.go)
 	// msgID, when set, is the message id every send answers.
-	msgID string
-	chats chatFake // the chat commands' side (chat_fake_test.go)
+	msgID    string
+	chats    chatFake // the chat commands' side (chat_fake_test.go)
+	presence []string // presence commands as called (presence_fake_test.go)
 }
 
 var _ commands.Ports = (*fakeSession)(nil)

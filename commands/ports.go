@@ -23,6 +23,8 @@ type Ports interface {
 	Reconnecter
 	DeviceLister
 	TextSender
+	PresenceSender
+	ChatPresenceSender
 	LinkSender
 	Forwarder
 	ReadMarker

@@ -80,8 +80,8 @@ func (s sandboxREST) Inbound(ctx context.Context, session string, in httpadapter
 		ID:       in.ID,
 		Fields:   in.Fields,
 	})
-	if err != nil {
-		return "", err
+	if err != nil || id == "" {
+		return "", err // typing, presence and calls are no message
 	}
 	// Answer in the user form (CONTRACT §2), as message.received's data.id.
 	chat := in.Chat

@@ -59,6 +59,13 @@ type Config struct {
 	// MessageRetention is how long the message index keeps a message (for
 	// quoting replies); 0 keeps them forever.
 	MessageRetention time.Duration
+	// FetchAllow lists CIDRs and host names the bridge may fetch from
+	// although they are not public (link previews, media by URL).
+	FetchAllow []string
+	// RejectCalls rejects incoming calls (after their call.offer event),
+	// answering the caller with RejectCallMessage when it is set.
+	RejectCalls       bool
+	RejectCallMessage string
 	// InternalSecret signs the commands REST sends over NATS, so the
 	// command side of every process with the same secret trusts them.
 	// Empty: a random one per process, right for a single process; several
@@ -134,6 +141,9 @@ func (c *Config) options() []option {
 		{name: "nats-durable-after", usage: "external NATS: how long after a PubAck a message is on disk (its sync_interval plus a margin; negative = at once)", value: (*durationValue)(&c.NATSDurableAfter)},
 		{name: "http-hosts", usage: "comma-separated Host names REST answers to besides loopback ones", value: (*listValue)(&c.HTTPHosts)},
 		{name: "message-retention", usage: "how long messages stay in the index that replies quote from (0 = forever)", value: (*durationValue)(&c.MessageRetention)},
+		{name: "fetch-allow", usage: "comma-separated CIDRs and host names fetched although not public (link previews, media URLs)", value: (*listValue)(&c.FetchAllow)},
+		{name: "reject-calls", usage: "reject incoming WhatsApp calls (their call.offer event says so)", value: (*boolValue)(&c.RejectCalls)},
+		{name: "reject-call-message", usage: "text sent to a caller whose call was rejected (with --reject-calls)", value: (*stringValue)(&c.RejectCallMessage)},
 		{name: "dedup-window", usage: "Nats-Msg-Id deduplication window of the streams (0 = 1h, or the shorter events-max-age)", value: (*durationValue)(&c.DedupWindow)},
 		{name: "internal-secret", usage: "secret (at least 32 bytes) REST signs its commands over NATS with; every process sharing the NATS needs the same (default: random per process)", value: (*stringValue)(&c.InternalSecret)},
 		{name: "log-level", usage: "debug, info, warn or error", value: (*stringValue)(&c.LogLevel)},

@@ -44,14 +44,16 @@ func (p *sessionsPart) Start(ctx context.Context) error {
 		qrOut = p.stdout
 	}
 	p.manager, err = bridge.NewManager(bridge.ManagerConfig{
-		Devices:          devices,
-		DB:               p.storage.db,
-		Sink:             p.outbox.ob,
-		NewClient:        factory,
-		Log:              p.log.With("component", "bridge"),
-		QRWriter:         qrOut,
-		AutoLogin:        p.cfg.QRTerminal,
-		MessageRetention: p.cfg.MessageRetention,
+		Devices:           devices,
+		DB:                p.storage.db,
+		Sink:              p.outbox.ob,
+		NewClient:         factory,
+		Log:               p.log.With("component", "bridge"),
+		QRWriter:          qrOut,
+		AutoLogin:         p.cfg.QRTerminal,
+		MessageRetention:  p.cfg.MessageRetention,
+		RejectCalls:       p.cfg.RejectCalls,
+		RejectCallMessage: p.cfg.RejectCallMessage,
 	})
 	if err != nil {
 		_ = devices.Close()
