@@ -22,6 +22,7 @@ type Client interface {
 	groupInfoGetter // revoke.go
 	presenceSender  // presence.go
 	callRejecter    // handle_call.go
+	pollClient      // poll.go
 }
 
 var _ Client = (*whatsmeow.Client)(nil)

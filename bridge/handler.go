@@ -69,6 +69,9 @@ func (s *Session) dispatch(l *link, raw any) bool {
 // outbox in one transaction: both are kept or neither is, and WhatsApp is
 // acked only after that.
 func (s *Session) handleMessage(ctx context.Context, l *link, evt *waEvents.Message) bool {
+	if evt.Message.GetPollUpdateMessage() != nil {
+		return s.handlePollVote(ctx, l, evt) // handle_poll_vote.go
+	}
 	put := s.d.index.PutWrite(s.name, storedFrom(evt))
 	e, ok := translateMessage(s.name, s.selfOf(l).identity(), evt)
 	if !ok {

@@ -84,6 +84,7 @@ func Catalog() []Spec {
 	},
 		inboundSpecs(),
 		presenceSpecs(),
+		pollSpecs(),
 	)
 }
 

@@ -44,6 +44,7 @@ func (n *Network) Inbound(ctx context.Context, session string, in Inbound) (type
 	if err != nil {
 		return "", err
 	}
+	c.keepSecret(ctx, evt.Info.Chat, evt.Info.Sender, evt.Info.ID, evt.Message) // poll.go: as whatsmeow does on receipt
 	if err := c.readyForTraffic(); err != nil {
 		return "", err
 	}
@@ -138,6 +139,8 @@ func (n *Network) inboundMessage(c *Client, in Inbound) (*waE2E.Message, error) 
 		return inboundContact(in)
 	case "poll":
 		return inboundPoll(in)
+	case "vote":
+		return n.inboundVote(c, in) // poll.go
 	default:
 		return nil, werr.Invalid(werr.CodeInvalidPayload, "unsupported type %q", in.Type)
 	}

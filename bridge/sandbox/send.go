@@ -36,6 +36,10 @@ type Delivery struct {
 	From            string    `json:"from"` // the session's account JID (no device part)
 	Session         string    `json:"session"`
 	Timestamp       time.Time `json:"timestamp"`
+	// LinkPreview is a link's preview as the recipient sees it (link.go).
+	LinkPreview *LinkPreview `json:"link_preview,omitempty"`
+
+	conversationContent // outbox_content.go: location, contact card, poll
 }
 
 // SendMessage delivers message to the virtual contact or group to, records
@@ -90,6 +94,7 @@ func (c *Client) SendMessage(ctx context.Context, to types.JID, message *waE2E.M
 		mine := !p.IsEmpty() && (p.User == ownID.User || p.User == ownLID.User)
 		d.QuotedID = msgid.Format(mine, d.To, d.QuotedID)
 	}
+	c.keepSecret(ctx, to, ownID, req.ID, message) // poll.go: as whatsmeow keeps a poll's secret
 	c.net.record(d)
 	c.log.Debugf("Sent %s message %s to %s", d.Type, req.ID, to)
 	if isUserServer(to.Server) && !c.net.cfg.DisableReceipts {
@@ -140,8 +145,12 @@ func describe(msg *waE2E.Message) Delivery {
 			Mentions:        append([]string(nil), ctx.GetMentionedJID()...),
 			Forwarded:       ctx.GetIsForwarded(),
 			ForwardingScore: ctx.GetForwardingScore(),
+			LinkPreview:     linkPreview(ext),
 		}
 	default:
+		if d, ok := describeConversation(msg); ok { // outbox_content.go
+			return d
+		}
 		return Delivery{Type: "unknown"}
 	}
 }

@@ -51,7 +51,7 @@ func TestSendMessageRecordsDeliveries(t *testing.T) {
 		{
 			name: "kind the sandbox does not read yet",
 			to:   contact,
-			msg:  &waE2E.Message{LocationMessage: &waE2E.LocationMessage{DegreesLatitude: proto.Float64(52.5)}},
+			msg:  &waE2E.Message{GroupInviteMessage: &waE2E.GroupInviteMessage{GroupName: proto.String("g")}},
 			want: sandbox.Delivery{Type: "unknown", Message: ""},
 		},
 	}
