@@ -26,6 +26,9 @@ type Ports interface {
 	PresenceSender
 	ChatPresenceSender
 	LinkSender
+	LocationSender
+	ContactSender
+	PollSender
 	Forwarder
 	ReadMarker
 	Reactor
