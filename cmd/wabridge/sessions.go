@@ -7,6 +7,7 @@ import (
 
 	"github.com/wabridge/wabridge/bridge"
 	"github.com/wabridge/wabridge/bridge/sandbox"
+	"github.com/wabridge/wabridge/internal/fetch"
 )
 
 // sessionsPart is the WhatsApp side: the device store and the sessions (on
@@ -52,6 +53,7 @@ func (p *sessionsPart) Start(ctx context.Context) error {
 		QRWriter:          qrOut,
 		AutoLogin:         p.cfg.QRTerminal,
 		MessageRetention:  p.cfg.MessageRetention,
+		Fetch:             fetch.Config{Allow: p.cfg.FetchAllow},
 		RejectCalls:       p.cfg.RejectCalls,
 		RejectCallMessage: p.cfg.RejectCallMessage,
 	})
