@@ -208,7 +208,7 @@ func (s *stallingJetStream) PublishMsg(ctx context.Context, msg *nats.Msg, opts 
 
 // Acknowledged entries are deleted in small chunks while the publisher
 // works, so a crash leaves fewer than DeleteEvery of them to re-publish,
-// not a whole read batch.
+// not a whole read batch. Window 1: the stall is in PublishMsg.
 func TestAckedEntriesAreDeletedInChunks(t *testing.T) {
 	const total, ok, every = 100, 70, 16
 	s := startNATS(t, t.TempDir(), "")
@@ -229,7 +229,7 @@ func TestAckedEntriesAreDeletedInChunks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	p := newPublisher(ob, js, outbox.PublisherConfig{Batch: 256, DeleteEvery: every, DeleteAfter: time.Hour, PublishTimeout: time.Hour})
+	p := newPublisher(ob, js, outbox.PublisherConfig{Batch: 256, Window: 1, DeleteEvery: every, DeleteAfter: time.Hour, PublishTimeout: time.Hour})
 	runPublisher(t, p)
 	<-js.stalled
 

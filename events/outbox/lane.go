@@ -12,11 +12,13 @@ import (
 	"github.com/wabridge/wabridge/internal/cenats"
 )
 
-// lane publishes one queue of the outbox in order, one PubAck at a time:
+// lane publishes one queue of the outbox in order. One PubAck at a time,
 // an entry is sent only after the one before it is stored, so the stream
-// holds the queue's order even across failures and reconnects, which a
-// pipelined window cannot promise (a later message may be stored while an
-// earlier one is lost in a broken connection).
+// holds the queue's order even across failures and reconnects. A plain
+// pipelined window cannot promise that (a later message may be stored while
+// an earlier one is lost in a broken connection); the lane's windows carry
+// expectations that make the server refuse such a later message (chain),
+// and fall back to one at a time on any failure.
 type lane struct {
 	p       *Publisher
 	session string
@@ -28,6 +30,10 @@ type lane struct {
 	ret  retirement
 	// timer fires when ret has entries to delete.
 	timer *time.Timer
+	// chain is the stream position pipelined windows build on; filter is
+	// the session's subjects they expect it on.
+	chain  chain
+	filter string
 }
 
 func (p *Publisher) newLane(session string) *lane {
@@ -35,7 +41,8 @@ func (p *Publisher) newLane(session string) *lane {
 	t.Stop()
 	return &lane{
 		p: p, session: session, wake: p.ob.wakeFor(session), flushing: make(chan struct{}, 1), timer: t,
-		ret: retirement{durableAfter: p.cfg.DurableAfter, every: p.cfg.DeleteEvery, after: p.cfg.DeleteAfter},
+		ret:    retirement{durableAfter: p.cfg.DurableAfter, every: p.cfg.DeleteEvery, after: p.cfg.DeleteAfter},
+		filter: sessionFilter(p.ob.subjects, session),
 	}
 }
 
@@ -113,15 +120,54 @@ func (l *lane) drain(ctx context.Context) error {
 		if err != nil || len(entries) == 0 {
 			return errors.Join(err, l.retire(false))
 		}
-		for _, en := range entries {
-			if err := l.publish(ctx, en); err != nil {
-				return errors.Join(err, l.retire(false))
+		for len(entries) > 0 {
+			n := l.pipeline(ctx, entries)
+			if n == 0 {
+				if err := l.publish(ctx, entries[0]); err != nil {
+					return errors.Join(err, l.retire(false))
+				}
+				n = 1
 			}
+			entries = entries[n:]
 			if err := l.retire(false); err != nil {
 				return err
 			}
 		}
 	}
+}
+
+// pipeline publishes a window of entries' head when the lane knows its
+// stream position and JetStream can publish asynchronously, and reports
+// how many were published; 0 leaves the head to publish. An entry that does
+// not build a message ends the window before it.
+func (l *lane) pipeline(ctx context.Context, entries []storedEntry) int {
+	ap, ok := l.p.js.(asyncPublisher)
+	if !ok || !l.chain.ok || l.p.cfg.Window <= 1 {
+		return 0
+	}
+	ws := make([]windowed, 0, min(len(entries), l.p.cfg.Window))
+	for _, en := range entries[:min(len(entries), l.p.cfg.Window)] {
+		rec, ce, err := decodeRecord(en.raw)
+		if err != nil {
+			break
+		}
+		msg, err := cenats.NewMsg(rec.Subject, ce, l.p.cfg.Mode)
+		if err != nil {
+			break
+		}
+		ws = append(ws, windowed{en: en, msg: msg, id: ce.ID(), typ: ce.Type()})
+	}
+	if len(ws) < 2 {
+		return 0
+	}
+	return l.publishWindow(ctx, ap, ws)
+}
+
+// accept records an entry as acknowledged: it waits in ret to be durable.
+func (l *lane) accept(key uint64) {
+	l.sent = key
+	l.ret.add(key, l.p.now())
+	l.report()
 }
 
 // retire deletes the entries that are durable in the stream by now, in one
@@ -199,9 +245,7 @@ func (l *lane) publish(ctx context.Context, en storedEntry) error {
 		if msg, err = cenats.NewMsg(rec.Subject, ce, l.p.cfg.Mode); err == nil {
 			err = l.send(ctx, msg, ce.ID(), ce.Type())
 			if err == nil {
-				l.sent = en.key
-				l.ret.add(en.key, l.p.now())
-				l.report()
+				l.accept(en.key)
 				return nil
 			}
 			if !permanentPublishError(err) {
@@ -222,6 +266,7 @@ func (l *lane) bury(key uint64) error {
 		return err
 	}
 	l.sent = key
+	l.chain.ok = false
 	l.report()
 	l.p.advanced()
 	return nil
@@ -232,8 +277,12 @@ func (l *lane) send(ctx context.Context, msg *nats.Msg, id, typ string) error {
 	defer cancel()
 	ack, err := l.p.js.PublishMsg(ctx, msg, jetstream.WithMsgID(id))
 	if err != nil {
+		l.chain.ok = false
 		return fmt.Errorf("publishing %s %s on %s: %w", typ, id, msg.Subject, err)
 	}
+	// Only a message stored now is the stream's position to build on; a
+	// duplicate's sequence is an older one.
+	l.chain = chain{last: ack.Sequence, ok: !ack.Duplicate}
 	if ack.Duplicate {
 		l.p.log.Debug("outbox entry was already in the stream", "session", l.session, "ce_id", id, "ce_type", typ, "seq", ack.Sequence)
 	}

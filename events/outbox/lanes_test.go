@@ -74,7 +74,7 @@ func TestStuckSessionDoesNotStallOthers(t *testing.T) {
 			want[session] = append(want[session], events.EventID(e.Session, e.Type, e.Key))
 		}
 	}
-	p := newPublisher(ob, js, outbox.PublisherConfig{RetryMin: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond})
+	p := newPublisher(ob, js, outbox.PublisherConfig{RetryMin: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond, Window: 1}) // the fake counts PublishMsg
 	runPublisher(t, p)
 
 	select {

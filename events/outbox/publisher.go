@@ -22,6 +22,10 @@ type PublisherConfig struct {
 	RetryMax time.Duration // back-off cap; default 30s
 	// Batch is how many entries are read per bbolt transaction; default 256.
 	Batch int
+	// Window is how many entries of a session are published without
+	// waiting for each PubAck (see chain for why order still holds);
+	// default 128, 1 publishes one PubAck at a time.
+	Window int
 	// DurableAfter is how long after its PubAck a message is certainly on
 	// the stream's disk; an acknowledged entry stays in the outbox until
 	// then, so a power loss of the NATS machine cannot lose it. Default
@@ -56,6 +60,9 @@ func (c *PublisherConfig) setDefaults() {
 	}
 	if c.Batch <= 0 {
 		c.Batch = 256
+	}
+	if c.Window <= 0 {
+		c.Window = 128
 	}
 	if c.DurableAfter == 0 {
 		c.DurableAfter = DefaultDurableAfter
