@@ -67,6 +67,9 @@ func classifySentinel(err error) (werr.Kind, string, bool) {
 		return werr.KindNotImplemented, werr.CodeNotSupported, true
 	case errors.Is(err, whatsmeow.ErrNotConnected), errors.As(err, &disconnected):
 		return werr.KindNotConnected, werr.CodeNotConnected, true
+	case errors.Is(err, whatsmeow.ErrNoPushName):
+		// Right after pairing, until WhatsApp's app state names the account.
+		return werr.KindNotConnected, werr.CodeNotConnected, true
 	case errors.Is(err, whatsmeow.ErrNotLoggedIn):
 		return werr.KindNotLoggedIn, werr.CodeNotLoggedIn, true
 	case errors.Is(err, whatsmeow.ErrQRStoreContainsID):

@@ -52,6 +52,7 @@ func TestClassify(t *testing.T) {
 		{"not connected", whatsmeow.ErrNotConnected, user, werr.CodeNotConnected, werr.KindNotConnected},
 		{"IQ disconnected", fmt.Errorf("failed to get device list: %w", whatsmeow.ErrIQDisconnected), user, werr.CodeNotConnected, werr.KindNotConnected},
 		{"not logged in", whatsmeow.ErrNotLoggedIn, user, werr.CodeNotLoggedIn, werr.KindNotLoggedIn},
+		{"no push name yet (just paired)", whatsmeow.ErrNoPushName, user, werr.CodeNotConnected, werr.KindNotConnected},
 		{"message ack timeout", whatsmeow.ErrMessageTimedOut, user, werr.CodeTimeout, werr.KindTimeout},
 		{"IQ timeout", whatsmeow.ErrIQTimedOut, user, werr.CodeTimeout, werr.KindTimeout},
 		{"deadline", context.DeadlineExceeded, user, werr.CodeTimeout, werr.KindTimeout},

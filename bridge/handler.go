@@ -75,9 +75,9 @@ func (s *Session) handleMessage(ctx context.Context, l *link, evt *waEvents.Mess
 	put := s.d.index.PutWrite(s.name, storedFrom(evt))
 	e, ok := translateMessage(s.name, s.selfOf(l).identity(), evt)
 	if !ok {
-		// Only text messages become events so far; media, reactions, edits
-		// and protocol messages are indexed alone and get their event types
-		// in later work. Acking them is right: nothing was lost.
+		// Kinds without an event type yet (media, reactions, edits, protocol
+		// messages) are indexed alone; acking them is right: the raw message
+		// is kept, and their event types come with their issues.
 		if err := s.keepInbound(ctx, l, nil, put); err != nil {
 			s.log.Error("indexing message failed; WhatsApp will redeliver", "msg_id", evt.Info.ID, "error", err)
 			return false

@@ -41,7 +41,10 @@ func (p *natsPart) Start(context.Context) error {
 	if p.ns != nil {
 		p.durableAfter = natsbus.ServerConfig{}.DurableAfter()
 	}
-	if p.js, err = jetstream.New(p.nc); err != nil {
+	// The outbox publishes windows asynchronously: an ack that never comes
+	// (a message lost with its connection) must time out rather than hold
+	// a slot of the pending-publish limit forever.
+	if p.js, err = jetstream.New(p.nc, jetstream.WithPublishAsyncTimeout(30*time.Second)); err != nil {
 		return fmt.Errorf("opening JetStream: %w", err)
 	}
 	return nil
