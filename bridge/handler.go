@@ -72,6 +72,9 @@ func (s *Session) handleMessage(ctx context.Context, l *link, evt *waEvents.Mess
 	if evt.Message.GetPollUpdateMessage() != nil {
 		return s.handlePollVote(ctx, l, evt) // handle_poll_vote.go
 	}
+	if isAction(evt.Message) {
+		return s.handleAction(ctx, l, evt) // handle_actions.go
+	}
 	put := s.d.index.PutWrite(s.name, storedFrom(evt))
 	e, ok := translateMessage(s.name, s.selfOf(l).identity(), evt)
 	if !ok {

@@ -85,6 +85,7 @@ func Catalog() []Spec {
 		inboundSpecs(),
 		presenceSpecs(),
 		pollSpecs(),
+		actionsSpecs(),
 	)
 }
 
