@@ -15,7 +15,7 @@ import (
 // has its own session here, so what it counts (outbox, events, results,
 // consumers) is its own; adding a test means adding its session.
 func sharedSessions() []string {
-	return []string{"rest", "rpc", "durable", "badinput", "inbound", "pairing", "scan", "magic", "openapi", "reserved", "readyz", "history", "chats", "chats2", "chatpage", "chatsent", "kinds", "presence", "polls"}
+	return []string{"rest", "rpc", "durable", "badinput", "inbound", "pairing", "scan", "magic", "openapi", "reserved", "readyz", "history", "chats", "chats2", "chatpage", "chatsent", "kinds", "presence", "polls", "link"}
 }
 
 // sharedSuite is set by TestMain before any test runs and stopped by it
@@ -80,7 +80,9 @@ func startShared() (*proc, string, error) {
 		return nil, dir, err
 	}
 	p, err := launch(bridgeOpts{dataDir: dir, httpAddr: httpAddr, natsAddr: natsAddr,
-		extra: []string{"--sessions", strings.Join(sharedSessions(), ",")}})
+		// Loopback is allowed so that link_test.go's page on 127.0.0.1 is
+		// previewed; the guard's refusals are proven on a bridge of its own.
+		extra: []string{"--sessions", strings.Join(sharedSessions(), ","), "--fetch-allow", "127.0.0.1/32"}})
 	if err != nil {
 		return nil, dir, err
 	}
