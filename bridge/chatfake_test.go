@@ -12,8 +12,8 @@ import (
 	waLog "go.mau.fi/whatsmeow/util/log"
 
 	"github.com/wabridge/wabridge/bridge"
-	istore "github.com/wabridge/wabridge/internal/store"
 	"github.com/wabridge/wabridge/internal/safebuf"
+	istore "github.com/wabridge/wabridge/internal/store"
 )
 
 // chatFake is the tests' fake client plus the app-state and read-receipt

@@ -35,7 +35,7 @@ type recordingSink struct {
 	// reports it. Kept rather than reported at once, because sessions emit
 	// from their own goroutines, which may outlive a test's last t.Error.
 	invalid []error
-	fail   error
+	fail    error
 	// failures, when above zero, fails that many emits and counts down.
 	failures int
 	attempts int

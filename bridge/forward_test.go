@@ -26,7 +26,7 @@ func TestForwardMessage(t *testing.T) {
 			QuotedMessage: &waE2E.Message{Conversation: proto.String("quoted")}},
 	}}
 	for id, m := range map[string]*waE2E.Message{
-		"3EB0TEXT": {Conversation: proto.String("hello")},
+		"3EB0TEXT":  {Conversation: proto.String("hello")},
 		"3EB0AGAIN": quotedAndForwarded,
 		"3EB0IMG":   {ImageMessage: image},
 	} {

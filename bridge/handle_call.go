@@ -120,4 +120,3 @@ func (s *Session) keepOne(ctx context.Context, l *link, e events.Event) bool {
 	}
 	return true
 }
-

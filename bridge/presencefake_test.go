@@ -11,8 +11,8 @@ import (
 	waLog "go.mau.fi/whatsmeow/util/log"
 
 	"github.com/wabridge/wabridge/bridge"
-	istore "github.com/wabridge/wabridge/internal/store"
 	"github.com/wabridge/wabridge/internal/safebuf"
+	istore "github.com/wabridge/wabridge/internal/store"
 )
 
 // presenceFake is the tests' fake client plus the presence and call

@@ -32,4 +32,3 @@ func (r *recordingSink) EmitAll(_ context.Context, es []events.Event, also ...st
 	r.events = append(r.events, es...)
 	return nil
 }
-

@@ -18,7 +18,9 @@ type spyTB struct {
 
 func (s *spyTB) Helper() {}
 
-func (s *spyTB) Errorf(format string, args ...any) { s.errs = append(s.errs, fmt.Sprintf(format, args...)) }
+func (s *spyTB) Errorf(format string, args ...any) {
+	s.errs = append(s.errs, fmt.Sprintf(format, args...))
+}
 
 // The sink is what every bridge test's events pass through; if it let an
 // event that breaks its schema through, no bridge test would notice.

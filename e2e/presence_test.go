@@ -81,8 +81,8 @@ func TestPresenceReceiptsAndCalls(t *testing.T) {
 		t.Fatalf("call.offer: %d", len(calls))
 	}
 	var call struct {
-		CallID string `json:"call_id"`
-		Media  string `json:"media"`
+		CallID string              `json:"call_id"`
+		Media  string              `json:"media"`
 		Caller struct{ PN string } `json:"caller"`
 	}
 	_ = json.Unmarshal(calls[0].ce.Data(), &call)
