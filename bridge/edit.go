@@ -37,7 +37,9 @@ func (s *Session) EditMessage(ctx context.Context, req MessageActionRequest) (Ac
 		return ActionResult{}, err
 	}
 	msg := builder().BuildEdit(chat, m.ID, &waE2E.Message{Conversation: proto.String(req.Text)})
-	return s.sendAction(ctx, l, m, sendJob{to: chat, msg: msg, key: req.Key, what: "editing message %s"})
+	res, err := s.sendAction(ctx, l, m, sendJob{to: chat, msg: msg, key: req.Key, what: "editing message %s"})
+	res.Message = req.Text
+	return res, err
 }
 
 // editable reports whether msg is text WhatsApp lets its sender edit; a

@@ -40,6 +40,10 @@ type ActionResult struct {
 	Chat      string    `json:"chat"`
 	WAID      string    `json:"wa_id,omitempty"` // the protocol message sent, if one was
 	Timestamp time.Time `json:"timestamp"`
+	// Emoji and Message are what a reaction or an edit put on the target,
+	// so the chat store can apply the result (WhatsApp echoes neither).
+	Emoji   string `json:"emoji,omitempty"`
+	Message string `json:"message,omitempty"`
 }
 
 // target is the cached message req names, with the link to act on it.

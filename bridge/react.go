@@ -28,5 +28,7 @@ func (s *Session) React(ctx context.Context, req MessageActionRequest) (ActionRe
 		return ActionResult{}, err
 	}
 	msg := builder().BuildReaction(chat, sender, m.ID, req.Emoji)
-	return s.sendAction(ctx, l, m, sendJob{to: chat, msg: msg, key: req.Key, what: "reacting to message %s"})
+	res, err := s.sendAction(ctx, l, m, sendJob{to: chat, msg: msg, key: req.Key, what: "reacting to message %s"})
+	res.Emoji = req.Emoji
+	return res, err
 }

@@ -77,6 +77,8 @@ func otherApplier(typ string) applier {
 		return applyContactUpdated
 	case events.TypeSessionPaired, events.TypeSessionConnected:
 		return applyAccount
+	case events.TypeMessageReaction, events.TypeMessageEdited, events.TypeMessageRevoked, resultReaction, resultUpdate, resultRevoke, resultDelete:
+		return actionApplier(typ) // apply_actions.go
 	}
 	return resultApplier(typ)
 }

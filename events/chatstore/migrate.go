@@ -72,6 +72,16 @@ func migrations() [][]string {
 			// projectionVersion): a store of version 1 never saw results.
 			`ALTER TABLE projector_position ADD COLUMN version INTEGER NOT NULL DEFAULT 1`,
 		},
+		{ // 3: reactions, one per reactor and message (apply_actions.go).
+			`CREATE TABLE reactions (
+			session TEXT NOT NULL,
+			chat TEXT NOT NULL,
+			wa_id TEXT NOT NULL,
+			reactor TEXT NOT NULL,
+			emoji TEXT NOT NULL,
+			timestamp BIGINT NOT NULL,
+			PRIMARY KEY (session, chat, wa_id, reactor))`,
+		},
 	}
 }
 

@@ -49,6 +49,13 @@ func batchScenario(t *testing.T, v *env) {
 	v.publish(t, pushed(dave, "D1", 70, "dave", "Dave Msg"))
 	v.publish(t, contactNamed(dave, "set", events.ContactUpdated{PushName: "Dave Set"}))
 	v.publish(t, msg(events.TypeMessageSent, dave, "4917600000000@s.whatsapp.net", "D2", 65, "sent, older"))
+	// Actions on messages of the same batch: the edit of dave's last
+	// message finds the chat as the messages before it left it.
+	v.publish(t, editBy(dave, dave, "DE1", "false_"+dave+"_D1", "dave, edited", 71))
+	v.publish(t, reactionBy(bob, carol, "BR1", "false_"+bob+"_B1", "👍", 72))
+	v.publish(t, revokeBy(bob, bob, "BV1", "false_"+bob+"_B3", 73))
+	v.publish(t, pushed(carol, "C2", 80, "carol again", "Carol Msg"))
+	v.publish(t, editBy(carol, carol, "CE1", "false_"+carol+"_C2", "carol again, edited", 81))
 }
 
 func catchUpBatch(t *testing.T, s *chatstore.Store, v *env, batch int) {
@@ -91,8 +98,8 @@ func TestBatchAppliesAsOneByOne(t *testing.T) {
 	}{
 		alice: {"Push 4917", "same time, later in the stream", 10, 1},
 		bob:   {"Bob Two", "history, newest", 50, 2},
-		carol: {"Carol Msg", "carol", 60, 1},
-		dave:  {"Dave Set", "dave", 70, 1},
+		carol: {"Carol Msg", "carol again, edited", 80, 2},
+		dave:  {"Dave Set", "dave, edited", 70, 1},
 	}
 	if len(chats) != len(want) {
 		t.Fatalf("chats = %+v", page.Chats)

@@ -86,7 +86,8 @@ func (c ProjectConfig) filters() []string {
 			strings.Replace(all, ".*.", "."+s+".", 1),
 			c.Subjects.Result(s, "send.>"),
 			c.Subjects.Result(s, "message.forward"),
-			c.Subjects.Result(s, "message.read"))
+			c.Subjects.Result(s, "message.read"),
+			c.Subjects.Result(s, "message.reaction"), c.Subjects.Result(s, "message.update"), c.Subjects.Result(s, "message.revoke"), c.Subjects.Result(s, "message.delete"))
 	}
 	return out
 }

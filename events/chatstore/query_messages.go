@@ -55,6 +55,9 @@ func (s *Store) Messages(ctx context.Context, session, chat string, q chatview.M
 	if err := rows.Err(); err != nil {
 		return chatview.MessagePage{}, fmt.Errorf("reading messages of %s: %w", chat, err)
 	}
+	if err := s.attachReactions(ctx, session, chat, page.Messages, waIDs); err != nil {
+		return chatview.MessagePage{}, err
+	}
 	if len(page.Messages) > limit {
 		page.Messages = page.Messages[:limit]
 		page.NextCursor = chatview.Cursor{Time: page.Messages[limit-1].Timestamp, ID: waIDs[limit-1]}.Encode()
