@@ -62,6 +62,7 @@ func (n *Network) Inbound(ctx context.Context, session string, in Inbound) (type
 			return evt.Info.ID, werr.New(werr.KindTimeout, werr.CodeTimeout,
 				"message %s was not acknowledged by session %q", evt.Info.ID, session)
 		}
+		n.inbox.keep(session, evt) // inbound_actions.go
 		return evt.Info.ID, nil
 	case <-ctx.Done():
 		return evt.Info.ID, werr.Wrap(ctx.Err(), werr.KindTimeout, werr.CodeTimeout,
@@ -115,7 +116,8 @@ func (n *Network) inboundEvent(c *Client, in Inbound) (*events.Message, error) {
 	if id == "" {
 		id = whatsmeow.GenerateMessageID()
 	}
-	return &events.Message{
+	// Unwrapped as whatsmeow does (an edit's EditedMessage wrapper).
+	return (&events.Message{
 		Info: types.MessageInfo{
 			MessageSource: src,
 			ID:            id,
@@ -125,7 +127,7 @@ func (n *Network) inboundEvent(c *Client, in Inbound) (*events.Message, error) {
 		},
 		Message:    msg,
 		RawMessage: proto.Clone(msg).(*waE2E.Message),
-	}, nil
+	}).UnwrapRaw(), nil
 }
 
 // inboundMessage builds the message proto of in's kind: one line per kind.
@@ -141,6 +143,12 @@ func (n *Network) inboundMessage(c *Client, in Inbound) (*waE2E.Message, error) 
 		return inboundPoll(in)
 	case "vote":
 		return n.inboundVote(c, in) // poll.go
+	case "reaction":
+		return n.inboundReaction(c, in) // inbound_actions.go
+	case "edit":
+		return n.inboundEdit(c, in) // inbound_actions.go
+	case "revoke":
+		return n.inboundRevoke(c, in) // inbound_actions.go
 	default:
 		return nil, werr.Invalid(werr.CodeInvalidPayload, "unsupported type %q", in.Type)
 	}

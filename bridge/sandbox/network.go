@@ -78,6 +78,7 @@ type Network struct {
 	lidPN  map[string]string
 	outbox *ring
 	clock  clock // the network's time (clock.go)
+	inbox  inbox // what contacts sent, for their reactions, edits, revokes (inbound_actions.go)
 }
 
 // NewNetwork returns an empty network.
