@@ -80,9 +80,9 @@ func TestActionsChangeTheirMessages(t *testing.T) {
 	v.publish(t, reactionBy(alice, alice, "R1", a1, "👍", 3))
 	v.publish(t, reactionBy(alice, bob, "R2", a1, "😂", 4))
 	v.publish(t, reactionBy(alice, alice, "R3", a1, "❤️", 5)) // replaces 👍
-	v.publish(t, reactionBy(alice, bob, "R4", a1, "", 6))    // removes 😂
-	v.publish(t, reactionBy(alice, alice, "R0", a1, "🙈", 2)) // older than ❤️
-	v.publish(t, reactionBy(alice, bob, "R5", a3, "🎉", 7))   // before A3 arrives
+	v.publish(t, reactionBy(alice, bob, "R4", a1, "", 6))     // removes 😂
+	v.publish(t, reactionBy(alice, alice, "R0", a1, "🙈", 2))  // older than ❤️
+	v.publish(t, reactionBy(alice, bob, "R5", a3, "🎉", 7))    // before A3 arrives
 	v.publish(t, editBy(alice, alice, "E1", a2, "second, edited", 8))
 	v.publish(t, revokeBy(alice, alice, "V1", a1, 9))
 	v.publish(t, msg(events.TypeMessageReceived, alice, alice, "A3", 10, "third"))
