@@ -38,10 +38,17 @@ func TestDurableBacklog(t *testing.T) {
 		publishCmd(t, js, subjects.Cmd("default", "send.message"), command(id), cenats.Binary)
 	}
 	wait(t, entered, "c1 started")
-	got, err := d.Backlog(context.Background())
-	if err != nil {
-		t.Fatalf("Backlog: %v", err)
-	}
+	// The server counts a consumer's pending messages as they reach it,
+	// a moment after their PubAck: wait for the count, then compare all.
+	var got map[string]transport.Backlog
+	eventually(t, "three commands counted", func() bool {
+		var err error
+		got, err = d.Backlog(context.Background())
+		if err != nil {
+			t.Fatalf("Backlog: %v", err)
+		}
+		return got["default"].Pending == 3
+	})
 	want := map[string]transport.Backlog{
 		"default": {Pending: 3, Oldest: now.Sub(storedTimes(t, js)["c1"])},
 		"idle":    {},
@@ -52,7 +59,7 @@ func TestDurableBacklog(t *testing.T) {
 
 	close(release)
 	eventually(t, "queue empty", func() bool { return len(ex.Recorded()) == 3 && settled(t, js) })
-	got, err = d.Backlog(context.Background())
+	got, err := d.Backlog(context.Background())
 	if err != nil {
 		t.Fatalf("Backlog: %v", err)
 	}
