@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/wabridge/wabridge/events/chatstore"
 	"github.com/wabridge/wabridge/events/chatview"
 	"github.com/wabridge/wabridge/internal/natsbus"
@@ -64,7 +66,13 @@ func (p *storePart) project(ctx context.Context) {
 			return
 		}
 		p.setState(false, err)
-		p.log.Error("chat store projector stopped; starting it again", "err", err, "in", delay)
+		if errors.Is(err, jetstream.ErrStreamNotFound) {
+			// A fresh start: the command path creates the streams a moment
+			// after this part started.
+			p.log.Info("chat store waits for the events stream", "in", delay)
+		} else {
+			p.log.Error("chat store projector stopped; starting it again", "err", err, "in", delay)
+		}
 		select {
 		case <-ctx.Done():
 			return
