@@ -219,15 +219,24 @@ func storeAgrees(t *testing.T, b *bridgeProc, onStream []received) {
 	for _, m := range onStream {
 		want[key(m.Chat.JID, m.ID, m.Text, m.FromMe)] = true
 	}
-	got := map[string]bool{}
-	for _, c := range listChats(t, b, 0) {
-		msgs, _ := walkMessages(t, b, c.JID, 500)
-		for _, m := range msgs {
-			k := key(c.JID, m.ID, m.Message, m.FromMe)
-			if got[k] {
-				t.Fatalf("the store lists %s twice", k)
+	// The projector applies the stream behind the outbox, and its readiness
+	// figures may lag a batch: read the store until it holds as many
+	// messages as the stream (bounded), then compare them one by one.
+	var got map[string]bool
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		got = map[string]bool{}
+		for _, c := range listChats(t, b, 0) {
+			msgs, _ := walkMessages(t, b, c.JID, 500)
+			for _, m := range msgs {
+				k := key(c.JID, m.ID, m.Message, m.FromMe)
+				if got[k] {
+					t.Fatalf("the store lists %s twice", k)
+				}
+				got[k] = true
 			}
-			got[k] = true
+		}
+		if len(got) >= len(want) || time.Now().After(deadline) {
+			break
 		}
 	}
 	if len(got) != len(want) {
