@@ -70,6 +70,34 @@ func (s *Session) target(req MessageActionRequest) (*link, self, StoredMessage, 
 	return l, me, m, nil
 }
 
+// keyed is a cached message with what a message key of it needs: its chat
+// and, for others' messages, its sender.
+type keyed struct {
+	l      *link
+	me     self
+	m      StoredMessage
+	chat   types.JID
+	sender types.JID
+}
+
+// keyedTarget is target, with the chat and sender that a reaction or a
+// revoke names the message by.
+func (s *Session) keyedTarget(req MessageActionRequest) (keyed, error) {
+	l, me, m, err := s.target(req)
+	if err != nil {
+		return keyed{}, err
+	}
+	chat, err := chatOf(m)
+	if err != nil {
+		return keyed{}, err
+	}
+	sender, err := keySender(m)
+	if err != nil {
+		return keyed{}, err
+	}
+	return keyed{l: l, me: me, m: m, chat: chat, sender: sender}, nil
+}
+
 // keySender is what BuildMessageKey needs to name m's sender: nobody for
 // our own messages (FromMe), the sender otherwise.
 func keySender(m StoredMessage) (types.JID, error) {

@@ -15,20 +15,12 @@ func (s *Session) React(ctx context.Context, req MessageActionRequest) (ActionRe
 	if len(req.Emoji) > 64 {
 		return ActionResult{}, werr.Invalid(werr.CodeInvalidPayload, "emoji %q is too long for a reaction", ident.Clip(req.Emoji, 16))
 	}
-	l, _, m, err := s.target(req)
+	k, err := s.keyedTarget(req)
 	if err != nil {
 		return ActionResult{}, err
 	}
-	chat, err := chatOf(m)
-	if err != nil {
-		return ActionResult{}, err
-	}
-	sender, err := keySender(m)
-	if err != nil {
-		return ActionResult{}, err
-	}
-	msg := builder().BuildReaction(chat, sender, m.ID, req.Emoji)
-	res, err := s.sendAction(ctx, l, m, sendJob{to: chat, msg: msg, key: req.Key, what: "reacting to message %s"})
+	msg := builder().BuildReaction(k.chat, k.sender, k.m.ID, req.Emoji)
+	res, err := s.sendAction(ctx, k.l, k.m, sendJob{to: k.chat, msg: msg, key: req.Key, what: "reacting to message %s"})
 	res.Emoji = req.Emoji
 	return res, err
 }

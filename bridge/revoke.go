@@ -22,25 +22,17 @@ var _ groupInfoGetter = (*whatsmeow.Client)(nil)
 // messages anywhere, and others' in groups where the account is an admin
 // (the key then names their sender as Participant). FORBIDDEN otherwise.
 func (s *Session) RevokeMessage(ctx context.Context, req MessageActionRequest) (ActionResult, error) {
-	l, me, m, err := s.target(req)
+	k, err := s.keyedTarget(req)
 	if err != nil {
 		return ActionResult{}, err
 	}
-	chat, err := chatOf(m)
-	if err != nil {
-		return ActionResult{}, err
-	}
-	sender, err := keySender(m)
-	if err != nil {
-		return ActionResult{}, err
-	}
-	if !m.FromMe {
-		if err := s.mayRevokeOthers(ctx, l, me, chat, m); err != nil {
+	if !k.m.FromMe {
+		if err := s.mayRevokeOthers(ctx, k.l, k.me, k.chat, k.m); err != nil {
 			return ActionResult{}, err
 		}
 	}
-	msg := builder().BuildRevoke(chat, sender, m.ID)
-	return s.sendAction(ctx, l, m, sendJob{to: chat, msg: msg, key: req.Key, what: "revoking message %s"})
+	msg := builder().BuildRevoke(k.chat, k.sender, k.m.ID)
+	return s.sendAction(ctx, k.l, k.m, sendJob{to: k.chat, msg: msg, key: req.Key, what: "revoking message %s"})
 }
 
 func (s *Session) mayRevokeOthers(ctx context.Context, l *link, me self, chat types.JID, m StoredMessage) error {
