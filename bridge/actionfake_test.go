@@ -6,13 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"go.mau.fi/whatsmeow/store"
 	"go.mau.fi/whatsmeow/types"
-	waLog "go.mau.fi/whatsmeow/util/log"
 
 	"github.com/wabridge/wabridge/bridge"
-	"github.com/wabridge/wabridge/internal/safebuf"
-	istore "github.com/wabridge/wabridge/internal/store"
 )
 
 // actionFake is chatFake plus group metadata and a network clock, for
@@ -60,32 +56,7 @@ func (f *actionFake) setAdmins(admins ...types.JID) {
 
 func actionEnv(t *testing.T) (*env, *actionFake) {
 	t.Helper()
-	dir := t.TempDir()
-	db, err := istore.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	devices, err := bridge.OpenDeviceStore(context.Background(), dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = devices.Close() })
-	e := &env{t: t, db: db, devices: devices, sink: newRecordingSink(t, db), fakes: newFakes(), qrOut: &safebuf.Buffer{}}
-	var mu sync.Mutex
-	var last *actionFake
-	e.startWith(func(c *bridgeConfig) {
-		base := c.NewClient
-		c.NewClient = func(session string, dev *store.Device, log waLog.Logger) bridge.Client {
-			f := &actionFake{chatFake: &chatFake{fakeClient: base(session, dev, log).(*fakeClient)}}
-			mu.Lock()
-			last = f
-			mu.Unlock()
-			return f
-		}
-	}, "default")
-	e.loggedInConnected("default")
-	mu.Lock()
-	defer mu.Unlock()
-	return e, last
+	return wrappedEnv(t, func(c *fakeClient) *actionFake {
+		return &actionFake{chatFake: &chatFake{fakeClient: c}}
+	}, nil)
 }

@@ -7,13 +7,7 @@ import (
 	"time"
 
 	"go.mau.fi/whatsmeow/appstate"
-	"go.mau.fi/whatsmeow/store"
 	"go.mau.fi/whatsmeow/types"
-	waLog "go.mau.fi/whatsmeow/util/log"
-
-	"github.com/wabridge/wabridge/bridge"
-	"github.com/wabridge/wabridge/internal/safebuf"
-	istore "github.com/wabridge/wabridge/internal/store"
 )
 
 // chatFake is the tests' fake client plus the app-state and read-receipt
@@ -76,32 +70,5 @@ func (f *chatFake) readCalls() []readCall {
 // session's, logged in and connected.
 func chatEnv(t *testing.T) (*env, *chatFake) {
 	t.Helper()
-	dir := t.TempDir()
-	db, err := istore.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	devices, err := bridge.OpenDeviceStore(context.Background(), dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = devices.Close() })
-	e := &env{t: t, db: db, devices: devices, sink: newRecordingSink(t, db), fakes: newFakes(), qrOut: &safebuf.Buffer{}}
-	var mu sync.Mutex
-	var last *chatFake
-	e.startWith(func(c *bridgeConfig) {
-		base := c.NewClient
-		c.NewClient = func(session string, dev *store.Device, log waLog.Logger) bridge.Client {
-			f := &chatFake{fakeClient: base(session, dev, log).(*fakeClient)}
-			mu.Lock()
-			last = f
-			mu.Unlock()
-			return f
-		}
-	}, "default")
-	e.loggedInConnected("default")
-	mu.Lock()
-	defer mu.Unlock()
-	return e, last
+	return wrappedEnv(t, func(c *fakeClient) *chatFake { return &chatFake{fakeClient: c} }, nil)
 }

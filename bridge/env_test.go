@@ -131,6 +131,14 @@ type env struct {
 
 func newEnv(t *testing.T, sessions ...string) *env {
 	t.Helper()
+	e := openEnv(t)
+	e.start(sessions...)
+	return e
+}
+
+// openEnv is newEnv's stores and fakes, before the Manager starts.
+func openEnv(t *testing.T) *env {
+	t.Helper()
 	dir := t.TempDir()
 	db, err := store.Open(dir)
 	if err != nil {
@@ -142,9 +150,7 @@ func newEnv(t *testing.T, sessions ...string) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = devices.Close() })
-	e := &env{t: t, db: db, devices: devices, sink: newRecordingSink(t, db), fakes: newFakes(), qrOut: &safebuf.Buffer{}}
-	e.start(sessions...)
-	return e
+	return &env{t: t, db: db, devices: devices, sink: newRecordingSink(t, db), fakes: newFakes(), qrOut: &safebuf.Buffer{}}
 }
 
 type bridgeConfig = bridge.ManagerConfig

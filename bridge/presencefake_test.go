@@ -6,13 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"go.mau.fi/whatsmeow/store"
 	"go.mau.fi/whatsmeow/types"
-	waLog "go.mau.fi/whatsmeow/util/log"
-
-	"github.com/wabridge/wabridge/bridge"
-	"github.com/wabridge/wabridge/internal/safebuf"
-	istore "github.com/wabridge/wabridge/internal/store"
 )
 
 // presenceFake is the tests' fake client plus the presence and call
@@ -69,35 +63,7 @@ func (f *presenceFake) setErr(err error) {
 // session's, logged in and connected.
 func presenceEnv(t *testing.T, change func(*bridgeConfig)) (*env, *presenceFake) {
 	t.Helper()
-	dir := t.TempDir()
-	db, err := istore.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	devices, err := bridge.OpenDeviceStore(context.Background(), dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = devices.Close() })
-	e := &env{t: t, db: db, devices: devices, sink: newRecordingSink(t, db), fakes: newFakes(), qrOut: &safebuf.Buffer{}}
-	var mu sync.Mutex
-	var last *presenceFake
-	e.startWith(func(c *bridgeConfig) {
-		base := c.NewClient
-		c.NewClient = func(session string, dev *store.Device, log waLog.Logger) bridge.Client {
-			f := &presenceFake{fakeClient: base(session, dev, log).(*fakeClient), rejected: make(chan string, 8)}
-			mu.Lock()
-			last = f
-			mu.Unlock()
-			return f
-		}
-		if change != nil {
-			change(c)
-		}
-	}, "default")
-	e.loggedInConnected("default")
-	mu.Lock()
-	defer mu.Unlock()
-	return e, last
+	return wrappedEnv(t, func(c *fakeClient) *presenceFake {
+		return &presenceFake{fakeClient: c, rejected: make(chan string, 8)}
+	}, change)
 }
