@@ -1,6 +1,9 @@
 package events
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // The samples of the catalog: what documentation shows and what the schema
 // tests validate. They are built afresh on every call, so no caller can
@@ -42,4 +45,27 @@ func sampleMessage(fromMe bool) MessageReceived {
 		Mentions: []string{"4917612345678@s.whatsapp.net"},
 		ViewOnce: false, Ephemeral: true,
 	}
+}
+
+// NumberedSample is the catalog's sample message.received made the i-th of
+// many distinct ones: its own WhatsApp id, key, time and text, in one of
+// seven group chats, for session. Tests and benchmarks that need many
+// events use it; built on the catalog's sample, it stays valid as the
+// schema grows.
+func NumberedSample(session string, i int) Event {
+	spec, ok := Lookup(TypeMessageReceived)
+	if !ok {
+		panic(TypeMessageReceived + " is not in the event catalog")
+	}
+	e := spec.SampleEvent()
+	chat := fmt.Sprintf("1203630252461258%02d@g.us", i%7)
+	waID := fmt.Sprintf("3EB0%012X", i)
+	msg := e.Data.(MessageReceived)
+	msg.Chat = JID{JID: chat}
+	msg.WAID, msg.ID = waID, "false_"+chat+"_"+waID
+	msg.Quoted.ID = "false_" + chat + "_" + msg.Quoted.WAID
+	msg.Timestamp = e.Time.Add(time.Duration(i) * time.Second)
+	msg.Text = fmt.Sprintf("hello %d", i)
+	e.Session, e.Subject, e.Time, e.Key, e.Data = session, chat, msg.Timestamp, chat+"|"+msg.Sender.JID+"|"+waID, msg
+	return e
 }
