@@ -22,11 +22,13 @@ type SendLocationRequest struct {
 func (s *Session) SendLocation(ctx context.Context, req SendLocationRequest) (SendResult, error) {
 	return s.sendContent(ctx, content{
 		to: req.To, key: req.Key, text: req.Name, what: "sending the location to %s",
-		build: func(*link) (*waE2E.Message, error) { return locationMessage(req) },
+		build: func(*link) (*waE2E.Message, error) { return LocationMessage(req) },
 	})
 }
 
-func locationMessage(req SendLocationRequest) (*waE2E.Message, error) {
+// LocationMessage is the WhatsApp message of a location pin, range-checked
+// (INVALID_PAYLOAD). The sandbox's virtual phones build theirs with it too.
+func LocationMessage(req SendLocationRequest) (*waE2E.Message, error) {
 	if math.IsNaN(req.Latitude) || math.Abs(req.Latitude) > 90 {
 		return nil, werr.Invalid(werr.CodeInvalidPayload, "latitude %v is outside -90..90", req.Latitude)
 	}

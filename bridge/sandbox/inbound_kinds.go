@@ -4,11 +4,11 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
-	"math"
 
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/wabridge/wabridge/bridge"
 	"github.com/wabridge/wabridge/internal/vcard"
 	"github.com/wabridge/wabridge/internal/werr"
 )
@@ -56,25 +56,12 @@ func inboundLocation(in Inbound) (*waE2E.Message, error) {
 	if err := kindFields(in, &f); err != nil {
 		return nil, err
 	}
-	switch {
-	case f.Latitude == nil || f.Longitude == nil:
+	if f.Latitude == nil || f.Longitude == nil {
 		return nil, werr.Invalid(werr.CodeInvalidPayload, "location: latitude and longitude are required")
-	case math.IsNaN(*f.Latitude) || math.Abs(*f.Latitude) > 90:
-		return nil, werr.Invalid(werr.CodeInvalidPayload, "location: latitude %v is not within -90..90", *f.Latitude)
-	case math.IsNaN(*f.Longitude) || math.Abs(*f.Longitude) > 180:
-		return nil, werr.Invalid(werr.CodeInvalidPayload, "location: longitude %v is not within -180..180", *f.Longitude)
 	}
-	loc := &waE2E.LocationMessage{DegreesLatitude: f.Latitude, DegreesLongitude: f.Longitude}
-	if f.Name != "" {
-		loc.Name = proto.String(f.Name)
-	}
-	if f.Address != "" {
-		loc.Address = proto.String(f.Address)
-	}
-	if f.URL != "" {
-		loc.URL = proto.String(f.URL)
-	}
-	return &waE2E.Message{LocationMessage: loc}, nil
+	return bridge.LocationMessage(bridge.SendLocationRequest{
+		Latitude: *f.Latitude, Longitude: *f.Longitude, Name: f.Name, Address: f.Address, URL: f.URL,
+	})
 }
 
 // inboundContact writes the card as a phone does, with the waid parameter
