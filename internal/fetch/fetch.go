@@ -58,6 +58,9 @@ type Request struct {
 	Truncate bool
 	// Accept is sent as the Accept header when set.
 	Accept string
+	// Timeout bounds this fetch instead of the Config's Timeout (a large
+	// media file takes longer than a page); 0 means the Config's.
+	Timeout time.Duration
 }
 
 // Response is a fetched body.
@@ -73,15 +76,32 @@ type Response struct {
 // timeout, a status other than 2xx) is FETCH_FAILED; a body over the bound
 // is MEDIA_TOO_LARGE unless req.Truncate.
 func (f *Fetcher) Fetch(ctx context.Context, req Request) (Response, error) {
-	u, err := f.CheckURL(req.URL)
+	resp, cancel, err := f.do(ctx, req)
 	if err != nil {
 		return Response{}, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, f.cfg.Timeout)
 	defer cancel()
+	defer resp.Body.Close()
+	return f.read(req, resp)
+}
+
+// do sends the request under the guard and returns a 2xx response whose
+// body the caller closes, then calls cancel (which ends the fetch's time
+// bound).
+func (f *Fetcher) do(ctx context.Context, req Request) (*http.Response, context.CancelFunc, error) {
+	u, err := f.CheckURL(req.URL)
+	if err != nil {
+		return nil, nil, err
+	}
+	timeout := f.cfg.Timeout
+	if req.Timeout > 0 {
+		timeout = req.Timeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return Response{}, werr.Wrap(err, werr.KindInvalid, werr.CodeURLNotAllowed, "url %s cannot be requested", clip(req.URL))
+		cancel()
+		return nil, nil, werr.Wrap(err, werr.KindInvalid, werr.CodeURLNotAllowed, "url %s cannot be requested", clip(req.URL))
 	}
 	hreq.Header.Set("User-Agent", f.cfg.UserAgent)
 	if req.Accept != "" {
@@ -89,21 +109,20 @@ func (f *Fetcher) Fetch(ctx context.Context, req Request) (Response, error) {
 	}
 	resp, err := f.client.Do(hreq)
 	if err != nil {
-		return Response{}, f.failure(req.URL, err)
+		cancel()
+		return nil, nil, f.failure(req.URL, err)
 	}
-	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return Response{}, werr.New(werr.KindUpstream, werr.CodeFetchFailed, "fetching %s: the server answered %s", clip(req.URL), resp.Status).
+		resp.Body.Close()
+		cancel()
+		return nil, nil, werr.New(werr.KindUpstream, werr.CodeFetchFailed, "fetching %s: the server answered %s", clip(req.URL), resp.Status).
 			WithDetails(map[string]any{"http_status": resp.StatusCode})
 	}
-	return f.read(req, resp)
+	return resp, cancel, nil
 }
 
 func (f *Fetcher) read(req Request, resp *http.Response) (Response, error) {
-	limit := req.MaxBytes
-	if limit <= 0 || limit > f.cfg.MaxBytes {
-		limit = f.cfg.MaxBytes
-	}
+	limit := f.limit(req)
 	out := Response{URL: resp.Request.URL, ContentType: resp.Header.Get("Content-Type")}
 	if resp.ContentLength > limit && !req.Truncate {
 		return Response{}, tooLarge(req.URL, limit)
@@ -120,6 +139,15 @@ func (f *Fetcher) read(req Request, resp *http.Response) (Response, error) {
 	}
 	out.Body = body
 	return out, nil
+}
+
+// limit is the request's body bound: its own when smaller than the
+// Config's.
+func (f *Fetcher) limit(req Request) int64 {
+	if req.MaxBytes <= 0 || req.MaxBytes > f.cfg.MaxBytes {
+		return f.cfg.MaxBytes
+	}
+	return req.MaxBytes
 }
 
 func tooLarge(raw string, limit int64) error {
