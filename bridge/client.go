@@ -23,6 +23,8 @@ type Client interface {
 	presenceSender  // presence.go
 	callRejecter    // handle_call.go
 	pollClient      // poll.go
+	groupClient     // group.go
+	mediaUploader   // media_upload.go
 }
 
 var _ Client = (*whatsmeow.Client)(nil)

@@ -8,6 +8,8 @@ type conversationContent struct {
 	Location *DeliveredLocation `json:"location,omitempty"`
 	VCard    string             `json:"vcard,omitempty"` // a contact card's vCard text
 	Poll     *DeliveredPoll     `json:"poll,omitempty"`
+
+	mediaContent // outbox_media.go: image, video, audio, document, sticker
 }
 
 // DeliveredLocation is a location pin as the recipient's phone shows it.
@@ -47,7 +49,7 @@ func describeConversation(msg *waE2E.Message) (d Delivery, ok bool) {
 			d.Poll.Options = append(d.Poll.Options, o.GetOptionName())
 		}
 	default:
-		return Delivery{}, false
+		return describeMedia(msg) // outbox_media.go
 	}
 	return d, true
 }

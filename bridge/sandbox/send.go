@@ -87,6 +87,7 @@ func (c *Client) SendMessage(ctx context.Context, to types.JID, message *waE2E.M
 	// WhatsApp's server time has a resolution of seconds.
 	resp.Timestamp = c.net.clock.now().Truncate(time.Second)
 	d := describe(message)
+	c.net.openMedia(&d) // outbox_media.go: what the contact decrypted
 	d.To, d.WAID, d.From, d.Session, d.Timestamp = to.String(), string(req.ID), ownID.ToNonAD().String(), c.session, resp.Timestamp
 	d.MessageID = msgid.Format(true, d.To, d.WAID)
 	if d.QuotedID != "" {
