@@ -61,6 +61,22 @@ func tooLarge(limit int64) error {
 		WithDetails(map[string]any{"limit": limit})
 }
 
+// blobOfFile makes a Blob of a file written in place (a conversion's output).
+func blobOfFile(path string) (*Blob, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening converted media: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	head := &headWriter{max: sniffLen}
+	n, err := io.Copy(io.MultiWriter(h, head), f)
+	if err != nil {
+		return nil, fmt.Errorf("hashing converted media: %w", err)
+	}
+	return &Blob{Path: path, Size: n, SHA256: h.Sum(nil), Mimetype: Sniff(head.buf)}, nil
+}
+
 // Open opens the blob's file for reading.
 func (b *Blob) Open() (*os.File, error) {
 	f, err := os.Open(b.Path)
