@@ -71,7 +71,7 @@ func contactChange(raw any) (d events.ContactUpdated, at time.Time, ok bool) {
 		if evt.Message != nil {
 			at = evt.Message.Timestamp
 		}
-		return events.ContactUpdated{Contact: jidForms(evt.JID, evt.JIDAlt), PushName: evt.NewPushName}, at, true
+		return events.ContactUpdated{Contact: jidForms(evt.JID, evt.JIDAlt), PushName: evt.NewPushName, OldPushName: evt.OldPushName}, at, true
 	case *waEvents.BusinessName:
 		if evt.NewBusinessName == "" {
 			return d, at, false

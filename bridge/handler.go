@@ -58,6 +58,12 @@ func (s *Session) dispatch(l *link, raw any) bool {
 		return s.handleCallOffer(ctx, l, evt)
 	case *waEvents.UndecryptableMessage:
 		return s.handleUndecryptable(ctx, l, evt)
+	case *waEvents.JoinedGroup:
+		return s.handleJoinedGroup(ctx, l, evt) // handle_group.go
+	case *waEvents.GroupInfo:
+		return s.handleGroupInfo(ctx, l, evt)
+	case *waEvents.Picture:
+		return s.handlePicture(ctx, l, evt) // handle_picture.go
 	default:
 		ok, _ := s.handleChatOrContact(ctx, l, raw)
 		return ok

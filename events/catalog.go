@@ -86,6 +86,7 @@ func Catalog() []Spec {
 		presenceSpecs(),
 		pollSpecs(),
 		actionsSpecs(),
+		groupSpecs(),
 	)
 }
 

@@ -27,10 +27,10 @@ func inboundSpecs() []Spec {
 		{
 			Type: TypeContactUpdated, Schema: "events/contact.updated.json", Chat: true,
 			Summary:     "a contact's names became known or changed",
-			Description: "push_name is what the contact chose; full_name, first_name come from this account's address book, business_name from a business profile.",
+			Description: "push_name is what the contact chose (old_push_name the one it replaced, when known); full_name, first_name come from this account's address book, business_name from a business profile.",
 			Sample: ContactUpdated{
 				Contact:  JID{JID: "4915112345678@s.whatsapp.net", PN: "4915112345678@s.whatsapp.net", LID: "987654321098765@lid"},
-				PushName: "Ana", FullName: "Ana Lima", FirstName: "Ana", BusinessName: "Lima Café",
+				PushName: "Ana", OldPushName: "Ana L.", FullName: "Ana Lima", FirstName: "Ana", BusinessName: "Lima Café",
 			},
 		},
 	}

@@ -51,8 +51,10 @@ type ChatUpdated struct {
 // ContactUpdated is the data of io.wabridge.contact.updated: a contact's
 // names as WhatsApp reported them; empty names were not reported.
 type ContactUpdated struct {
-	Contact      JID    `json:"contact"`
-	PushName     string `json:"push_name,omitempty"`
+	Contact  JID    `json:"contact"`
+	PushName string `json:"push_name,omitempty"`
+	// OldPushName is the push name before a change, when WhatsApp had one.
+	OldPushName  string `json:"old_push_name,omitempty"`
 	FullName     string `json:"full_name,omitempty"`
 	FirstName    string `json:"first_name,omitempty"`
 	BusinessName string `json:"business_name,omitempty"`
