@@ -124,8 +124,8 @@ func TestHistorySyncBlobBecomesEvents(t *testing.T) {
 		got[i] = ev
 	}
 	golden(t, "history_initial_bootstrap", got)
-	if n := len(e.sink.ofType(events.TypeMessageHistory)); n != 3 {
-		t.Fatalf("%d message.history, want 3 (the image and the stub have no event yet)", n)
+	if n := len(e.sink.ofType(events.TypeMessageHistory)); n != 4 {
+		t.Fatalf("%d message.history, want 4 (the stub has no event)", n)
 	}
 
 	e.sink.reset()

@@ -63,7 +63,7 @@ func messageText(m *waE2E.Message) string {
 // message.sent, for what another device of the account sent). whatsmeow
 // has unwrapped the view-once and ephemeral wrappers already (UnwrapRaw,
 // for live and history messages alike) and says so in the event's flags.
-// ok is false for what has no event type here: edits, media and protocol
+// ok is false for what has no event type here: edits and protocol
 // messages.
 func translateMessage(session string, own identity, evt *waEvents.Message) (e events.Event, ok bool) {
 	if evt.IsEdit {
@@ -86,6 +86,7 @@ func translateMessage(session string, own identity, evt *waEvents.Message) (e ev
 	if !ok {
 		return events.Event{}, false
 	}
+	setMediaRef(session, &data) // translate_media.go
 	data.Quoted = quotedRef(chat, own, ci)
 	data.Mentions = ci.GetMentionedJID()
 	data.Forwarded, data.ForwardingScore = ci.GetIsForwarded(), int(ci.GetForwardingScore())

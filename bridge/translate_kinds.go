@@ -9,7 +9,7 @@ import (
 // fillContent sets d's type and the content of its kind from m, and returns
 // the content's context info (quote, mentions, forwarding), which WhatsApp
 // keeps inside each content type rather than beside it. ok is false for a
-// kind that has no translation here (media, reactions, protocol messages).
+// kind that has no translation here (reactions, protocol messages).
 func fillContent(m *waE2E.Message, d *events.MessageReceived) (ci *waE2E.ContextInfo, ok bool) {
 	switch {
 	case m.GetConversation() != "":
@@ -27,6 +27,18 @@ func fillContent(m *waE2E.Message, d *events.MessageReceived) (ci *waE2E.Context
 		return c.GetContextInfo(), true
 	case len(m.GetContactsArrayMessage().GetContacts()) > 0:
 		return fillContacts(m.GetContactsArrayMessage(), d), true
+	case m.GetImageMessage() != nil:
+		return fillImage(m.GetImageMessage(), d), true
+	case m.GetVideoMessage() != nil:
+		return fillVideo(m.GetVideoMessage(), false, d), true
+	case m.GetPtvMessage() != nil:
+		return fillVideo(m.GetPtvMessage(), true, d), true
+	case m.GetAudioMessage() != nil:
+		return fillAudio(m.GetAudioMessage(), d), true
+	case documentOf(m) != nil:
+		return fillDocument(documentOf(m), d), true
+	case m.GetStickerMessage() != nil:
+		return fillSticker(m.GetStickerMessage(), d), true
 	}
 	if p := pollCreation(m); p != nil {
 		d.Type, d.Poll = events.KindPoll, pollOf(p)

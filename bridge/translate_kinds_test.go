@@ -155,7 +155,7 @@ func TestTranslateMessageKindSentFromPhone(t *testing.T) {
 	}
 }
 
-// Media, reactions and protocol messages still have no translation here:
+// Reactions and protocol messages have no translation as a message here:
 // they are indexed and acked, not emitted as a kind they are not.
 func TestUntranslatedKindsStaySilent(t *testing.T) {
 	src := types.MessageSource{Chat: alicePN, Sender: alicePN}

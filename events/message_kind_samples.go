@@ -40,8 +40,54 @@ func MessageKindSamples() []MessageReceived {
 		Options: []string{"Python", "JavaScript", "Go"}, SelectableCount: 1}
 	poll.Ephemeral = true
 
-	return []MessageReceived{link, loc, live, contact, contacts, poll}
+	return append([]MessageReceived{link, loc, live, contact, contacts, poll}, mediaKindSamples(base)...)
 }
+
+// mediaKindSamples: one per media kind, and the flavours that set the
+// other flags (a voice note, a round video note, a GIF, an animated sticker).
+func mediaKindSamples(base func(id, typ string) MessageReceived) []MessageReceived {
+	media := func(m *MessageReceived, mimetype string, size uint64) *Media {
+		id := sampleMediaID(m.WAID)
+		return &Media{ID: id, URL: MediaURLPrefix + id, Object: MediaObject(id), Mimetype: mimetype, Size: size,
+			SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}
+	}
+	image := base("3EB0A0000000000007", KindImage)
+	image.Caption, image.ViewOnce = "The view from here", true
+	image.Media = media(&image, "image/jpeg", 183215)
+	image.Media.Width, image.Media.Height = 1600, 1200
+
+	video := base("3EB0A0000000000008", KindVideo)
+	video.Caption = "Happy birthday!"
+	video.Media = media(&video, "video/mp4", 4829113)
+	video.Media.Width, video.Media.Height, video.Media.Seconds = 1280, 720, 31
+
+	note := base("3EB0A0000000000009", KindVideo)
+	note.Media = media(&note, "video/mp4", 612000)
+	note.Media.Width, note.Media.Height, note.Media.Seconds, note.Media.VideoNote = 384, 384, 9, true
+
+	gif := base("3EB0A000000000000A", KindVideo)
+	gif.Media = media(&gif, "video/mp4", 98000)
+	gif.Media.Width, gif.Media.Height, gif.Media.Seconds, gif.Media.GIF = 480, 270, 3, true
+
+	voice := base("3EB0A000000000000B", KindAudio)
+	voice.Media = media(&voice, "audio/ogg; codecs=opus", 21422)
+	voice.Media.Seconds, voice.Media.PTT = 7, true
+
+	doc := base("3EB0A000000000000C", KindDocument)
+	doc.Caption = "The signed contract"
+	doc.Media = media(&doc, "application/pdf", 88231)
+	doc.Media.Filename, doc.Media.PageCount = "contract.pdf", 3
+
+	sticker := base("3EB0A000000000000D", KindSticker)
+	sticker.Media = media(&sticker, "image/webp", 31872)
+	sticker.Media.Width, sticker.Media.Height, sticker.Media.Animated = 512, 512, true
+
+	return []MessageReceived{image, video, note, gif, voice, doc, sticker}
+}
+
+// sampleMediaID stands in for the bridge's media id of a sample message:
+// the samples document the shape, the bridge's tests its derivation.
+func sampleMediaID(waID string) string { return "sample-" + waID }
 
 func sampleVCard(name, phone string) string {
 	return "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:" + name + "\r\nTEL;type=CELL;waid=" + phone + ":+" + phone + "\r\nEND:VCARD\r\n"

@@ -17,6 +17,9 @@ func TestMessageKindSamplesValidate(t *testing.T) {
 		events.KindContacts:     func(m events.MessageReceived) bool { return len(m.Contacts) > 1 },
 		events.KindPoll:         func(m events.MessageReceived) bool { return m.Poll != nil },
 	}
+	for _, k := range events.MediaKinds() {
+		field[k] = func(m events.MessageReceived) bool { return m.Media != nil }
+	}
 	for _, m := range events.MessageKindSamples() {
 		has, ok := field[m.Type]
 		if !ok || !has(m) {
@@ -40,6 +43,19 @@ func TestMessageSchemaRejectsBadKinds(t *testing.T) {
 			m.Poll = &events.Poll{Question: "q", Options: []string{"a"}, SelectableCount: -1}
 		},
 		"negative score": func(m *events.MessageReceived) { m.ForwardingScore = -1 },
+		"media without id": func(m *events.MessageReceived) {
+			m.Media = &events.Media{URL: "/media/x", Object: events.MediaObject("x")}
+		},
+		"media url elsewhere": func(m *events.MessageReceived) {
+			m.Media = &events.Media{ID: "x", URL: "https://example.com/x", Object: events.MediaObject("x")}
+		},
+		"media sha256 in base64": func(m *events.MessageReceived) {
+			m.Media = &events.Media{ID: "x", URL: "/media/x", Object: events.MediaObject("x"),
+				SHA256: "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="}
+		},
+		"media id with a slash": func(m *events.MessageReceived) {
+			m.Media = &events.Media{ID: "a/b", URL: "/media/a/b", Object: events.MediaObject("a/b")}
+		},
 	}
 	for name, mutate := range bad {
 		m := events.MessageKindSamples()[0]

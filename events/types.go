@@ -76,6 +76,10 @@ type MessageReceived struct {
 	Location    *Location     `json:"location,omitempty"`
 	Contacts    []ContactCard `json:"contacts,omitempty"`
 	Poll        *Poll         `json:"poll,omitempty"`
+	// Caption is a media message's caption; Media references its content
+	// (media_types.go), set for the media kinds only.
+	Caption string `json:"caption,omitempty"`
+	Media   *Media `json:"media,omitempty"`
 	// Forwarded marks a forwarded message; ForwardingScore is how often it
 	// was forwarded on its way here (WhatsApp's "forwarded many times" at 5).
 	Forwarded       bool `json:"forwarded,omitempty"`
