@@ -1,0 +1,101 @@
+package media_test
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/wabridge/wabridge/internal/media"
+	"github.com/wabridge/wabridge/internal/werr"
+)
+
+// spool makes a Blob of data in a test's temp dir.
+func spool(t testing.TB, data []byte) *media.Blob {
+	t.Helper()
+	b, err := media.Spool(bytes.NewReader(data), t.TempDir(), int64(len(data))+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// gradient is a w×h image that compresses like a photo rather than a flat
+// colour (so sizes and qualities mean something).
+func gradient(w, h int) *image.NRGBA {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Set(x, y, color.NRGBA{uint8(x * 255 / w), uint8(y * 255 / h), uint8((x ^ y) & 0xff), 255})
+		}
+	}
+	return img
+}
+
+func jpegOf(t testing.TB, img image.Image) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func pngOf(t testing.TB, img image.Image) []byte {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func wantCode(t testing.TB, err error, code string) {
+	t.Helper()
+	if got := werr.From(err); err == nil || got.Code != code {
+		t.Fatalf("want %s, got %v", code, err)
+	}
+}
+
+func readBlob(t testing.TB, b *media.Blob) []byte {
+	t.Helper()
+	data, err := os.ReadFile(b.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// needFFmpeg skips where ffmpeg is absent (CI installs it, see .ci/run).
+func needFFmpeg(t testing.TB) {
+	t.Helper()
+	if !media.FFmpegAvailable(media.Config{}) {
+		t.Skip("ffmpeg and ffprobe are not installed")
+	}
+}
+
+// generate runs ffmpeg to make a test input named name from lavfi sources.
+func generate(t testing.TB, name string, args ...string) *media.Blob {
+	t.Helper()
+	needFFmpeg(t)
+	path := filepath.Join(t.TempDir(), name)
+	cmd := exec.Command("ffmpeg", append(append([]string{"-hide_banner", "-loglevel", "error", "-nostdin"}, args...), "-y", path)...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("generating %s: %v: %s", name, err, out)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spool(t, data)
+}
+
+// noFFmpeg is a Config whose ffmpeg cannot be found.
+func noFFmpeg(t testing.TB) media.Config {
+	missing := filepath.Join(t.TempDir(), "no-ffmpeg")
+	return media.Config{FFmpeg: missing, FFprobe: missing}
+}
