@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/wabridge/wabridge/internal/media"
@@ -98,4 +99,30 @@ func generate(t testing.TB, name string, args ...string) *media.Blob {
 func noFFmpeg(t testing.TB) media.Config {
 	missing := filepath.Join(t.TempDir(), "no-ffmpeg")
 	return media.Config{FFmpeg: missing, FFprobe: missing}
+}
+
+// ffprobeStreams names a file's streams as "codec pixfmt,codec".
+func ffprobeStreams(t testing.TB, path string) string {
+	t.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "stream=codec_name,pix_fmt",
+		"-of", "compact=p=0:nk=1:s=_", path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		parts = append(parts, strings.TrimSuffix(strings.ReplaceAll(line, "_", " "), " "))
+	}
+	return strings.Join(parts, ",")
+}
+
+// ffprobeAudio names a file's first audio stream as "codec rate channels".
+func ffprobeAudio(t testing.TB, path string) string {
+	t.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "a:0",
+		"-show_entries", "stream=codec_name,sample_rate,channels", "-of", "compact=p=0:nk=1:s=_", path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.ReplaceAll(strings.TrimSpace(string(out)), "_", " ")
 }
