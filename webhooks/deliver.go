@@ -1,0 +1,130 @@
+package webhooks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"time"
+
+	"github.com/cloudevents/sdk-go/v2/event"
+
+	"github.com/wabridge/wabridge/internal/cenats"
+)
+
+// outcome is how the delivery of one event ended.
+type outcome int
+
+const (
+	delivered outcome = iota // a 2xx
+	expired                  // failed until max_age: dead-letter it
+	gone                     // 410 Gone: disable the webhook
+	canceled                 // the runner stops: hand the event back
+)
+
+// deliverItem delivers one event of the consumer and settles it: acked
+// once delivered or dead-lettered. It returns false when the worker must
+// stop.
+func (r *runner) deliverItem(ctx context.Context, it *item) bool {
+	ce, err := cenats.Decode(it.msg.Headers(), it.msg.Data())
+	if err != nil {
+		// Not a CloudEvent: no attempt can succeed.
+		return r.settle(ctx, it, expired, fmt.Errorf("event at sequence %d is not a cloudevent: %w", it.seq, err), 0)
+	}
+	res, lastErr, attempts := r.attempt(ctx, ce)
+	switch res {
+	case canceled:
+		return false
+	case gone:
+		r.disable(lastErr)
+		return false
+	}
+	return r.settle(ctx, it, res, lastErr, attempts)
+}
+
+// settle acks a delivered event, or writes it to the dead letters first.
+func (r *runner) settle(ctx context.Context, it *item, res outcome, lastErr error, attempts int) bool {
+	if res == expired {
+		for {
+			err := r.svc.writeDeadLetter(ctx, r.hook.ID, it.msg, lastErr, attempts)
+			if err == nil {
+				break
+			}
+			r.log.Error("writing a dead letter failed; trying again", "seq", it.seq, "err", err)
+			select {
+			case <-ctx.Done():
+				return false
+			case <-time.After(time.Second):
+			}
+		}
+		r.log.Warn("event dead-lettered after max_age", "seq", it.seq, "attempts", attempts, "err", lastErr)
+	}
+	for i := 0; ; i++ {
+		err := it.msg.DoubleAck(ctx)
+		if err == nil {
+			return true
+		}
+		if ctx.Err() != nil || i == 4 {
+			// Not acked: the event comes back and is delivered again;
+			// the receiver recognises it by its webhook-id.
+			r.log.Warn("acking a delivered event failed", "seq", it.seq, "err", err)
+			return ctx.Err() == nil
+		}
+		time.Sleep(time.Duration(50*(i+1)) * time.Millisecond)
+	}
+}
+
+// attempt posts ce until a 2xx, a 410, the end of max_age (measured from
+// the first attempt) or ctx; between attempts it waits an exponential
+// backoff with full jitter, or the receiver's Retry-After when longer.
+func (r *runner) attempt(ctx context.Context, ce event.Event) (outcome, error, int) {
+	cfg := r.svc.cfg
+	maxAge := time.Duration(r.hook.MaxAge)
+	first := time.Now()
+	for n := 1; ; n++ {
+		status, retryAfter, err := Post(ctx, cfg.Client, r.hook.URL, ce, r.mode, r.keys)
+		if ctx.Err() != nil {
+			return canceled, ctx.Err(), n
+		}
+		if err == nil {
+			r.st.success(status)
+			return delivered, nil, n
+		}
+		r.st.failure(status, err)
+		if IsGone(err) {
+			return gone, err, n
+		}
+		left := maxAge - time.Since(first)
+		if left <= 0 {
+			return expired, err, n
+		}
+		wait := min(max(backoff(cfg.BackoffMin, cfg.BackoffMax, n), retryAfter), left)
+		select {
+		case <-ctx.Done():
+			return canceled, ctx.Err(), n
+		case <-time.After(wait):
+		}
+	}
+}
+
+// backoff is a random wait up to min(max, base·2^(n-1)) ("full jitter").
+func backoff(base, maxWait time.Duration, n int) time.Duration {
+	bound := maxWait
+	if n < 40 {
+		bound = min(maxWait, base<<(n-1))
+	}
+	return rand.N(bound + 1)
+}
+
+// disable records a receiver's 410 Gone in the webhook's stored state.
+func (r *runner) disable(cause error) {
+	reason := fmt.Sprintf("the receiver answered %d Gone at %s", http.StatusGone, time.Now().UTC().Format(time.RFC3339))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := r.svc.disable(ctx, r.hook.ID, reason); err != nil && !errors.Is(err, errNotFound) {
+		r.log.Error("disabling the webhook after 410 Gone failed", "err", err)
+		return
+	}
+	r.log.Warn("webhook disabled: the receiver is gone", "err", cause)
+}

@@ -1,0 +1,106 @@
+package webhooks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wabridge/wabridge/internal/cenats"
+)
+
+// RedriveStarted answers POST /webhooks/:id/redrive.
+type RedriveStarted struct {
+	// Queued is how many dead letters the webhook has now.
+	Queued uint64 `json:"queued"`
+	// AlreadyRunning: a redrive was running; it goes on, none is added.
+	AlreadyRunning bool `json:"already_running,omitempty"`
+}
+
+// Redrive delivers a webhook's dead letters again, oldest first, in the
+// background, through the same attempts (backoff, Retry-After, max_age)
+// as live events; each is removed from the dead letters once delivered,
+// and stays when it fails again. One redrive per webhook runs at a time.
+func (s *Service) Redrive(ctx context.Context, id string) (RedriveStarted, error) {
+	w, _, err := s.load(ctx, id)
+	if err != nil {
+		return RedriveStarted{}, err
+	}
+	r, err := newRunner(s, w, 0)
+	if err != nil {
+		return RedriveStarted{}, err
+	}
+	n, err := s.deadCount(ctx, id)
+	if err != nil {
+		return RedriveStarted{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.redrive[id] {
+		return RedriveStarted{Queued: n, AlreadyRunning: true}, nil
+	}
+	if s.root == nil {
+		return RedriveStarted{}, errors.New("webhooks service not started")
+	}
+	s.redrive[id] = true
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer func() { s.mu.Lock(); delete(s.redrive, id); s.mu.Unlock() }()
+		if err := s.redriveAll(s.root, r); err != nil && s.root.Err() == nil {
+			r.log.Error("redrive stopped", "err", err)
+		}
+	}()
+	return RedriveStarted{Queued: n}, nil
+}
+
+// redriveAll walks the dead letters present now; those written during the
+// redrive wait for the next one.
+func (s *Service) redriveAll(ctx context.Context, r *runner) error {
+	info, err := s.dead.Info(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the dead-letter stream: %w", err)
+	}
+	last := info.State.LastSeq
+	for seq := uint64(1); seq <= last; {
+		raw, err := s.nextDead(ctx, r.hook.ID, seq)
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if raw.Sequence > last {
+			return nil
+		}
+		seq = raw.Sequence + 1
+		if err := s.redriveOne(ctx, r, raw); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) redriveOne(ctx context.Context, r *runner, raw *jetstream.RawStreamMsg) error {
+	ce, err := cenats.Decode(raw.Header, raw.Data)
+	if err != nil {
+		r.log.Warn("a dead letter is not a cloudevent and stays", "dead_seq", raw.Sequence, "err", err)
+		return nil
+	}
+	res, lastErr, _ := r.attempt(ctx, ce)
+	switch res {
+	case delivered:
+		if err := s.dead.DeleteMsg(ctx, raw.Sequence); err != nil {
+			return fmt.Errorf("removing redriven dead letter %d: %w", raw.Sequence, err)
+		}
+	case gone:
+		r.disable(lastErr)
+		return fmt.Errorf("the receiver is gone: %w", lastErr)
+	case canceled:
+		return ctx.Err()
+	default:
+		r.log.Warn("a redriven event failed until max_age and stays a dead letter", "dead_seq", raw.Sequence, "err", lastErr)
+	}
+	return nil
+}

@@ -1,0 +1,203 @@
+package webhooks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wabridge/wabridge/internal/cenats"
+)
+
+// runner delivers one webhook: it reads the webhook's durable consumer and
+// hands each event to the scheduler, which keeps the order per chat.
+type runner struct {
+	svc      *Service
+	hook     Webhook
+	keys     [][]byte
+	mode     cenats.Mode
+	revision uint64
+	log      *slog.Logger
+	st       *status
+
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu    sync.Mutex
+	sched *scheduler
+}
+
+func newRunner(s *Service, w Webhook, revision uint64) (*runner, error) {
+	keys, err := w.keys()
+	if err != nil {
+		return nil, err
+	}
+	mode, err := cenats.ParseMode(w.Mode)
+	if err != nil {
+		return nil, err
+	}
+	return &runner{svc: s, hook: w, keys: keys, mode: mode, revision: revision,
+		log: s.cfg.Log.With("webhook", w.ID), st: &status{}}, nil
+}
+
+func (r *runner) start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel, r.done = cancel, make(chan struct{})
+	go r.loop(ctx)
+}
+
+// stop ends delivery; events in flight are handed back to the consumer
+// (nak'd) so the next runner takes them at once, in order.
+func (r *runner) stop(ctx context.Context) error {
+	r.cancel()
+	select {
+	case <-r.done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("stopping webhook %s: %w", r.hook.ID, ctx.Err())
+	}
+}
+
+// loop runs the consumer, starting it again after a failure (the events
+// stream not there yet, NATS away) until the runner stops.
+func (r *runner) loop(ctx context.Context) {
+	defer close(r.done)
+	for delay := 250 * time.Millisecond; ctx.Err() == nil; delay = min(2*delay, 30*time.Second) {
+		err := r.run(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		r.st.setRunning(false)
+		if errors.Is(err, jetstream.ErrStreamNotFound) {
+			r.log.Info("webhook waits for the events stream", "in", delay)
+		} else {
+			r.log.Warn("webhook delivery stopped; starting it again", "err", err, "in", delay)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+	}
+}
+
+func (r *runner) run(ctx context.Context) error {
+	cfg := r.svc.cfg
+	if err := r.svc.ensureConsumer(ctx, r.hook); err != nil {
+		return err
+	}
+	cons, err := cfg.JS.Consumer(ctx, cfg.Subjects.EventsStream(), consumerName(r.hook.ID))
+	if err != nil {
+		return fmt.Errorf("binding the consumer of webhook %s: %w", r.hook.ID, err)
+	}
+	info := cons.CachedInfo()
+	gate := newBarrier(info.Delivered.Stream, info.NumAckPending, time.Now().Add(2*cfg.AckWait+5*time.Second))
+	iter, err := cons.Messages(jetstream.PullMaxMessages(min(cfg.Window, 256)))
+	if err != nil {
+		return fmt.Errorf("reading the consumer of webhook %s: %w", r.hook.ID, err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	limit := r.hook.Concurrency
+	sched := newScheduler(limit, func(it *item) bool { return r.deliverItem(runCtx, it) })
+	r.setScheduler(sched)
+	r.st.setRunning(true)
+	stopBeats := r.heartbeats(sched, gate)
+	go func() { <-runCtx.Done(); iter.Stop() }()
+	err = r.dispatch(iter, sched, gate)
+	cancel()
+	stopBeats()
+	r.handBack(append(sched.stop(), gate.drain()...))
+	if errors.Is(err, jetstream.ErrMsgIteratorClosed) && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// dispatch takes every message at once (the consumer's MaxAckPending bounds
+// how many there are): one waiting in the iterator's buffer would not be
+// reported in progress and could come back as a duplicate.
+func (r *runner) dispatch(iter jetstream.MessagesContext, sched *scheduler, gate *barrier) error {
+	for {
+		msg, err := iter.Next()
+		if err != nil {
+			if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+				return err
+			}
+			r.log.Debug("webhook consumer", "err", err)
+			continue
+		}
+		meta, err := msg.Metadata()
+		if err != nil {
+			r.log.Warn("a message without JetStream metadata is skipped", "subject", msg.Subject(), "err", err)
+			continue
+		}
+		it := &item{msg: msg, seq: meta.Sequence.Stream}
+		if r.hook.Concurrency > 1 {
+			it.lane = chatOf(msg.Subject())
+		}
+		for _, ready := range gate.admit(it, meta.NumDelivered > 1) {
+			sched.add(ready)
+		}
+	}
+}
+
+// heartbeats report every taken event in progress well within the ack
+// wait, so events waiting behind a failing one are not redelivered.
+func (r *runner) heartbeats(sched *scheduler, gate *barrier) func() {
+	t := time.NewTicker(r.svc.cfg.AckWait / 3)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				for _, it := range append(sched.snapshot(), gate.held()...) {
+					_ = it.msg.InProgress()
+				}
+				for _, ready := range gate.expire(time.Now()) {
+					sched.add(ready)
+				}
+			}
+		}
+	}()
+	return func() { t.Stop(); close(stop); <-done }
+}
+
+// handBack naks what was taken and not delivered, oldest first.
+func (r *runner) handBack(items []*item) {
+	for _, it := range items {
+		_ = it.msg.Nak()
+	}
+}
+
+func (r *runner) setScheduler(s *scheduler) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sched = s
+}
+
+func (r *runner) inFlight() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.sched == nil {
+		return 0
+	}
+	return r.sched.inFlight()
+}
+
+// chatOf is the chat token of an event subject <prefix>.<s>.evt.<chat>.<event>.
+func chatOf(subject string) string {
+	parts := strings.SplitN(subject, ".", 5)
+	if len(parts) < 5 {
+		return subject
+	}
+	return parts[1] + "." + parts[3]
+}

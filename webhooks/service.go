@@ -1,0 +1,167 @@
+package webhooks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Service keeps the webhooks of the KV bucket delivering: it watches the
+// bucket and runs one runner (the durable consumer and its delivery
+// engine) for each enabled webhook, starting and stopping them as the set
+// changes, on every node alike.
+type Service struct {
+	cfg  Config
+	kv   jetstream.KeyValue
+	dead jetstream.Stream
+
+	mu      sync.Mutex
+	runners map[string]*runner
+	redrive map[string]bool
+	root    context.Context // ends at Stop; redrives run under it
+	wg      sync.WaitGroup  // redrives
+	cancel  context.CancelFunc
+	done    chan struct{}
+}
+
+// New checks cfg; Start makes the bucket and streams and starts delivering.
+func New(cfg Config) (*Service, error) {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Service{cfg: cfg, runners: map[string]*runner{}, redrive: map[string]bool{}}, nil
+}
+
+// Start creates (or updates) the KV bucket and the dead-letter stream and
+// starts watching the bucket. WA_EVENTS must exist for runners to start;
+// until it does they retry.
+func (s *Service) Start(ctx context.Context) error {
+	kv, err := s.cfg.JS.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket: s.cfg.bucket(), Description: "wabridge webhooks", History: 1,
+		Storage: jetstream.FileStorage, Replicas: s.cfg.Replicas,
+	})
+	if err != nil {
+		return fmt.Errorf("creating the webhooks bucket: %w", err)
+	}
+	dead, err := s.cfg.JS.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name: s.cfg.deadStream(), Description: "wabridge webhook dead letters",
+		Subjects: []string{s.cfg.deadSubject("*")}, Storage: jetstream.FileStorage,
+		Replicas: s.cfg.Replicas, MaxAge: s.cfg.DeadLetterMaxAge, Duplicates: minDuration(s.cfg.DeadLetterMaxAge, DefaultDedup),
+	})
+	if err != nil {
+		return fmt.Errorf("creating the webhook dead-letter stream: %w", err)
+	}
+	s.kv, s.dead = kv, dead
+	w, err := kv.WatchAll(context.Background())
+	if err != nil {
+		return fmt.Errorf("watching the webhooks bucket: %w", err)
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	s.mu.Lock()
+	s.root, s.cancel, s.done = runCtx, cancel, make(chan struct{})
+	s.mu.Unlock()
+	go s.watch(runCtx, w)
+	return nil
+}
+
+// Stop stops every runner; consumers stay, so delivery resumes where it
+// stopped at the next start.
+func (s *Service) Stop(ctx context.Context) error {
+	if s.cancel == nil {
+		return nil
+	}
+	s.cancel()
+	select {
+	case <-s.done:
+	case <-ctx.Done():
+		return fmt.Errorf("stopping webhooks: %w", ctx.Err())
+	}
+	s.wg.Wait()
+	s.mu.Lock()
+	runners := s.runners
+	s.runners = map[string]*runner{}
+	s.mu.Unlock()
+	var errs []error
+	for _, r := range runners {
+		errs = append(errs, r.stop(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// watch applies every change of the bucket to the runners.
+func (s *Service) watch(ctx context.Context, w jetstream.KeyWatcher) {
+	defer close(s.done)
+	defer func() { _ = w.Stop() }()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e, ok := <-w.Updates():
+			if !ok {
+				s.cfg.Log.Error("the webhooks bucket's watch ended; webhooks no longer follow changes")
+				return
+			}
+			if e != nil { // nil marks the end of the initial values
+				s.apply(ctx, e)
+			}
+		}
+	}
+}
+
+func (s *Service) apply(ctx context.Context, e jetstream.KeyValueEntry) {
+	id := e.Key()
+	if e.Operation() != jetstream.KeyValuePut {
+		s.stopRunner(ctx, id)
+		return
+	}
+	w, err := decodeWebhook(e.Value())
+	if err != nil {
+		s.cfg.Log.Error("a stored webhook does not decode; it is not delivered", "webhook", id, "err", err)
+		s.stopRunner(ctx, id)
+		return
+	}
+	s.mu.Lock()
+	cur := s.runners[id]
+	s.mu.Unlock()
+	if cur != nil && cur.revision == e.Revision() {
+		return
+	}
+	s.stopRunner(ctx, id)
+	if w.Disabled {
+		return
+	}
+	r, err := newRunner(s, w, e.Revision())
+	if err != nil {
+		s.cfg.Log.Error("webhook cannot run", "webhook", id, "err", err)
+		return
+	}
+	s.mu.Lock()
+	s.runners[id] = r
+	s.mu.Unlock()
+	r.start()
+}
+
+func (s *Service) stopRunner(ctx context.Context, id string) {
+	s.mu.Lock()
+	r := s.runners[id]
+	delete(s.runners, id)
+	s.mu.Unlock()
+	if r != nil {
+		if err := r.stop(ctx); err != nil {
+			s.cfg.Log.Warn("stopping a webhook's delivery", "webhook", id, "err", err)
+		}
+	}
+}
+
+func (s *Service) runner(id string) *runner {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.runners[id]
+}
+
+func minDuration(a, b time.Duration) time.Duration { return min(a, b) }
