@@ -75,6 +75,12 @@ func otherApplier(typ string) applier {
 		return applyChatUpdated
 	case events.TypeContactUpdated:
 		return applyContactUpdated
+	case events.TypeGroupJoined:
+		return applyGroupJoined // apply_group.go
+	case events.TypeGroupUpdated:
+		return applyGroupUpdated
+	case events.TypeGroupParticipantsChanged:
+		return applyParticipantsChanged
 	case events.TypeSessionPaired, events.TypeSessionConnected:
 		return applyAccount
 	case events.TypeMessageReaction, events.TypeMessageEdited, events.TypeMessageRevoked, resultReaction, resultUpdate, resultRevoke, resultDelete:

@@ -82,6 +82,30 @@ func migrations() [][]string {
 			timestamp BIGINT NOT NULL,
 			PRIMARY KEY (session, chat, wa_id, reactor))`,
 		},
+		{ // 4: groups and their members (apply_group.go).
+			`CREATE TABLE groups (
+			session TEXT NOT NULL,
+			jid TEXT NOT NULL,
+			name TEXT NOT NULL DEFAULT '',
+			topic TEXT NOT NULL DEFAULT '',
+			announce INTEGER NOT NULL DEFAULT 0,
+			locked INTEGER NOT NULL DEFAULT 0,
+			ephemeral_seconds BIGINT NOT NULL DEFAULT 0,
+			join_approval INTEGER NOT NULL DEFAULT 0,
+			picture_id TEXT NOT NULL DEFAULT '',
+			PRIMARY KEY (session, jid))`,
+			// member is the form WhatsApp named the member by; pn and lid
+			// the others known, so a change naming either finds the row.
+			`CREATE TABLE group_members (
+			session TEXT NOT NULL,
+			group_jid TEXT NOT NULL,
+			member TEXT NOT NULL,
+			pn TEXT NOT NULL DEFAULT '',
+			lid TEXT NOT NULL DEFAULT '',
+			is_admin INTEGER NOT NULL DEFAULT 0,
+			is_super_admin INTEGER NOT NULL DEFAULT 0,
+			PRIMARY KEY (session, group_jid, member))`,
+		},
 	}
 }
 

@@ -106,9 +106,9 @@ func scanPosition(row *sql.Row) (uint64, error) {
 
 // projectionVersion numbers what the projector applies; a store whose
 // position was reached by an older version lacks what that version did not
-// apply (version 1: no command results; 2: no reactions, edits, revokes),
-// so it is rebuilt (see consumer).
-const projectionVersion = 3
+// apply (version 1: no command results; 2: no reactions, edits, revokes;
+// 3: no groups), so it is rebuilt (see consumer).
+const projectionVersion = 4
 
 // projectedVersion is the projection version of the store's position.
 func projectedVersion(ctx context.Context, q interface {
