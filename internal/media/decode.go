@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"io"
 
+	"github.com/disintegration/imaging"
 	xwebp "golang.org/x/image/webp"
 )
 
@@ -24,7 +25,7 @@ type imageCodec struct {
 }
 
 var imageCodecs = map[string]imageCodec{
-	"image/jpeg": {jpeg.Decode, jpeg.DecodeConfig},
+	"image/jpeg": {decodeJPEGOriented, jpeg.DecodeConfig},
 	"image/png":  {png.Decode, png.DecodeConfig},
 	"image/gif":  {gif.Decode, gif.DecodeConfig},
 	"image/webp": {xwebp.Decode, xwebp.DecodeConfig},
@@ -64,4 +65,11 @@ func withFile[T any](in *Blob, fn func(io.Reader) (T, error)) (T, error) {
 		return zero, fmt.Errorf("decoding: %w", err)
 	}
 	return v, nil
+}
+
+// decodeJPEGOriented applies the EXIF orientation phones write instead of
+// rotating pixels: re-encoding drops EXIF, and the dimensions and thumbnail
+// must be the photo as it is shown.
+func decodeJPEGOriented(r io.Reader) (image.Image, error) {
+	return imaging.Decode(r, imaging.AutoOrientation(true))
 }

@@ -151,3 +151,40 @@ func TestGroupPhotoIsACentreSquareOf640(t *testing.T) {
 	_, err = media.GroupPhoto(context.Background(), spool(t, []byte("%PDF-1.4\n")), media.Config{})
 	wantCode(t, err, werr.CodeUnsupportedMedia)
 }
+
+func TestImageTransparencyBecomesWhiteInJPEG(t *testing.T) {
+	clear := image.NewNRGBA(image.Rect(0, 0, 20, 20)) // fully transparent
+	p, err := media.Prepare(context.Background(), media.Image, spool(t, pngOf(t, clear)), media.Options{Compress: true}, media.Config{TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, g, b, _ := decodeJPEG(t, readBlob(t, p.Blob)).At(10, 10).RGBA()
+	if r>>8 < 250 || g>>8 < 250 || b>>8 < 250 {
+		t.Fatalf("transparent became %d,%d,%d, want white", r>>8, g>>8, b>>8)
+	}
+}
+
+// withOrientation inserts an EXIF APP1 segment with the given orientation
+// right after the JPEG's SOI marker.
+func withOrientation(jpg []byte, orientation byte) []byte {
+	tiff := []byte{'I', 'I', 42, 0, 8, 0, 0, 0, // little-endian header, IFD at 8
+		1, 0, // one entry
+		0x12, 0x01, 3, 0, 1, 0, 0, 0, orientation, 0, 0, 0, // Orientation, SHORT, 1
+		0, 0, 0, 0} // no next IFD
+	payload := append([]byte("Exif\x00\x00"), tiff...)
+	n := len(payload) + 2
+	seg := append([]byte{0xff, 0xe1, byte(n >> 8), byte(n)}, payload...)
+	return append(append(append([]byte(nil), jpg[:2]...), seg...), jpg[2:]...)
+}
+
+func TestImageHonoursEXIFOrientation(t *testing.T) {
+	rotated := withOrientation(jpegOf(t, gradient(300, 200)), 6) // shown turned 90°
+	p, err := media.Prepare(context.Background(), media.Image, spool(t, rotated), media.Options{Compress: true}, media.Config{TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := decodeJPEG(t, readBlob(t, p.Blob)).Bounds()
+	if p.Width != 200 || p.Height != 300 || b.Dx() != 200 || b.Dy() != 300 || p.ThumbWidth != 48 {
+		t.Fatalf("%d×%d (encoded %v, thumb %d), want the photo as shown: 200×300", p.Width, p.Height, b, p.ThumbWidth)
+	}
+}

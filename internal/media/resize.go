@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/jpeg"
 
+	"github.com/disintegration/imaging"
 	"golang.org/x/image/draw"
 )
 
@@ -29,12 +30,12 @@ func maxInt(a, b int) int {
 	return b
 }
 
-// scale resizes img to w×h. BiLinear in x/image/draw widens its kernel when
-// shrinking, so large downscales are smooth and still fast.
-func scale(img image.Image, w, h int) *image.RGBA {
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.BiLinear.Scale(dst, dst.Bounds(), img, img.Bounds(), draw.Src, nil)
-	return dst
+// scale resizes img to w×h with imaging's separable linear filter, which
+// widens when shrinking (smooth large downscales) and needs only a w×srcH
+// 8-bit intermediate: x/image/draw's kernels hold w×srcH float64 quads,
+// 150 MB for a 12-megapixel photo.
+func scale(img image.Image, w, h int) *image.NRGBA {
+	return imaging.Resize(img, w, h, imaging.Linear)
 }
 
 // scaleToFit shrinks img so its longest side is at most max; an image that
@@ -49,10 +50,20 @@ func scaleToFit(img image.Image, max int) image.Image {
 }
 
 // flatten puts an image with transparency onto white: JPEG has no alpha, and
-// Go's encoder would turn transparent pixels black.
+// Go's encoder would turn transparent pixels black. It answers the types the
+// encoder has fast paths for (YCbCr, RGBA): others cost an allocation per
+// pixel there.
 func flatten(img image.Image) image.Image {
-	if o, ok := img.(interface{ Opaque() bool }); ok && o.Opaque() {
-		return img
+	switch m := img.(type) {
+	case *image.YCbCr, *image.RGBA:
+		if m.(interface{ Opaque() bool }).Opaque() {
+			return img
+		}
+	case *image.NRGBA:
+		if m.Opaque() {
+			// Opaque NRGBA pixels are their own premultiplied values.
+			return &image.RGBA{Pix: m.Pix, Stride: m.Stride, Rect: m.Rect}
+		}
 	}
 	b := img.Bounds()
 	dst := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))

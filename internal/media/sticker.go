@@ -140,6 +140,6 @@ func stickerCanvas(img image.Image) *image.NRGBA {
 	}
 	canvas := image.NewNRGBA(image.Rect(0, 0, stickerSide, stickerSide))
 	at := image.Rect((stickerSide-w)/2, (stickerSide-h)/2, (stickerSide-w)/2+w, (stickerSide-h)/2+h)
-	draw.BiLinear.Scale(canvas, at, img, b, draw.Over, nil)
+	draw.Draw(canvas, at, scale(img, w, h), image.Point{}, draw.Over)
 	return canvas
 }
