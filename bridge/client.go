@@ -24,7 +24,9 @@ type Client interface {
 	callRejecter    // handle_call.go
 	pollClient      // poll.go
 	groupClient     // group.go
+	userClient      // user.go
 	mediaUploader   // media_upload.go
+	mediaDownloader // media_download.go
 }
 
 var _ Client = (*whatsmeow.Client)(nil)

@@ -14,6 +14,7 @@ type deps struct {
 	preview previewer
 	qr      *qrPrinter
 	tasks   tasks
+	retries mediaRetries // media_download_retry.go
 	// ctx lives as long as the manager; background work and event handling
 	// stop with it.
 	ctx    context.Context

@@ -56,6 +56,8 @@ func (s *Session) dispatch(l *link, raw any) bool {
 		return s.handlePresence(ctx, l, evt)
 	case *waEvents.CallOffer:
 		return s.handleCallOffer(ctx, l, evt)
+	case *waEvents.MediaRetry:
+		return s.handleMediaRetry(evt) // media_download_retry.go
 	case *waEvents.UndecryptableMessage:
 		return s.handleUndecryptable(ctx, l, evt)
 	case *waEvents.JoinedGroup:

@@ -116,7 +116,9 @@ func TestTranslateMessages(t *testing.T) {
 	}
 }
 
-func TestNonTextMessagesAreIndexedNotEmitted(t *testing.T) {
+// An image is indexed with its event (a reply quotes it); an edit is
+// indexed alone (message.edited comes from the edit's protocol message).
+func TestNonTextMessagesAreIndexed(t *testing.T) {
 	e := newEnv(t)
 	c := e.loggedInConnected("default")
 	e.sink.reset()
@@ -129,8 +131,8 @@ func TestNonTextMessagesAreIndexedNotEmitted(t *testing.T) {
 			t.Fatal("a non-text message must be acked")
 		}
 	}
-	if n := len(e.sink.events); n != 0 {
-		t.Fatalf("%d events emitted for non-text messages, want 0", n)
+	if n, imgs := len(e.sink.events), e.sink.ofType(events.TypeMessageReceived); n != 1 || len(imgs) != 1 {
+		t.Fatalf("%d events emitted for an image and an edit, want the image's message.received", n)
 	}
 	_, err := e.session("default").SendText(context.Background(), bridge.SendTextRequest{To: alicePN.User, Text: "nice", ReplyTo: "3EB0IMAGE0001"})
 	if err != nil {
