@@ -100,6 +100,10 @@ func classifyStatus(status int, peer types.JID) (werr.Kind, string) {
 	case 400, 406:
 		return werr.KindInvalid, werr.CodeInvalidPayload
 	case 401:
+		if peer.Server == types.GroupServer {
+			// Group IQs answer not-authorized to a member who is no admin.
+			return werr.KindForbidden, werr.CodeForbidden
+		}
 		return werr.KindNotLoggedIn, werr.CodeNotLoggedIn
 	case 403, 405, 423:
 		// 405 not-allowed and 423 locked: the account may not do this here.

@@ -1,6 +1,10 @@
 package commands
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/wabridge/wabridge/bridge"
+)
 
 // Catalog is the table of every command. Transports (NATS subjects, REST
 // routes) and the documentation derive from it. Adding a command is one
@@ -14,6 +18,11 @@ func Catalog() []Spec {
 		query("app.devices", http.MethodGet, "/app/devices", handle(appDevices)),
 		effect("send.message", http.MethodPost, "/send/message", handle(sendMessage)),
 		effect("send.link", http.MethodPost, "/send/link", handle(sendLink)),
+		effect("send.image", http.MethodPost, "/send/image", handle(sendImage)),
+		effect("send.audio", http.MethodPost, "/send/audio", handle(sendAudio)),
+		effect("send.video", http.MethodPost, "/send/video", handle(sendVideo)),
+		effect("send.document", http.MethodPost, "/send/document", handle(sendDocument)),
+		effect("send.sticker", http.MethodPost, "/send/sticker", handle(sendSticker)),
 		effect("send.location", http.MethodPost, "/send/location", handle(sendLocation)),
 		effect("send.contact", http.MethodPost, "/send/contact", handle(sendContact)),
 		effect("send.poll", http.MethodPost, "/send/poll", handle(sendPoll)),
@@ -30,6 +39,21 @@ func Catalog() []Spec {
 		effect("chat.archive", http.MethodPost, "/chat/archive", handle(chatArchive)),
 		effect("chat.mute", http.MethodPost, "/chat/mute", handle(chatMute)),
 		effect("chat.pin", http.MethodPost, "/chat/pin", handle(chatPin)),
+		effect("group.create", http.MethodPost, "/group", handle(groupCreate)),
+		effect("group.join_with_link", http.MethodPost, "/group/join-with-link", handle(groupJoinWithLink)),
+		query("group.info", http.MethodGet, "/group/info", handle(groupInfo)),
+		effect("group.leave", http.MethodPost, "/group/leave", handle(groupLeave)),
+		effect("group.participants.add", http.MethodPost, "/group/participants/add", handle(participants(bridge.ParticipantAdd))),
+		effect("group.participants.remove", http.MethodPost, "/group/participants/remove", handle(participants(bridge.ParticipantRemove))),
+		effect("group.participants.promote", http.MethodPost, "/group/participants/promote", handle(participants(bridge.ParticipantPromote))),
+		effect("group.participants.demote", http.MethodPost, "/group/participants/demote", handle(participants(bridge.ParticipantDemote))),
+		effect("group.name", http.MethodPost, "/group/name", handle(groupName)),
+		effect("group.description", http.MethodPost, "/group/description", handle(groupDescription)),
+		effect("group.announce", http.MethodPost, "/group/announce", handle(groupAnnounce)),
+		effect("group.locked", http.MethodPost, "/group/locked", handle(groupLocked)),
+		query("group.invite_link", http.MethodGet, "/group/invite-link", handle(groupInviteLink)),
+		effect("group.invite_link.revoke", http.MethodPost, "/group/invite-link/revoke", handle(groupInviteLinkRevoke)),
+		query("user.my.groups", http.MethodGet, "/user/my/groups", handle(userMyGroups)),
 	}
 }
 

@@ -26,6 +26,7 @@ type Ports interface {
 	PresenceSender
 	ChatPresenceSender
 	LinkSender
+	MediaSender
 	LocationSender
 	ContactSender
 	PollSender
@@ -39,6 +40,17 @@ type Ports interface {
 	ChatArchiver
 	ChatMuter
 	ChatPinner
+	GroupCreator
+	GroupJoiner
+	GroupInfoReader
+	GroupLeaver
+	ParticipantUpdater
+	GroupRenamer
+	GroupDescriber
+	GroupAnnouncer
+	GroupLocker
+	InviteLinker
+	GroupLister
 }
 
 // port finds the interface X in the session of env. A session lacking it is
