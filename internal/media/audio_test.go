@@ -78,3 +78,17 @@ func TestFFmpegRunsAreBoundedInTime(t *testing.T) {
 	_, err := media.Prepare(context.Background(), media.Audio, in, media.Options{PTT: true}, media.Config{Timeout: 1})
 	wantCode(t, err, werr.CodeTimeout)
 }
+
+func TestGenericDeclaredTypesClaimNothing(t *testing.T) {
+	ctx := context.Background()
+	mp3 := generate(t, "a.mp3", "-f", "lavfi", "-i", "sine=duration=1", "-c:a", "libmp3lame")
+	for _, generic := range []string{"application/octet-stream", "binary/octet-stream"} {
+		if _, err := media.Prepare(ctx, media.Audio, mp3, media.Options{Mimetype: generic}, media.Config{}); err != nil {
+			t.Fatalf("audio declared %s: %v", generic, err)
+		}
+		p, err := media.Prepare(ctx, media.Document, mp3, media.Options{Mimetype: generic}, media.Config{})
+		if err != nil || p.Mimetype != "audio/mpeg" || p.Filename != "document.mp3" {
+			t.Fatalf("a document declared %s takes the sniffed type: %+v %v", generic, p, err)
+		}
+	}
+}

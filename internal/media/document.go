@@ -10,10 +10,10 @@ import (
 // prepareDocument keeps the bytes: a document is sent as it came. The
 // declared mimetype is believed (a .docx is a zip to any sniffer, and the
 // receiver opens it by the declared type); without one the sniffed type is
-// used. A filename is needed for receivers to save it, so one is derived.
+// used (so is it for a generic application/octet-stream). A filename is needed for receivers to save it, so one is derived.
 func prepareDocument(in *Blob, opt Options) (*Prepared, error) {
-	mt := opt.Mimetype
-	if baseType(mt) == "" {
+	mt := declaredType(opt.Mimetype)
+	if mt == "" {
 		mt = in.Mimetype
 	}
 	return &Prepared{Blob: in, Mimetype: mt, Filename: documentName(opt.Filename, mt)}, nil

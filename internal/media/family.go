@@ -21,6 +21,7 @@ func inFamily(k Kind, mt string) bool {
 // within it the exact subtype is left to ffprobe (sniffers and senders name
 // MP4 audio in several ways).
 func checkFamily(k Kind, in *Blob, declared string) error {
+	declared = declaredType(declared)
 	if !inFamily(k, in.Mimetype) {
 		return unsupported("the content is %s, not %s", in.Mimetype, k)
 	}

@@ -54,6 +54,7 @@ func prepareImage(in *Blob, opt Options, cfg Config) (*Prepared, error) {
 // checkDeclared refuses a declared mimetype the content contradicts (a PDF
 // sent as image/png): the receiver would be told one thing and get another.
 func checkDeclared(in *Blob, declared string) error {
+	declared = declaredType(declared)
 	if declared == "" || sniffedIs(in.Mimetype, declared) {
 		return nil
 	}

@@ -42,3 +42,13 @@ func sniffedIs(sniffed, declared string) bool {
 	}
 	return baseType(sniffed) == want
 }
+
+// declaredType is the caller's mimetype unless it only says "bytes": servers
+// label anything application/octet-stream, which claims nothing to check.
+func declaredType(m string) string {
+	switch baseType(m) {
+	case "", "application/octet-stream", "binary/octet-stream", "application/unknown":
+		return ""
+	}
+	return m
+}
