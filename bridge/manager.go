@@ -19,6 +19,7 @@ import (
 	"github.com/wabridge/wabridge/events"
 	"github.com/wabridge/wabridge/internal/fetch"
 	"github.com/wabridge/wabridge/internal/ident"
+	"github.com/wabridge/wabridge/internal/media"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
@@ -66,6 +67,15 @@ type ManagerConfig struct {
 	// kept) and, when RejectCallMessage is set, answers the caller with it.
 	RejectCalls       bool
 	RejectCallMessage string
+	// Media resolves the media field of sends (data: URL, http(s) URL,
+	// nats-object:// reference); nil refuses media sends with NOT_SUPPORTED.
+	Media MediaSource
+	// MediaLimits bounds each kind's input; the zero value is
+	// media.DefaultLimits.
+	MediaLimits media.Limits
+	// MediaPrep is where media preparation writes temporary files and which
+	// ffmpeg it runs.
+	MediaPrep media.Config
 }
 
 func (c *ManagerConfig) setDefaults() {
@@ -86,6 +96,9 @@ func (c *ManagerConfig) setDefaults() {
 	}
 	if c.EmitBackoff <= 0 {
 		c.EmitBackoff = 100 * time.Millisecond
+	}
+	if c.MediaLimits == (media.Limits{}) {
+		c.MediaLimits = media.DefaultLimits()
 	}
 }
 

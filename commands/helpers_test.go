@@ -31,7 +31,8 @@ type fakeSession struct {
 	devices []bridge.Device
 	// cache, when set, becomes SendResult.Cache (the raw message write).
 	cache store.Write
-	links []bridge.SendLinkRequest // send.link as called (link_fake_test.go)
+	links []bridge.SendLinkRequest  // send.link as called (link_fake_test.go)
+	media []bridge.SendMediaRequest // media sends as called (media_fake_test.go)
 	// msgID, when set, is the message id every send answers.
 	msgID    string
 	chats    chatFake // the chat commands' side (chat_fake_test.go)
