@@ -118,6 +118,11 @@ type Config struct {
 	// AllowedHosts are names (without port) besides the loopback ones under
 	// which the API is reached, e.g. a reverse proxy's public name.
 	AllowedHosts []string
+	// Events is the audit log behind GET /events and GET /events/stream
+	// (not served when nil); EventsKeepAlive how often an idle stream sends
+	// a comment (default DefaultEventsKeepAlive).
+	Events          EventLog
+	EventsKeepAlive time.Duration
 }
 
 func (c *Config) setDefaults() {
@@ -126,6 +131,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.EventsKeepAlive <= 0 {
+		c.EventsKeepAlive = DefaultEventsKeepAlive
 	}
 }
 

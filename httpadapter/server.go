@@ -78,6 +78,9 @@ func register(g *gin.RouterGroup, cfg Config) (err error) {
 			return fmt.Errorf("serving the AsyncAPI document: %w", err)
 		}
 	}
+	if cfg.Events != nil {
+		eventRoutes{log: cfg.Events, keepAlive: cfg.EventsKeepAlive}.register(g)
+	}
 	if cfg.Sandbox != nil {
 		sandboxRoutes{sb: cfg.Sandbox, maxBody: cfg.MaxBodyBytes}.register(g)
 	}

@@ -44,6 +44,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "store":
 		return storeRebuild(args[1:], stdout, stderr)
+	case "replay":
+		return replayCmd(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "wabridge", version)
 		return 0
@@ -64,6 +66,7 @@ commands:
   serve     run the bridge (embedded NATS, REST, WhatsApp sessions)
   store rebuild
             drop the chat store and rebuild it from the events stream (bridge stopped)
+  replay    write a stretch of the events stream to stdout, a file, a NATS subject or a URL
   version   print the version
 
 Run "wabridge serve -h" for the flags; each has a WABRIDGE_* environment twin.`)

@@ -59,6 +59,7 @@ func (p *httpPart) Start(context.Context) error {
 		InternalSecret: p.token,
 		ListenAddr:     p.cfg.HTTPAddr,
 		AllowedHosts:   p.cfg.HTTPHosts,
+		Events:         newEventLog(p.nats.js, p.subjects, p.log),
 	})
 	if err != nil {
 		return err

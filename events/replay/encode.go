@@ -25,6 +25,9 @@ type Event struct {
 	Type string
 	// Stored is when the stream stored it.
 	Stored time.Time
+	// Pending is how many events of the query the stream held after this
+	// one when it was delivered (for progress; a replay may end earlier).
+	Pending uint64
 	// JSON is the structured CloudEvent (JSON event format) with the
 	// extension seq, on one line (no newline inside).
 	JSON []byte

@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/wabridge/wabridge/internal/natsbus"
+	"github.com/wabridge/wabridge/internal/werr"
 )
 
 // DefaultBatch is how many messages the reader asks the server for at once
@@ -76,6 +77,9 @@ func (r *Reader) open(ctx context.Context, q Query, follow bool) (*Cursor, error
 	}
 	name := r.cfg.Subjects.EventsStream()
 	stream, err := r.cfg.JS.Stream(ctx, name)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		return nil, werr.New(werr.KindNotFound, werr.CodeNotFound, "there is no stream %s (yet): nothing to replay", name)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("looking up stream %s: %w", name, err)
 	}
@@ -221,7 +225,7 @@ func (c *Cursor) take(m jetstream.Msg) (ev Event, skip bool, err error) {
 	if err != nil {
 		return Event{}, false, err
 	}
-	return Event{Seq: seq, Type: typ, Stored: meta.Timestamp, JSON: raw}, false, nil
+	return Event{Seq: seq, Type: typ, Stored: meta.Timestamp, Pending: meta.NumPending, JSON: raw}, false, nil
 }
 
 // Close stops the consumer (the server deletes it).
