@@ -92,3 +92,14 @@ func TestGenericDeclaredTypesClaimNothing(t *testing.T) {
 		}
 	}
 }
+
+// A playlist names other files; ffmpeg must not follow it even when the
+// sniffer calls it audio.
+func TestPlaylistsAreNotOpened(t *testing.T) {
+	needFFmpeg(t)
+	pl := spool(t, []byte("#EXTM3U\n#EXTINF:1,\nfile:/etc/hostname\n"))
+	for _, k := range []media.Kind{media.Audio, media.Video} {
+		_, err := media.Prepare(context.Background(), k, pl, media.Options{PTT: true, Compress: true}, media.Config{})
+		wantCode(t, err, werr.CodeUnsupportedMedia)
+	}
+}

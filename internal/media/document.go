@@ -10,7 +10,8 @@ import (
 // prepareDocument keeps the bytes: a document is sent as it came. The
 // declared mimetype is believed (a .docx is a zip to any sniffer, and the
 // receiver opens it by the declared type); without one the sniffed type is
-// used (so is it for a generic application/octet-stream). A filename is needed for receivers to save it, so one is derived.
+// used, as it is for a generic application/octet-stream. Receivers need a
+// filename to save it, so one is derived when none is given.
 func prepareDocument(in *Blob, opt Options) (*Prepared, error) {
 	mt := declaredType(opt.Mimetype)
 	if mt == "" {
