@@ -27,6 +27,7 @@ type groupFake struct {
 	err    error // returned by every group call when set
 	// creates keeps CreateGroup's requests whole.
 	creates []whatsmeow.ReqCreateGroup
+	photos  [][]byte // SetGroupPhoto's avatars
 }
 
 func (f *groupFake) record(format string, args ...any) error {
@@ -94,7 +95,16 @@ func (f *groupFake) UpdateGroupParticipants(_ context.Context, jid types.JID, wh
 }
 
 func (f *groupFake) SetGroupPhoto(_ context.Context, jid types.JID, avatar []byte) (string, error) {
-	return "1700000000", f.record("SetGroupPhoto %s %d bytes", jid, len(avatar))
+	if err := f.record("SetGroupPhoto %s nil=%t", jid, avatar == nil); err != nil {
+		return "", err
+	}
+	f.gmu.Lock()
+	defer f.gmu.Unlock()
+	f.photos = append(f.photos, avatar)
+	if avatar == nil {
+		return "remove", nil
+	}
+	return "1700000000", nil
 }
 
 func (f *groupFake) SetGroupName(_ context.Context, jid types.JID, name string) error {

@@ -20,8 +20,10 @@ type GroupChange struct {
 	TopicID  string  `json:"topic_id,omitempty"`
 	Announce *bool   `json:"announce,omitempty"`
 	Locked   *bool   `json:"locked,omitempty"`
-	// PictureID is the group photo's new id (group.photo).
-	PictureID string `json:"picture_id,omitempty"`
+	// PictureID is the group photo's new id (group.photo); PhotoRemoved
+	// says the photo was removed.
+	PictureID    string `json:"picture_id,omitempty"`
+	PhotoRemoved bool   `json:"photo_removed,omitempty"`
 }
 
 // LeaveGroup leaves a group.

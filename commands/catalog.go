@@ -47,13 +47,20 @@ func Catalog() []Spec {
 		effect("group.participants.remove", http.MethodPost, "/group/participants/remove", handle(participants(bridge.ParticipantRemove))),
 		effect("group.participants.promote", http.MethodPost, "/group/participants/promote", handle(participants(bridge.ParticipantPromote))),
 		effect("group.participants.demote", http.MethodPost, "/group/participants/demote", handle(participants(bridge.ParticipantDemote))),
+		effect("group.photo", http.MethodPost, "/group/photo", handle(groupPhoto)),
 		effect("group.name", http.MethodPost, "/group/name", handle(groupName)),
 		effect("group.description", http.MethodPost, "/group/description", handle(groupDescription)),
 		effect("group.announce", http.MethodPost, "/group/announce", handle(groupAnnounce)),
 		effect("group.locked", http.MethodPost, "/group/locked", handle(groupLocked)),
 		query("group.invite_link", http.MethodGet, "/group/invite-link", handle(groupInviteLink)),
 		effect("group.invite_link.revoke", http.MethodPost, "/group/invite-link/revoke", handle(groupInviteLinkRevoke)),
+		query("user.info", http.MethodGet, "/user/info", handle(userInfo)),
+		query("user.avatar", http.MethodGet, "/user/avatar", handle(userAvatar)),
+		query("user.check", http.MethodGet, "/user/check", handle(userCheck)),
+		query("user.business_profile", http.MethodGet, "/user/business-profile", handle(userBusinessProfile)),
+		query("user.my.contacts", http.MethodGet, "/user/my/contacts", handle(userMyContacts)),
 		query("user.my.groups", http.MethodGet, "/user/my/groups", handle(userMyGroups)),
+		query("user.my.privacy", http.MethodGet, "/user/my/privacy", handle(userMyPrivacy)),
 	}
 }
 

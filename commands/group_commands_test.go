@@ -26,6 +26,7 @@ func TestGroupCommandsCallTheSession(t *testing.T) {
 		{"group.participants.remove", `{` + g + `,"participants":["4917612345678"]}`, "UpdateParticipants " + testGroup + " remove 4917612345678 key=true"},
 		{"group.participants.promote", `{` + g + `,"participants":["4917612345678"]}`, "UpdateParticipants " + testGroup + " promote 4917612345678 key=true"},
 		{"group.participants.demote", `{` + g + `,"participants":["4917612345678"]}`, "UpdateParticipants " + testGroup + " demote 4917612345678 key=true"},
+		{"group.photo", `{` + g + `,"image":"nats-object://WA_MEDIA/up1"}`, "SetGroupPhoto " + testGroup + " nats-object://WA_MEDIA/up1"},
 		{"group.name", `{` + g + `,"name":"New Group Name 2024"}`, "SetGroupName " + testGroup + ` "New Group Name 2024"`},
 		{"group.description", `{` + g + `,"description":"Q4"}`, "SetGroupTopic " + testGroup + ` "Q4" key=true`},
 		{"group.announce", `{` + g + `,"is_announce":true}`, "SetGroupAnnounce " + testGroup + " true"},

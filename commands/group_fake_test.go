@@ -66,3 +66,7 @@ func (f *fakeSession) JoinedGroups(_ context.Context, limit int, before string) 
 	page := bridge.GroupPage{Groups: []bridge.GroupInfo{{GroupID: "120363000000000001@g.us", Name: "One"}}, NextCursor: "next"}
 	return page, f.record(fmt.Sprintf("JoinedGroups %d %q", limit, before))
 }
+
+func (f *fakeSession) SetGroupPhoto(_ context.Context, groupID, src string) (bridge.GroupChange, error) {
+	return bridge.GroupChange{GroupID: groupID, PictureID: "1"}, f.record(fmt.Sprintf("SetGroupPhoto %s %s", groupID, src))
+}

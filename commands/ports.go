@@ -45,12 +45,19 @@ type Ports interface {
 	GroupInfoReader
 	GroupLeaver
 	ParticipantUpdater
+	GroupPhotoSetter
 	GroupRenamer
 	GroupDescriber
 	GroupAnnouncer
 	GroupLocker
 	InviteLinker
 	GroupLister
+	UserInformer
+	AvatarGetter
+	UserChecker
+	BusinessProfiler
+	ContactLister
+	PrivacyReader
 }
 
 // port finds the interface X in the session of env. A session lacking it is
