@@ -149,6 +149,8 @@ func (n *Network) inboundMessage(c *Client, in Inbound) (*waE2E.Message, error) 
 		return n.inboundEdit(c, in) // inbound_actions.go
 	case "revoke":
 		return n.inboundRevoke(c, in) // inbound_actions.go
+	case "image", "video", "audio", "document", "sticker":
+		return n.inboundMediaMessage(in) // inbound_media.go
 	default:
 		return nil, werr.Invalid(werr.CodeInvalidPayload, "unsupported type %q", in.Type)
 	}

@@ -185,7 +185,7 @@ func TestInboundRefusals(t *testing.T) {
 		{"sender not on WhatsApp", "default", true, with(func(in *sandbox.Inbound) { in.From = "4930000000" }), werr.KindInvalid, werr.CodeInvalidRecipient},
 		{"group as sender", "default", true, with(func(in *sandbox.Inbound) { in.From = "120363025246125486@g.us" }), werr.KindInvalid, werr.CodeInvalidRecipient},
 		{"someone else's chat", "default", true, with(func(in *sandbox.Inbound) { in.Chat = "4915550000000" }), werr.KindInvalid, werr.CodeInvalidRecipient},
-		{"unsupported type", "default", true, with(func(in *sandbox.Inbound) { in.Type = "image" }), werr.KindInvalid, werr.CodeInvalidPayload},
+		{"unsupported type", "default", true, with(func(in *sandbox.Inbound) { in.Type = "sticker_pack" }), werr.KindInvalid, werr.CodeInvalidPayload},
 		{"empty message", "default", true, with(func(in *sandbox.Inbound) { in.Message = "" }), werr.KindInvalid, werr.CodeInvalidPayload},
 		{"malformed reply", "default", true, with(func(in *sandbox.Inbound) { in.ReplyTo = "true_nonsense_" }), werr.KindInvalid, werr.CodeInvalidPayload},
 	}

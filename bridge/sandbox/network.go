@@ -77,9 +77,10 @@ type Network struct {
 	// a message from a LID can carry the phone number as its alternative.
 	lidPN  map[string]string
 	outbox *ring
-	clock  clock     // the network's time (clock.go)
-	inbox  inbox     // what contacts sent, for their reactions, edits, revokes (inbound_actions.go)
-	blobs  blobStore // uploaded media, encrypted, as WhatsApp's CDN keeps them (media_blobs.go)
+	clock  clock        // the network's time (clock.go)
+	inbox  inbox        // what contacts sent, for their reactions, edits, revokes (inbound_actions.go)
+	blobs  blobStore    // uploaded media, encrypted, as WhatsApp's CDN keeps them (media_blobs.go)
+	media  inboundMedia // contacts' media: its source, what their phones keep (inbound_media.go)
 }
 
 // NewNetwork returns an empty network.
