@@ -13,7 +13,9 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/wabridge/wabridge/internal/ident"
+	"github.com/wabridge/wabridge/internal/media"
 	"github.com/wabridge/wabridge/internal/natsbus"
+	"github.com/wabridge/wabridge/webhooks"
 )
 
 // Config is everything `wabridge serve` can be told. Every field is one row of
@@ -66,6 +68,11 @@ type Config struct {
 	// answering the caller with RejectCallMessage when it is set.
 	RejectCalls       bool
 	RejectCallMessage string
+	// MediaMaxSize bounds media inputs per kind (zero: media.DefaultLimits).
+	MediaMaxSize media.Limits
+	// FFmpeg and FFprobe are the binaries media preparation runs ("" =
+	// looked up on PATH).
+	FFmpeg, FFprobe string
 	// InternalSecret signs the commands REST sends over NATS, so the
 	// command side of every process with the same secret trusts them.
 	// Empty: a random one per process, right for a single process; several
@@ -75,6 +82,13 @@ type Config struct {
 	LogFormat      string // text | json
 	QRTerminal     bool
 	ShutdownWait   time.Duration
+
+	// Webhooks are the config file's webhooks: list (CONTRACT §10), kept
+	// as the declared set in the webhooks bucket at start. The other three
+	// shape every webhook's delivery.
+	Webhooks                             []webhooks.Definition
+	WebhookAckWait                       time.Duration
+	WebhookBackoffMin, WebhookBackoffMax time.Duration
 }
 
 func defaultConfig() Config {
@@ -100,6 +114,8 @@ func defaultConfig() Config {
 		// WhatsApp lets users quote old messages; three months covers
 		// nearly every reply while bounding the index.
 		MessageRetention: 90 * 24 * time.Hour,
+
+		WebhookAckWait: webhooks.DefaultAckWait, WebhookBackoffMin: webhooks.DefaultBackoffMin, WebhookBackoffMax: webhooks.DefaultBackoffMax,
 	}
 }
 
@@ -144,8 +160,14 @@ func (c *Config) options() []option {
 		{name: "fetch-allow", usage: "comma-separated CIDRs and host names fetched although not public (link previews, media URLs)", value: (*listValue)(&c.FetchAllow)},
 		{name: "reject-calls", usage: "reject incoming WhatsApp calls (their call.offer event says so)", value: (*boolValue)(&c.RejectCalls)},
 		{name: "reject-call-message", usage: "text sent to a caller whose call was rejected (with --reject-calls)", value: (*stringValue)(&c.RejectCallMessage)},
+		{name: "media-max-size", usage: "largest media input per kind, e.g. image=16MiB,video=64MiB (kinds not named keep their defaults: image and audio 16 MiB, video 64 MiB, document 100 MiB, sticker 1 MiB)", value: (*limitsValue)(&c.MediaMaxSize)},
+		{name: "ffmpeg", usage: "ffmpeg binary for video and voice-note conversion (default: ffmpeg on PATH)", value: (*stringValue)(&c.FFmpeg)},
+		{name: "ffprobe", usage: "ffprobe binary for video and audio metadata (default: ffprobe on PATH)", value: (*stringValue)(&c.FFprobe)},
 		{name: "dedup-window", usage: "Nats-Msg-Id deduplication window of the streams (0 = 1h, or the shorter events-max-age)", value: (*durationValue)(&c.DedupWindow)},
 		{name: "internal-secret", usage: "secret (at least 32 bytes) REST signs its commands over NATS with; every process sharing the NATS needs the same (default: random per process)", value: (*stringValue)(&c.InternalSecret)},
+		{name: "webhook-ack-wait", usage: "how long a webhook event in delivery may go unreported before NATS hands it out again (after a crash: the wait before it is retried)", value: (*durationValue)(&c.WebhookAckWait)},
+		{name: "webhook-backoff-min", usage: "first bound of a webhook's exponential backoff between attempts", value: (*durationValue)(&c.WebhookBackoffMin)},
+		{name: "webhook-backoff-max", usage: "largest wait between two attempts of a webhook delivery", value: (*durationValue)(&c.WebhookBackoffMax)},
 		{name: "log-level", usage: "debug, info, warn or error", value: (*stringValue)(&c.LogLevel)},
 		{name: "log-format", usage: "text or json", value: (*stringValue)(&c.LogFormat)},
 		{name: "qr-terminal", usage: "print login QR codes in the terminal", value: (*boolValue)(&c.QRTerminal)},
@@ -221,6 +243,12 @@ func (c *Config) applyFile(path string, opts []option) error {
 		known[o.key()] = o
 	}
 	for k, v := range doc {
+		if k == webhooksKey {
+			if err := c.applyWebhooks(v); err != nil {
+				return fmt.Errorf("config file %s: %w", path, err)
+			}
+			continue
+		}
 		o, ok := known[k]
 		if !ok {
 			return fmt.Errorf("config file %s: unknown key %q", path, k)
@@ -277,6 +305,7 @@ func (c Config) Validate() error {
 	if c.EventsMaxAge < 0 || c.EventsMaxBytes < 0 {
 		errs = append(errs, errors.New("events-max-age and events-max-bytes must not be negative (0 = unlimited)"))
 	}
+	errs = append(errs, c.validateWebhooks())
 	if c.EventMode != "binary" && c.EventMode != "structured" {
 		errs = append(errs, fmt.Errorf("event-mode must be binary or structured, not %q", c.EventMode))
 	}

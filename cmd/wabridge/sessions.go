@@ -19,7 +19,8 @@ type sessionsPart struct {
 	log     *slog.Logger
 	storage *storagePart
 	outbox  *outboxPart
-	stdout  io.Writer // where QR codes are drawn
+	media   mediaResolver // the media part (media.go): resolves media fields
+	stdout  io.Writer     // where QR codes are drawn
 
 	devices interface{ Close() error }
 	network *sandbox.Network
@@ -56,6 +57,9 @@ func (p *sessionsPart) Start(ctx context.Context) error {
 		Fetch:             fetch.Config{Allow: p.cfg.FetchAllow},
 		RejectCalls:       p.cfg.RejectCalls,
 		RejectCallMessage: p.cfg.RejectCallMessage,
+		Media:             p.mediaSource(),
+		MediaLimits:       p.cfg.MediaMaxSize,
+		MediaPrep:         p.mediaPrep(),
 	})
 	if err != nil {
 		_ = devices.Close()
