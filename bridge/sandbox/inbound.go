@@ -44,7 +44,9 @@ func (n *Network) Inbound(ctx context.Context, session string, in Inbound) (type
 	if err != nil {
 		return "", err
 	}
+	n.adoptGroup(c, evt)                                                        // groups.go: a group a contact writes in exists
 	c.keepSecret(ctx, evt.Info.Chat, evt.Info.Sender, evt.Info.ID, evt.Message) // poll.go: as whatsmeow does on receipt
+	c.keepContact(ctx, evt.Info.Sender, evt.Info.PushName)                      // users.go: as whatsmeow keeps push names
 	if err := c.readyForTraffic(); err != nil {
 		return "", err
 	}

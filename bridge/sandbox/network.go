@@ -79,6 +79,7 @@ type Network struct {
 	outbox *ring
 	clock  clock        // the network's time (clock.go)
 	inbox  inbox        // what contacts sent, for their reactions, edits, revokes (inbound_actions.go)
+	groups groupBook    // the virtual groups (groups.go)
 	blobs  blobStore    // uploaded media, encrypted, as WhatsApp's CDN keeps them (media_blobs.go)
 	media  inboundMedia // contacts' media: its source, what their phones keep (inbound_media.go)
 }

@@ -75,6 +75,9 @@ func (c *Client) SendMessage(ctx context.Context, to types.JID, message *waE2E.M
 	if !connected {
 		return resp, whatsmeow.ErrNotConnected
 	}
+	if err := c.mayPost(to, ownID.ToNonAD(), message); err != nil { // groups_send.go
+		return resp, err
+	}
 	if !c.net.isUser(to) {
 		return resp, serverRefusal(statusNotFound, fmt.Errorf("%w: %s", ErrNotOnWhatsApp, to.User))
 	}
@@ -96,7 +99,9 @@ func (c *Client) SendMessage(ctx context.Context, to types.JID, message *waE2E.M
 		d.QuotedID = msgid.Format(mine, d.To, d.QuotedID)
 	}
 	c.keepSecret(ctx, to, ownID, req.ID, message) // poll.go: as whatsmeow keeps a poll's secret
+	c.keepContact(ctx, to, "")                    // users.go: the phone's address book keeps whom it wrote to
 	c.net.record(d)
+	c.postToGroup(to, ownID, req.ID, message, resp.Timestamp) // groups_send.go: member sessions get it
 	c.log.Debugf("Sent %s message %s to %s", d.Type, req.ID, to)
 	if isUserServer(to.Server) && !c.net.cfg.DisableReceipts {
 		c.acknowledge(to, req.ID, resp.Timestamp)

@@ -21,7 +21,12 @@ func TestSendMessageRecordsDeliveries(t *testing.T) {
 	f := newFixture(t, sandbox.Config{DisableReceipts: true})
 	own := f.login(t, "4917600000001")
 	contact := types.NewJID("4917612345678", types.DefaultUserServer)
-	group := types.NewJID("120363025246125486", types.GroupServer)
+	// The network knows its groups: a send to one it does not is NOT_FOUND.
+	created, err := f.cli.CreateGroup(testCtx(t), whatsmeow.ReqCreateGroup{Name: "Team", Participants: []types.JID{contact}})
+	if err != nil {
+		t.Fatalf("CreateGroup: %v", err)
+	}
+	group := created.JID
 	tests := []struct {
 		name string
 		to   types.JID
