@@ -171,7 +171,7 @@ func staticOperations() []staticOperation {
 		"description": "Further fields are those of the matching send.* command (e.g. caption).",
 		"properties": obj{"from": str, "chat": str, "message": str, "type": str, "push_name": str,
 			"reply_message_id": str, "id": str}}
-	return []staticOperation{
+	ops := []staticOperation{
 		{http.MethodGet, "/healthz", obj{"operationId": "healthz", "summary": "The process serves HTTP.",
 			"tags": []any{"health"}, "security": []any{},
 			"responses": obj{"200": success("Alive.", obj{"type": "object", "properties": obj{"version": str}})}}},
@@ -190,4 +190,5 @@ func staticOperations() []staticOperation {
 		{http.MethodGet, "/sandbox/outbox", sandbox("sandbox.outbox", "What virtual contacts received, oldest first.",
 			nil, obj{"type": "array"}, false)},
 	}
+	return slices.Concat(ops, webhookOperations(), eventOperations())
 }

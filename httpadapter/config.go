@@ -29,6 +29,12 @@ type Route struct {
 	// application/json (e.g. "multipart/form-data" for media uploads). The
 	// cross-site checks apply to them all the same.
 	BodyTypes []string
+	// Fields are the JSON types of the command's data fields, from its
+	// schema ("string", "boolean", "integer", "number", "array"): the text
+	// fields of a multipart upload are converted by them. A field named
+	// like a media kind (image, audio, video, document, sticker) makes the
+	// route take multipart/form-data uploads when Config.Media is set.
+	Fields map[string]string
 }
 
 // Requester sends a core NATS request and waits for its reply.
@@ -118,11 +124,16 @@ type Config struct {
 	// AllowedHosts are names (without port) besides the loopback ones under
 	// which the API is reached, e.g. a reverse proxy's public name.
 	AllowedHosts []string
+	// Webhooks serves /webhooks (CONTRACT §10); nil serves none.
+	Webhooks Webhooks
 	// Events is the audit log behind GET /events and GET /events/stream
 	// (not served when nil); EventsKeepAlive how often an idle stream sends
 	// a comment (default DefaultEventsKeepAlive).
 	Events          EventLog
 	EventsKeepAlive time.Duration
+	// Media enables multipart uploads and GET /media/:id; nil serves
+	// neither.
+	Media *MediaConfig
 }
 
 func (c *Config) setDefaults() {
@@ -134,6 +145,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.EventsKeepAlive <= 0 {
 		c.EventsKeepAlive = DefaultEventsKeepAlive
+	}
+	if c.Media != nil {
+		c.Media.setDefaults()
 	}
 }
 
@@ -155,6 +169,9 @@ func (c Config) Validate() error {
 		if h == "" || strings.ContainsAny(h, "/ ,@") {
 			errs = append(errs, fmt.Errorf("allowed host %d (%q) must be a host name or address", i, h))
 		}
+	}
+	if c.Media != nil {
+		errs = append(errs, c.Media.validate())
 	}
 	if len(c.OpenAPI) > 0 && !json.Valid(c.OpenAPI) {
 		errs = append(errs, errors.New("OpenAPI is not valid JSON"))

@@ -68,6 +68,9 @@ func register(g *gin.RouterGroup, cfg Config) (err error) {
 		if rt.Name == loginRoute {
 			h.render = renderLogin
 		}
+		if takesUploads(cfg, rt) {
+			h.uploads = &uploader{cfg: cfg.Media, route: rt, maxFields: cfg.MaxBodyBytes, log: cfg.Log}
+		}
 		g.Handle(rt.Method, rt.Path, h.serve)
 	}
 	if len(cfg.OpenAPI) > 0 {
@@ -80,6 +83,12 @@ func register(g *gin.RouterGroup, cfg Config) (err error) {
 	}
 	if cfg.Events != nil {
 		eventRoutes{log: cfg.Events, keepAlive: cfg.EventsKeepAlive}.register(g)
+	}
+	if cfg.Media != nil {
+		newMediaRoutes(cfg.Media, cfg.Log).register(g)
+	}
+	if cfg.Webhooks != nil {
+		webhookRoutes{hooks: cfg.Webhooks, maxBody: cfg.MaxBodyBytes}.register(g)
 	}
 	if cfg.Sandbox != nil {
 		sandboxRoutes{sb: cfg.Sandbox, maxBody: cfg.MaxBodyBytes}.register(g)

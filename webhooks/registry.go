@@ -31,6 +31,9 @@ func (s *Service) Create(ctx context.Context, d Definition) (Created, error) {
 	if err != nil {
 		return Created{}, err
 	}
+	if err := s.checkStarted(); err != nil {
+		return Created{}, err
+	}
 	w.ID, w.CreatedAt = newID(), time.Now().UTC()
 	if err := s.ensureConsumer(ctx, w); err != nil {
 		return Created{}, err
@@ -133,6 +136,9 @@ func (s *Service) disable(ctx context.Context, id, reason string) error {
 var errNotFound = werr.New(werr.KindNotFound, werr.CodeNotFound, "no such webhook")
 
 func (s *Service) load(ctx context.Context, id string) (Webhook, uint64, error) {
+	if err := s.checkStarted(); err != nil {
+		return Webhook{}, 0, err
+	}
 	if !validID(id) {
 		return Webhook{}, 0, errNotFound
 	}
@@ -149,6 +155,9 @@ func (s *Service) load(ctx context.Context, id string) (Webhook, uint64, error) 
 
 // stored lists every webhook of the bucket, by id.
 func (s *Service) stored(ctx context.Context) ([]Webhook, error) {
+	if err := s.checkStarted(); err != nil {
+		return nil, err
+	}
 	lister, err := s.kv.ListKeys(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("listing webhooks: %w", err)

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wabridge/wabridge/internal/werr"
 )
 
 // Service keeps the webhooks of the KV bucket delivering: it watches the
@@ -18,6 +21,8 @@ type Service struct {
 	cfg  Config
 	kv   jetstream.KeyValue
 	dead jetstream.Stream
+
+	started atomic.Bool // kv and dead are set
 
 	mu      sync.Mutex
 	runners map[string]*runner
@@ -57,6 +62,7 @@ func (s *Service) Start(ctx context.Context) error {
 		return fmt.Errorf("creating the webhook dead-letter stream: %w", err)
 	}
 	s.kv, s.dead = kv, dead
+	s.started.Store(true)
 	w, err := kv.WatchAll(context.Background())
 	if err != nil {
 		return fmt.Errorf("watching the webhooks bucket: %w", err)
@@ -165,3 +171,13 @@ func (s *Service) runner(id string) *runner {
 }
 
 func minDuration(a, b time.Duration) time.Duration { return min(a, b) }
+
+// errNotStarted answers calls before Start succeeded (NATS not reached yet).
+var errNotStarted = werr.New(werr.KindNotConnected, werr.CodeNotConnected, "webhooks are not ready yet: JetStream is not reachable")
+
+func (s *Service) checkStarted() error {
+	if !s.started.Load() {
+		return errNotStarted
+	}
+	return nil
+}

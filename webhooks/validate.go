@@ -214,3 +214,10 @@ func withField(err error, field string) error {
 	we := werr.From(err)
 	return werr.Invalid(we.Code, "%s: %s", field, we.Message).WithDetails(map[string]any{"field": field})
 }
+
+// Check reports what is wrong with d, as Create would (for the config
+// file, before anything starts).
+func Check(d Definition) error {
+	_, err := normalize(d)
+	return err
+}

@@ -28,6 +28,7 @@ type httpPart struct {
 	token    string
 	ready    httpadapter.ReadyFunc
 	failed   chan<- error
+	webhooks *webhooksPart
 
 	srv  *http.Server
 	addr string
@@ -59,6 +60,7 @@ func (p *httpPart) Start(context.Context) error {
 		InternalSecret: p.token,
 		ListenAddr:     p.cfg.HTTPAddr,
 		AllowedHosts:   p.cfg.HTTPHosts,
+		Webhooks:       p.webhooks.svc,
 		Events:         newEventLog(p.nats.js, p.subjects, p.log),
 	})
 	if err != nil {

@@ -39,11 +39,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	chats := &storePart{cfg: cfg, log: log.With("component", "chatstore"), nats: nc}
 	cmds := &commandsPart{cfg: cfg, log: log, storage: storage, nats: nc, outbox: ob, sessions: sess, chats: chats,
 		mode: mode, subjects: subjects, token: secret, failed: failed, up: make(chan struct{})}
+	hooks := &webhooksPart{cfg: cfg, log: log.With("component", "webhooks"), nats: nc, subjects: subjects}
 	runner := &lifecycle.Runner{Log: log}
 	rest := &httpPart{cfg: cfg, log: log.With("component", "http"), nats: nc, sessions: sess, subjects: subjects,
-		token: secret, ready: runner.Ready, failed: failed}
+		token: secret, ready: runner.Ready, failed: failed, webhooks: hooks}
 
-	startErr := runner.Start(ctx, storage, nc, ob, sess, chats, cmds, rest)
+	startErr := runner.Start(ctx, storage, nc, ob, sess, chats, cmds, hooks, rest)
 	if startErr == nil {
 		startErr = wait(ctx, log, cmds.up, failed, func() {
 			log.Info("wabridge is up", "http", rest.addr, "nats", nc.addr(), "data_dir", cfg.DataDir,
