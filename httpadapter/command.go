@@ -39,6 +39,9 @@ type commandHandler struct {
 	log      *slog.Logger
 	// render writes a successful or failed result; nil writes the raw data.
 	render func(c *gin.Context, data []byte) error
+	// uploads reads multipart/form-data bodies; nil on routes without a
+	// media field.
+	uploads *uploader
 }
 
 func (h *commandHandler) serve(c *gin.Context) {
@@ -70,7 +73,7 @@ func (h *commandHandler) serve(c *gin.Context) {
 // buildEvent makes the command CloudEvent of a request, and the moment the
 // adapter stops waiting for its result.
 func (h *commandHandler) buildEvent(c *gin.Context) (event.Event, time.Time, error) {
-	data, err := commandData(c, h.maxBody)
+	data, err := h.data(c)
 	if err != nil {
 		return event.Event{}, time.Time{}, err
 	}

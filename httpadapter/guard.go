@@ -4,6 +4,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -44,8 +45,15 @@ type guard struct {
 func newGuard(cfg Config) *guard {
 	g := &guard{hosts: newHostPolicy(cfg.ListenAddr, cfg.AllowedHosts), bodyTypes: map[string][]string{}}
 	for _, r := range cfg.Routes {
-		if len(r.BodyTypes) > 0 {
-			g.bodyTypes[r.Method+" "+r.Path] = r.BodyTypes
+		types := r.BodyTypes
+		if takesUploads(cfg, r) {
+			// A browser form can post multipart across sites: these
+			// routes rely on the Origin and Sec-Fetch-Site checks alone,
+			// which every current browser sends on such a POST.
+			types = append(slices.Clone(types), multipartType)
+		}
+		if len(types) > 0 {
+			g.bodyTypes[r.Method+" "+r.Path] = types
 		}
 	}
 	return g
@@ -126,7 +134,7 @@ func checkBodyType(r *http.Request, extra []string) error {
 		}
 	}
 	if strings.HasPrefix(mt, "multipart/") {
-		return unsupportedType("multipart/form-data uploads are not supported here; send application/json with media as a data: URL or a url")
+		return unsupportedType("this route takes no file uploads (only the media routes do); send application/json")
 	}
 	return unsupportedType("requests that change anything need Content-Type: application/json")
 }

@@ -100,7 +100,7 @@ func checkJSONContentType(ct string) error {
 		return nil
 	}
 	if strings.HasPrefix(strings.ToLower(ct), "multipart/") {
-		return unsupportedType("multipart/form-data uploads are not supported yet (planned); send application/json with media as a data: URL or a url")
+		return unsupportedType("this route takes no file uploads (only the media routes do); send application/json")
 	}
 	return unsupportedType("send the body as application/json")
 }

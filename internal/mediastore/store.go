@@ -9,6 +9,7 @@ import (
 	"io"
 	"maps"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -83,27 +84,61 @@ type Info struct {
 // use.
 type Store struct {
 	bucket string
-	obs    jetstream.ObjectStore
+	js     jetstream.JetStream
+	cfg    jetstream.ObjectStoreConfig
+
+	mu  sync.Mutex
+	obs jetstream.ObjectStore // nil until the bucket was made sure of
 }
 
 // Open creates the bucket, or updates its retention to cfg.
 func Open(ctx context.Context, js jetstream.JetStream, cfg Config) (*Store, error) {
+	s, err := New(js, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Ensure(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// New is Open without contacting JetStream: the bucket is created or
+// updated by Ensure or by the first use that reaches the server, so a
+// bridge starts while an external NATS is still away.
+func New(js jetstream.JetStream, cfg Config) (*Store, error) {
 	cfg.setDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	obs, err := js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
+	return &Store{bucket: cfg.Bucket, js: js, cfg: jetstream.ObjectStoreConfig{
 		Bucket:      cfg.Bucket,
 		Description: "wabridge media: uploads, objects put by NATS callers, media received from WhatsApp",
 		TTL:         cfg.MaxAge,
 		MaxBytes:    cfg.MaxBytes,
 		Replicas:    cfg.Replicas,
 		Storage:     jetstream.FileStorage,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("opening media bucket %s: %w", cfg.Bucket, err)
+	}}, nil
+}
+
+// Ensure creates the bucket or updates its retention, once.
+func (s *Store) Ensure(ctx context.Context) error {
+	_, err := s.store(ctx)
+	return err
+}
+
+func (s *Store) store(ctx context.Context) (jetstream.ObjectStore, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.obs != nil {
+		return s.obs, nil
 	}
-	return &Store{bucket: cfg.Bucket, obs: obs}, nil
+	obs, err := s.js.CreateOrUpdateObjectStore(ctx, s.cfg)
+	if err != nil {
+		return nil, werr.Wrap(err, werr.KindNotConnected, werr.CodeNotConnected, "opening media bucket %s failed", s.bucket)
+	}
+	s.obs = obs
+	return obs, nil
 }
 
 // Bucket is the bucket's name, as references name it.
@@ -118,21 +153,25 @@ func (s *Store) Put(ctx context.Context, name string, r io.Reader, info Info) (I
 	if !validName(name) {
 		return Info{}, werr.Invalid(werr.CodeInvalidPayload, "media object name %q is empty, too long or has control characters", clip(name))
 	}
+	obs, err := s.store(ctx)
+	if err != nil {
+		return Info{}, err
+	}
 	meta := jetstream.ObjectMeta{Name: name, Metadata: metadataOf(info)}
-	oi, err := s.obs.Put(ctx, meta, r)
+	oi, err := obs.Put(ctx, meta, r)
 	if err != nil {
 		return Info{}, s.failure(err, "storing", name)
 	}
 	got := infoOf(oi)
 	if want := strings.ToLower(info.SHA256); want != "" && want != got.SHA256 {
-		_ = s.obs.Delete(context.WithoutCancel(ctx), name)
+		_ = obs.Delete(context.WithoutCancel(ctx), name)
 		return Info{}, werr.Invalid(werr.CodeInvalidPayload, "media object %s has sha256 %s, not the declared %s", clip(name), got.SHA256, clip(want))
 	}
 	if info.SHA256 == "" {
 		// Kept in the metadata too, so `nats object info` shows it in the
 		// form events and GET /media use.
 		meta.Metadata[metaSHA256] = got.SHA256
-		if err := s.obs.UpdateMeta(ctx, name, meta); err != nil {
+		if err := obs.UpdateMeta(ctx, name, meta); err != nil {
 			return Info{}, s.failure(err, "recording the sha256 of", name)
 		}
 	}
@@ -146,7 +185,11 @@ func (s *Store) Get(ctx context.Context, name string) (io.ReadCloser, Info, erro
 	if !validName(name) {
 		return nil, Info{}, s.notFound(name)
 	}
-	res, err := s.obs.Get(ctx, name)
+	obs, err := s.store(ctx)
+	if err != nil {
+		return nil, Info{}, err
+	}
+	res, err := obs.Get(ctx, name)
 	if err != nil {
 		return nil, Info{}, s.failure(err, "reading", name)
 	}
@@ -164,7 +207,11 @@ func (s *Store) Stat(ctx context.Context, name string) (Info, error) {
 	if !validName(name) {
 		return Info{}, s.notFound(name)
 	}
-	oi, err := s.obs.GetInfo(ctx, name)
+	obs, err := s.store(ctx)
+	if err != nil {
+		return Info{}, err
+	}
+	oi, err := obs.GetInfo(ctx, name)
 	if err != nil {
 		return Info{}, s.failure(err, "describing", name)
 	}
@@ -176,7 +223,11 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 	if !validName(name) {
 		return s.notFound(name)
 	}
-	if err := s.obs.Delete(ctx, name); err != nil {
+	obs, err := s.store(ctx)
+	if err != nil {
+		return err
+	}
+	if err := obs.Delete(ctx, name); err != nil {
 		return s.failure(err, "deleting", name)
 	}
 	return nil

@@ -155,3 +155,24 @@ func TestConfigValidate(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// New asks nothing of JetStream; the first use makes the bucket.
+func TestNewOpensOnFirstUse(t *testing.T) {
+	ctx := context.Background()
+	js := startJetStream(t)
+	st, err := mediastore.New(js, mediastore.Config{MaxAge: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := js.ObjectStore(ctx, mediastore.DefaultBucket); err == nil {
+		t.Fatal("New created the bucket")
+	}
+	_, err = st.Stat(ctx, "x")
+	wantCode(t, err, werr.CodeNotFound)
+	if _, err := js.ObjectStore(ctx, mediastore.DefaultBucket); err != nil {
+		t.Fatalf("first use did not create the bucket: %v", err)
+	}
+	if _, err := mediastore.New(js, mediastore.Config{Bucket: "no.dots"}); err == nil {
+		t.Fatal("invalid bucket accepted")
+	}
+}
