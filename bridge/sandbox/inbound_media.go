@@ -88,6 +88,9 @@ func (n *Network) inboundMediaMessage(in Inbound) (*waE2E.Message, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := n.keepOnPhone(up); err != nil {
+		return nil, err
+	}
 	if f.ExpireMedia {
 		n.expireSent(up.MediaKey, up.DirectPath)
 	}
@@ -96,6 +99,15 @@ func (n *Network) inboundMediaMessage(in Inbound) (*waE2E.Message, error) {
 	}
 	w, h := dimensions(blob, kind)
 	return mediaMessage(kind, f, up, w, h, n.clock.now().Unix()), nil
+}
+
+// keepOnPhone has the sender's phone keep what it uploaded.
+func (n *Network) keepOnPhone(up whatsmeow.UploadResponse) error {
+	r, info, err := n.blobs.open(up.DirectPath)
+	if err != nil {
+		return err
+	}
+	return n.media.phones.remember(up.MediaKey, r, info.MediaType)
 }
 
 // resolveInboundMedia spools src: through the configured source, or a

@@ -167,3 +167,43 @@ func TestInboundMediaRetry(t *testing.T) {
 		t.Fatalf("second retry: %v, want not available on phone", err)
 	}
 }
+
+// With a phones' directory, what contacts sent outlives the network (a
+// restarted process, whose CDN starts empty): a media retry on a new
+// network over the same directory brings it back.
+func TestInboundMediaRetryAfterRestart(t *testing.T) {
+	dir := t.TempDir()
+	first := newFixture(t, sandbox.Config{})
+	if err := first.net.SetPhoneDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	first.login(t, "4917600000001")
+	content := pngBytes(t, 12, 12)
+	msg := receive(t, first, "image", map[string]any{"image": dataURL("image/png", content)})
+	img := msg.Message.GetImageMessage()
+
+	second := newFixture(t, sandbox.Config{})
+	if err := second.net.SetPhoneDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	second.login(t, "4917600000001")
+	if err := second.cli.DownloadToFile(testCtx(t), img, tempFile(t)); !errors.Is(err, whatsmeow.ErrMediaDownloadFailedWith404) {
+		t.Fatalf("download on a fresh CDN: %v, want 404", err)
+	}
+	if err := second.cli.SendMediaRetryReceipt(testCtx(t), &msg.Info, img.GetMediaKey()); err != nil {
+		t.Fatal(err)
+	}
+	notif, err := whatsmeow.DecryptMediaRetryNotification(next[*events.MediaRetry](t, second.rec), img.GetMediaKey())
+	if err != nil || notif.GetResult() != waMmsRetry.MediaRetryNotification_SUCCESS {
+		t.Fatalf("retry answer %v, %v", notif, err)
+	}
+	moved := proto.Clone(img).(*waE2E.ImageMessage)
+	moved.DirectPath, moved.URL = proto.String(notif.GetDirectPath()), nil
+	out := tempFile(t)
+	if err := second.cli.DownloadToFile(testCtx(t), moved, out); err != nil {
+		t.Fatalf("download after retry: %v", err)
+	}
+	if got, _ := io.ReadAll(out); !bytes.Equal(got, content) {
+		t.Fatal("other bytes after the retry")
+	}
+}

@@ -3,8 +3,15 @@ package sandbox
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"sync"
+
+	"go.mau.fi/whatsmeow"
 
 	"go.mau.fi/whatsmeow/proto/waMmsRetry"
 	"go.mau.fi/whatsmeow/types"
@@ -15,13 +22,29 @@ import (
 )
 
 // phoneMedia is what the virtual contacts' phones keep of the media they
-// sent once the CDN has forgotten it: the encrypted file, by its media key
-// (which the retry receipt is encrypted with), so that a media retry puts
-// it back on the CDN as a phone uploads it again (under the same media
-// key, hence the same bytes). The zero value is ready to use.
+// sent: the encrypted file, by its media key (which the retry receipt is
+// encrypted with), so that a media retry puts it back on the CDN as a
+// phone uploads it again (under the same media key, hence the same bytes).
+// With a directory the phones keep everything they sent there, across
+// restarts of the process (whose CDN starts empty, as if it had forgotten
+// everything); without one they keep, in memory, what the CDN was made to
+// forget. The zero value is ready to use.
 type phoneMedia struct {
 	mu   sync.Mutex
+	dir  string
 	kept map[string]*blob
+}
+
+// SetPhoneDir makes the virtual contacts' phones keep the media they send
+// in dir (created if needed).
+func (n *Network) SetPhoneDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("sandbox: creating the phones' media directory: %w", err)
+	}
+	n.media.phones.mu.Lock()
+	defer n.media.phones.mu.Unlock()
+	n.media.phones.dir = dir
+	return nil
 }
 
 func (p *phoneMedia) keep(mediaKey []byte, b *blob) {
@@ -36,12 +59,69 @@ func (p *phoneMedia) keep(mediaKey []byte, b *blob) {
 	p.kept[string(mediaKey)] = b
 }
 
+// remember writes the encrypted file of an upload to the phones'
+// directory, when there is one.
+func (p *phoneMedia) remember(mediaKey []byte, r io.Reader, mt whatsmeow.MediaType) error {
+	p.mu.Lock()
+	dir := p.dir
+	p.mu.Unlock()
+	if dir == "" {
+		return nil
+	}
+	f, err := os.CreateTemp(dir, "upload-*")
+	if err != nil {
+		return fmt.Errorf("sandbox: keeping sent media on the phone: %w", err)
+	}
+	_, err = io.Copy(f, r)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), phoneFile(dir, mediaKey, mt))
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+		return fmt.Errorf("sandbox: keeping sent media on the phone: %w", err)
+	}
+	return nil
+}
+
+// phoneFile names a kept media by a hash of its key and its media type.
+func phoneFile(dir string, mediaKey []byte, mt whatsmeow.MediaType) string {
+	sum := sha256.Sum256(mediaKey)
+	return filepath.Join(dir, hex.EncodeToString(sum[:16])+"-"+hex.EncodeToString([]byte(mt))+".enc")
+}
+
+// take gives the phone's copy of the media under mediaKey, if it has one.
 func (p *phoneMedia) take(mediaKey []byte) *blob {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	b := p.kept[string(mediaKey)]
+	b, dir := p.kept[string(mediaKey)], p.dir
 	delete(p.kept, string(mediaKey))
-	return b
+	p.mu.Unlock()
+	if b != nil || dir == "" {
+		return b
+	}
+	for _, mt := range []whatsmeow.MediaType{whatsmeow.MediaImage, whatsmeow.MediaVideo, whatsmeow.MediaAudio, whatsmeow.MediaDocument} {
+		if b := openKept(phoneFile(dir, mediaKey, mt), mt); b != nil {
+			return b
+		}
+	}
+	return nil
+}
+
+// openKept opens a kept file as a blob the CDN can serve.
+func openKept(path string, mt whatsmeow.MediaType) *blob {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		_ = f.Close()
+		return nil
+	}
+	return &blob{f: f, size: n, mediaType: mt, encSHA256: h.Sum(nil)}
 }
 
 // takeOut removes the blob at directPath from the CDN without closing its
