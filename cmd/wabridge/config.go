@@ -70,6 +70,11 @@ type Config struct {
 	RejectCallMessage string
 	// MediaMaxSize bounds media inputs per kind (zero: media.DefaultLimits).
 	MediaMaxSize media.Limits
+	// MediaMaxAge and MediaMaxBytes are WA_MEDIA's retention: uploads and
+	// received media are kept that long, in at most that much (0 =
+	// unlimited).
+	MediaMaxAge   time.Duration
+	MediaMaxBytes int64
 	// FFmpeg and FFprobe are the binaries media preparation runs ("" =
 	// looked up on PATH).
 	FFmpeg, FFprobe string
@@ -114,6 +119,8 @@ func defaultConfig() Config {
 		// WhatsApp lets users quote old messages; three months covers
 		// nearly every reply while bounding the index.
 		MessageRetention: 90 * 24 * time.Hour,
+		MediaMaxAge:      30 * 24 * time.Hour,
+		MediaMaxBytes:    20 << 30,
 
 		WebhookAckWait: webhooks.DefaultAckWait, WebhookBackoffMin: webhooks.DefaultBackoffMin, WebhookBackoffMax: webhooks.DefaultBackoffMax,
 	}
@@ -161,6 +168,8 @@ func (c *Config) options() []option {
 		{name: "reject-calls", usage: "reject incoming WhatsApp calls (their call.offer event says so)", value: (*boolValue)(&c.RejectCalls)},
 		{name: "reject-call-message", usage: "text sent to a caller whose call was rejected (with --reject-calls)", value: (*stringValue)(&c.RejectCallMessage)},
 		{name: "media-max-size", usage: "largest media input per kind, e.g. image=16MiB,video=64MiB (kinds not named keep their defaults: image and audio 16 MiB, video 64 MiB, document 100 MiB, sticker 1 MiB)", value: (*limitsValue)(&c.MediaMaxSize)},
+		{name: "media-max-age", usage: "how long WA_MEDIA keeps uploads and received media (0 = until deleted)", value: (*durationValue)(&c.MediaMaxAge)},
+		{name: "media-max-bytes", usage: "size bound of WA_MEDIA in bytes; when full, new media is refused until old media expires (0 = unlimited)", value: (*int64Value)(&c.MediaMaxBytes)},
 		{name: "ffmpeg", usage: "ffmpeg binary for video and voice-note conversion (default: ffmpeg on PATH)", value: (*stringValue)(&c.FFmpeg)},
 		{name: "ffprobe", usage: "ffprobe binary for video and audio metadata (default: ffprobe on PATH)", value: (*stringValue)(&c.FFprobe)},
 		{name: "dedup-window", usage: "Nats-Msg-Id deduplication window of the streams (0 = 1h, or the shorter events-max-age)", value: (*durationValue)(&c.DedupWindow)},

@@ -29,6 +29,7 @@ type httpPart struct {
 	ready    httpadapter.ReadyFunc
 	failed   chan<- error
 	webhooks *webhooksPart
+	media    *mediaPart
 
 	srv  *http.Server
 	addr string
@@ -46,8 +47,12 @@ func (p *httpPart) Start(context.Context) error {
 	if err != nil {
 		return err
 	}
+	rts, err := routes()
+	if err != nil {
+		return err
+	}
 	handler, err := httpadapter.New(httpadapter.Config{
-		Routes:         routes(),
+		Routes:         rts,
 		Bus:            p.nats.nc,
 		Subjects:       p.subjects,
 		Auth:           restAuth(p.cfg),
@@ -62,6 +67,7 @@ func (p *httpPart) Start(context.Context) error {
 		AllowedHosts:   p.cfg.HTTPHosts,
 		Webhooks:       p.webhooks.svc,
 		Events:         newEventLog(p.nats.js, p.subjects, p.log),
+		Media:          p.media.rest(),
 	})
 	if err != nil {
 		return err
@@ -113,14 +119,20 @@ func restAuth(cfg Config) httpadapter.Auth {
 	return a
 }
 
-func routes() []httpadapter.Route {
+// routes are the catalog's REST routes, with their schemas' field types
+// (by which multipart uploads are typed).
+func routes() ([]httpadapter.Route, error) {
 	var out []httpadapter.Route
 	for _, s := range commands.Catalog() {
 		if s.Method != "" && s.Path != "" {
-			out = append(out, httpadapter.Route{Name: s.Name, Method: s.Method, Path: s.Path})
+			fields, err := schemaFields(s.Schema)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, httpadapter.Route{Name: s.Name, Method: s.Method, Path: s.Path, Fields: fields})
 		}
 	}
-	return out
+	return out, nil
 }
 
 // The outbox is the dispatcher's audit trail (the sessions' ports: see

@@ -34,17 +34,20 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	failed := make(chan error, 4) // a part that dies after its start
 	storage := &storagePart{cfg: cfg}
 	nc := &natsPart{cfg: cfg, log: log}
+	med := &mediaPart{cfg: cfg, log: log.With("component", "media"), nats: nc}
 	ob := &outboxPart{cfg: cfg, log: log.With("component", "publisher"), storage: storage, nats: nc, mode: mode, subjects: subjects}
-	sess := &sessionsPart{cfg: cfg, log: log, storage: storage, outbox: ob, stdout: stdout}
+	sess := &sessionsPart{cfg: cfg, log: log, storage: storage, outbox: ob, stdout: stdout, media: med}
+	mfetch := &mediaFetchPart{cfg: cfg, log: log.With("component", "mediafetch"), nats: nc, sessions: sess, media: med}
+	med.fetcher = mfetch
 	chats := &storePart{cfg: cfg, log: log.With("component", "chatstore"), nats: nc}
 	cmds := &commandsPart{cfg: cfg, log: log, storage: storage, nats: nc, outbox: ob, sessions: sess, chats: chats,
 		mode: mode, subjects: subjects, token: secret, failed: failed, up: make(chan struct{})}
 	hooks := &webhooksPart{cfg: cfg, log: log.With("component", "webhooks"), nats: nc, subjects: subjects}
 	runner := &lifecycle.Runner{Log: log}
 	rest := &httpPart{cfg: cfg, log: log.With("component", "http"), nats: nc, sessions: sess, subjects: subjects,
-		token: secret, ready: runner.Ready, failed: failed, webhooks: hooks}
+		token: secret, ready: runner.Ready, failed: failed, webhooks: hooks, media: med}
 
-	startErr := runner.Start(ctx, storage, nc, ob, sess, chats, cmds, hooks, rest)
+	startErr := runner.Start(ctx, storage, nc, med, ob, sess, mfetch, chats, cmds, hooks, rest)
 	if startErr == nil {
 		startErr = wait(ctx, log, cmds.up, failed, func() {
 			log.Info("wabridge is up", "http", rest.addr, "nats", nc.addr(), "data_dir", cfg.DataDir,
