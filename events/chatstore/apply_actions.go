@@ -130,11 +130,16 @@ func (t *txn) edit(ctx context.Context, session string, m target, text string) e
 	return t.lastMessageIs(ctx, session, m, text)
 }
 
-// revoke marks m deleted for everyone: its content is gone.
+// revoke marks m deleted for everyone: its content is gone, and its
+// reactions with it (WhatsApp shows none on a deleted message).
 func (t *txn) revoke(ctx context.Context, session string, m target) error {
 	if _, err := t.tx.ExecContext(ctx, `UPDATE messages SET text = '', media = NULL, revoked = 1
 		WHERE session = $1 AND chat = $2 AND wa_id = $3`, session, m.chat, m.waID); err != nil {
 		return fmt.Errorf("revoking message %s: %w", m.id, err)
+	}
+	if _, err := t.tx.ExecContext(ctx, `DELETE FROM reactions WHERE session = $1 AND chat = $2 AND wa_id = $3`,
+		session, m.chat, m.waID); err != nil {
+		return fmt.Errorf("dropping the reactions of revoked message %s: %w", m.id, err)
 	}
 	return t.lastMessageIs(ctx, session, m, "")
 }
