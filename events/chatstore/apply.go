@@ -81,6 +81,8 @@ func otherApplier(typ string) applier {
 		return applyGroupUpdated
 	case events.TypeGroupParticipantsChanged:
 		return applyParticipantsChanged
+	case events.TypeMessageReceipt:
+		return applyReceipt // apply_receipt.go
 	case events.TypeSessionPaired, events.TypeSessionConnected:
 		return applyAccount
 	case events.TypeMessageReaction, events.TypeMessageEdited, events.TypeMessageRevoked, resultReaction, resultUpdate, resultRevoke, resultDelete:

@@ -106,6 +106,9 @@ func migrations() [][]string {
 			is_super_admin INTEGER NOT NULL DEFAULT 0,
 			PRIMARY KEY (session, group_jid, member))`,
 		},
+		{ // 5: how far a sent message got (apply_receipt.go).
+			`ALTER TABLE messages ADD COLUMN receipt INTEGER NOT NULL DEFAULT 0`,
+		},
 	}
 }
 

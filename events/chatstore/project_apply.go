@@ -107,9 +107,9 @@ func scanPosition(row *sql.Row) (uint64, error) {
 // projectionVersion numbers what the projector applies; a store whose
 // position was reached by an older version lacks what that version did not
 // apply (version 1: no command results; 2: no reactions, edits, revokes;
-// 3: no groups; 4: revoked messages kept their reactions), so it is
-// rebuilt (see consumer).
-const projectionVersion = 5
+// 3: no groups; 4: revoked messages kept their reactions; 5: no
+// receipts), so it is rebuilt (see consumer).
+const projectionVersion = 6
 
 // projectedVersion is the projection version of the store's position.
 func projectedVersion(ctx context.Context, q interface {

@@ -36,7 +36,7 @@ func (s *Store) Messages(ctx context.Context, session, chat string, q chatview.M
 	limit := chatview.ClampLimit(q.Limit)
 	args = append(args, limit+1)
 	rows, err := s.r.QueryContext(ctx, `SELECT wa_id, id, text, sender, timestamp, type, from_me,
-			quoted, edited, revoked, media
+			quoted, edited, revoked, media, receipt
 		FROM messages WHERE `+strings.Join(where, " AND ")+`
 		ORDER BY timestamp DESC, wa_id DESC LIMIT $`+fmt.Sprint(len(args)), args...)
 	if err != nil {
@@ -83,12 +83,14 @@ func scanMessage(rows *sql.Rows) (chatview.Message, string, error) {
 		waID                    string
 		ts                      int64
 		fromMe, edited, revoked int
+		receipt                 int
 		quoted, media           sql.NullString
 	)
 	if err := rows.Scan(&waID, &m.ID, &m.Message, &m.From, &ts, &m.Type, &fromMe,
-		&quoted, &edited, &revoked, &media); err != nil {
+		&quoted, &edited, &revoked, &media, &receipt); err != nil {
 		return m, "", err
 	}
+	m.Receipt = receiptName(receipt) // apply_receipt.go
 	m.Timestamp = time.Unix(0, ts).UTC()
 	m.FromMe, m.Edited, m.Revoked = fromMe != 0, edited != 0, revoked != 0
 	if quoted.Valid {

@@ -74,6 +74,10 @@ type Message struct {
 	Reactions []Reaction `json:"reactions,omitempty"`
 	Edited    bool       `json:"edited"`
 	Revoked   bool       `json:"revoked"`
+	// Receipt is how far a message this account sent got: delivered,
+	// read or played (in a group, the furthest any member got); absent
+	// before any receipt.
+	Receipt string `json:"receipt,omitempty"`
 	// Media is the media reference of the event that brought the message
 	// (CONTRACT §7), kept as the event carried it.
 	Media any `json:"media,omitempty"`
