@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -190,10 +191,10 @@ func TestGroupReferenceExamples(t *testing.T) {
 	a.ok("POST", "/group/participants/remove", map[string]any{"group_id": g, "participants": []string{"4917612345678"}}, nil)
 	a.ok("POST", "/group/participants/promote", map[string]any{"group_id": g, "participants": []string{"4917698765432"}}, nil)
 	a.ok("POST", "/group/participants/demote", map[string]any{"group_id": g, "participants": []string{"4917698765432"}}, nil)
-	// The reference uploads the photo as multipart/form-data; this bridge's
-	// multipart routes come with the media store's wiring, so the photo
-	// goes as the data: URL the media commands take as well.
+	// The reference uploads the photo as multipart/form-data; the data:
+	// URL the media commands take works as well.
 	photo := jpegPhoto(t)
+	uploadGroupPhoto(t, a.b, g, photo)
 	a.ok("POST", "/group/photo", map[string]any{"group_id": g, "image": "data:image/jpeg;base64," + base64.StdEncoding.EncodeToString(photo)}, nil)
 	a.ok("POST", "/group/name", map[string]any{"group_id": g, "name": "New Group Name 2024"}, nil)
 	a.ok("POST", "/group/description", map[string]any{"group_id": g, "description": "This is our project team for Q4 2024 initiatives"}, nil)
@@ -216,7 +217,7 @@ func TestGroupReferenceExamples(t *testing.T) {
 	if info.Name != "New Group Name 2024" || info.Topic != "This is our project team for Q4 2024 initiatives" || !info.Announce || !info.Locked || len(info.Participants) != 4 {
 		t.Errorf("info after the examples: %+v", info)
 	}
-	if pics := a.events(g, "picture.updated", 1); pics[0]["is_group"] != true || pics[0]["picture_id"] == nil || pics[0]["picture_id"] == "" {
+	if pics := a.events(g, "picture.updated", 2); len(pics) != 2 || pics[0]["is_group"] != true || pics[0]["picture_id"] == nil || pics[0]["picture_id"] == "" {
 		t.Errorf("picture.updated %v", pics)
 	}
 	a.ok("POST", "/group/leave", map[string]any{"group_id": g}, nil)
@@ -254,4 +255,32 @@ func jpegPhoto(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// uploadGroupPhoto posts the reference's multipart form to /group/photo.
+func uploadGroupPhoto(t *testing.T, b *bridgeProc, group string, photo []byte) {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	_ = w.WriteField("group_id", group)
+	part, err := w.CreateFormFile("image", "group-photo.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = part.Write(photo)
+	_ = w.Close()
+	req, err := http.NewRequest("POST", b.httpURL+"/group/photo", &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("X-Session", b.session)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("multipart POST /group/photo: %d", resp.StatusCode)
+	}
 }
