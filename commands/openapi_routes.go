@@ -189,6 +189,7 @@ func staticOperations() []staticOperation {
 			inbound, obj{"type": "object", "properties": obj{"message_id": str}}, true)},
 		{http.MethodGet, "/sandbox/outbox", sandbox("sandbox.outbox", "What virtual contacts received, oldest first.",
 			nil, obj{"type": "array"}, false)},
+		{http.MethodGet, "/media/{id}", mediaOperation()},
 	}
 	return slices.Concat(ops, webhookOperations(), eventOperations())
 }
