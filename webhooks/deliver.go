@@ -60,19 +60,13 @@ func (r *runner) settle(ctx context.Context, it *item, res outcome, lastErr erro
 		}
 		r.log.Warn("event dead-lettered after max_age", "seq", it.seq, "attempts", attempts, "err", lastErr)
 	}
-	for i := 0; ; i++ {
-		err := it.msg.DoubleAck(ctx)
-		if err == nil {
-			return true
-		}
-		if ctx.Err() != nil || i == 4 {
-			// Not acked: the event comes back and is delivered again;
-			// the receiver recognises it by its webhook-id.
-			r.log.Warn("acking a delivered event failed", "seq", it.seq, "err", err)
-			return ctx.Err() == nil
-		}
-		time.Sleep(time.Duration(50*(i+1)) * time.Millisecond)
+	// The ack is not waited for: the lane's next event is delivered only
+	// after this one either way, and an ack lost with the connection makes
+	// the event come back, to be recognised by its webhook-id.
+	if err := it.msg.Ack(); err != nil {
+		r.log.Warn("acking a delivered event failed", "seq", it.seq, "err", err)
 	}
+	return true
 }
 
 // attempt posts ce until a 2xx, a 410, the end of max_age (measured from
