@@ -56,8 +56,19 @@ func TestUploadedMediaReachesTheContactDecrypted(t *testing.T) {
 	if _, err := f.cli.SendMessage(ctx, contact, wrongType, whatsmeow.SendRequestExtra{ID: "3EB0WRONG"}); err != nil {
 		t.Fatal(err)
 	}
+	// A reply with an image quotes as a text reply does, whoever's message
+	// it quotes (here the session's own).
+	own := f.dev.GetJID().ToNonAD().String()
+	reply := &waE2E.Message{ImageMessage: &waE2E.ImageMessage{
+		DirectPath: proto.String(img.DirectPath), MediaKey: img.MediaKey, FileEncSHA256: img.FileEncSHA256, FileSHA256: img.FileSHA256,
+		Caption:     proto.String("this one"),
+		ContextInfo: &waE2E.ContextInfo{StanzaID: proto.String("3EB0DOC"), Participant: proto.String(own), IsForwarded: proto.Bool(true), ForwardingScore: proto.Uint32(1)},
+	}}
+	if _, err := f.cli.SendMessage(ctx, contact, reply, whatsmeow.SendRequestExtra{ID: "3EB0REPLY"}); err != nil {
+		t.Fatal(err)
+	}
 	out := f.net.Outbox()
-	if len(out) != 2 {
+	if len(out) != 3 {
 		t.Fatalf("outbox %+v", out)
 	}
 	got := out[0]
@@ -67,5 +78,8 @@ func TestUploadedMediaReachesTheContactDecrypted(t *testing.T) {
 	}
 	if out[1].SHA256 != "" || out[1].MediaError == "" {
 		t.Fatalf("a document keyed as an image decrypted: %+v", out[1])
+	}
+	if r := out[2]; r.Type != "image" || r.Caption != "this one" || r.QuotedID != "true_"+contact.String()+"_3EB0DOC" || !r.Forwarded || r.SHA256 != hex.EncodeToString(img.FileSHA256) {
+		t.Fatalf("reply delivered %+v", r)
 	}
 }

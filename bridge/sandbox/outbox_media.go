@@ -60,7 +60,30 @@ func describeMedia(msg *waE2E.Message) (d Delivery, ok bool) {
 		return Delivery{}, false
 	}
 	d.Message = m.Caption
+	ci := contextInfoOf(msg)
+	d.QuotedID, d.Mentions = ci.GetStanzaID(), append([]string(nil), ci.GetMentionedJID()...)
+	d.Forwarded, d.ForwardingScore = ci.GetIsForwarded(), ci.GetForwardingScore()
 	return d, true
+}
+
+// contextInfoOf is the context (quote, mentions, forwarded mark) of a text
+// or media message; nil for other kinds.
+func contextInfoOf(msg *waE2E.Message) *waE2E.ContextInfo {
+	switch {
+	case msg.GetExtendedTextMessage() != nil:
+		return msg.GetExtendedTextMessage().GetContextInfo()
+	case msg.GetImageMessage() != nil:
+		return msg.GetImageMessage().GetContextInfo()
+	case msg.GetVideoMessage() != nil:
+		return msg.GetVideoMessage().GetContextInfo()
+	case msg.GetAudioMessage() != nil:
+		return msg.GetAudioMessage().GetContextInfo()
+	case msg.GetDocumentMessage() != nil:
+		return msg.GetDocumentMessage().GetContextInfo()
+	case msg.GetStickerMessage() != nil:
+		return msg.GetStickerMessage().GetContextInfo()
+	}
+	return nil
 }
 
 func refOf(x whatsmeow.DownloadableMessage, mt whatsmeow.MediaType) *Reference {

@@ -94,7 +94,7 @@ func (c *Client) SendMessage(ctx context.Context, to types.JID, message *waE2E.M
 	d.To, d.WAID, d.From, d.Session, d.Timestamp = to.String(), string(req.ID), ownID.ToNonAD().String(), c.session, resp.Timestamp
 	d.MessageID = msgid.Format(true, d.To, d.WAID)
 	if d.QuotedID != "" {
-		p, _ := types.ParseJID(message.GetExtendedTextMessage().GetContextInfo().GetParticipant())
+		p, _ := types.ParseJID(contextInfoOf(message).GetParticipant()) // outbox_media.go
 		mine := !p.IsEmpty() && (p.User == ownID.User || p.User == ownLID.User)
 		d.QuotedID = msgid.Format(mine, d.To, d.QuotedID)
 	}
