@@ -54,3 +54,22 @@ func TestBlobStoreEncryptsAsWhatsApp(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBlobStore5MiB is one 5 MiB upload and its decryption by the
+// recipient, as every media send through the sandbox does.
+func BenchmarkBlobStore5MiB(b *testing.B) {
+	var s blobStore
+	plain := bytes.Repeat([]byte("0123456789abcdef"), 5<<16)
+	b.SetBytes(int64(len(plain)))
+	for b.Loop() {
+		up, err := s.encryptUpload(bytes.NewReader(plain), whatsmeow.MediaImage)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ref := Reference{DirectPath: up.DirectPath, MediaKey: up.MediaKey, FileEncSHA256: up.FileEncSHA256, FileSHA256: up.FileSHA256, MediaType: whatsmeow.MediaImage}
+		if _, err := s.decrypt(ref, io.Discard); err != nil {
+			b.Fatal(err)
+		}
+		s.expire(up.DirectPath)
+	}
+}
