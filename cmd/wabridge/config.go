@@ -12,6 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/wabridge/wabridge/events/mediafetch"
 	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/media"
 	"github.com/wabridge/wabridge/internal/natsbus"
@@ -78,6 +79,9 @@ type Config struct {
 	// FFmpeg and FFprobe are the binaries media preparation runs ("" =
 	// looked up on PATH).
 	FFmpeg, FFprobe string
+	// MediaDownload is what the media fetcher downloads of received media
+	// in the background (mediafetch.ParsePolicy).
+	MediaDownload mediafetch.Policy
 	// InternalSecret signs the commands REST sends over NATS, so the
 	// command side of every process with the same secret trusts them.
 	// Empty: a random one per process, right for a single process; several
@@ -119,6 +123,7 @@ func defaultConfig() Config {
 		// WhatsApp lets users quote old messages; three months covers
 		// nearly every reply while bounding the index.
 		MessageRetention: 90 * 24 * time.Hour,
+		MediaDownload:    mediafetch.DefaultPolicy(),
 		MediaMaxAge:      30 * 24 * time.Hour,
 		MediaMaxBytes:    20 << 30,
 
@@ -171,6 +176,7 @@ func (c *Config) options() []option {
 		{name: "media-max-age", usage: "how long WA_MEDIA keeps uploads and received media (0 = until deleted)", value: (*durationValue)(&c.MediaMaxAge)},
 		{name: "media-max-bytes", usage: "size bound of WA_MEDIA in bytes; when full, new media is refused until old media expires (0 = unlimited)", value: (*int64Value)(&c.MediaMaxBytes)},
 		{name: "ffmpeg", usage: "ffmpeg binary for video and voice-note conversion (default: ffmpeg on PATH)", value: (*stringValue)(&c.FFmpeg)},
+		{name: "media-download", usage: "received media downloaded into WA_MEDIA in the background: none, or kinds (image,video,audio,document,sticker, all), max=<size>, view_once (store view-once media, served once), history (media of history syncs too); GET /media downloads the rest on demand", value: (*policyValue)(&c.MediaDownload)},
 		{name: "ffprobe", usage: "ffprobe binary for video and audio metadata (default: ffprobe on PATH)", value: (*stringValue)(&c.FFprobe)},
 		{name: "dedup-window", usage: "Nats-Msg-Id deduplication window of the streams (0 = 1h, or the shorter events-max-age)", value: (*durationValue)(&c.DedupWindow)},
 		{name: "internal-secret", usage: "secret (at least 32 bytes) REST signs its commands over NATS with; every process sharing the NATS needs the same (default: random per process)", value: (*stringValue)(&c.InternalSecret)},
