@@ -158,7 +158,7 @@ func (s *Store) Put(ctx context.Context, name string, r io.Reader, info Info) (I
 		return Info{}, err
 	}
 	meta := jetstream.ObjectMeta{Name: name, Metadata: metadataOf(info)}
-	oi, err := obs.Put(ctx, meta, r)
+	oi, err := obs.Put(ctx, meta, fullReads{r})
 	if err != nil {
 		return Info{}, s.failure(err, "storing", name)
 	}
@@ -176,6 +176,24 @@ func (s *Store) Put(ctx context.Context, name string, r io.Reader, info Info) (I
 		}
 	}
 	return got, nil
+}
+
+// fullReads fills each Read's buffer unless the reader ends: the object
+// store publishes one chunk per Read, and readers such as a multipart part
+// or a TLS stream return a few KiB at a time, which would make a 5 MiB
+// upload over a thousand publishes instead of forty.
+type fullReads struct{ r io.Reader }
+
+func (f fullReads) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		m, err := f.r.Read(p[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // Get opens the object's content; the caller closes it. A read that ends

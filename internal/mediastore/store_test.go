@@ -176,3 +176,28 @@ func TestNewOpensOnFirstUse(t *testing.T) {
 		t.Fatal("invalid bucket accepted")
 	}
 }
+
+// trickle returns at most 4 KiB per Read, as a multipart part does.
+type trickle struct{ r io.Reader }
+
+func (t trickle) Read(p []byte) (int, error) { return t.r.Read(p[:min(len(p), 4096)]) }
+
+// A reader that returns little per Read is still stored in full chunks:
+// one publish per 128 KiB, not per Read.
+func TestPutFillsChunks(t *testing.T) {
+	ctx := context.Background()
+	js := startJetStream(t)
+	st := openStore(t, js, mediastore.Config{})
+	content := randomBytes(t, 1<<20)
+	if _, err := st.Put(ctx, "trickled", trickle{bytes.NewReader(content)}, mediastore.Info{}); err != nil {
+		t.Fatal(err)
+	}
+	obs, err := js.ObjectStore(ctx, mediastore.DefaultBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := obs.GetInfo(ctx, "trickled")
+	if err != nil || raw.Chunks != 8 || raw.Size != 1<<20 {
+		t.Fatalf("stored in %d chunks (%d bytes), want 8: %v", raw.Chunks, raw.Size, err)
+	}
+}
