@@ -60,7 +60,10 @@ func keepWebPSticker(in *Blob) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	info, err := parseWebP(data)
+	// A file over the animated limit is read only as far as that limit:
+	// enough to know whether it is animated (then too large) or a still
+	// image (then converted).
+	info, err := parseWebP(data, int64(len(data)) == in.Size)
 	if err != nil {
 		return nil, unsupportedCause(err, "the WebP sticker is corrupt")
 	}
@@ -98,7 +101,7 @@ func checkAnimated(size int64, info webpInfo) error {
 }
 
 // readAtMost reads the whole blob when it is at most max bytes, else its
-// first max bytes (enough for the header of a still image).
+// first max bytes (enough for the chunk headers that say what it is).
 func readAtMost(in *Blob, max int64) ([]byte, error) {
 	f, err := in.Open()
 	if err != nil {

@@ -16,10 +16,12 @@ type webpInfo struct {
 
 var errNotWebP = errors.New("not a WebP RIFF container")
 
-// parseWebP walks the chunks of a whole WebP file. For a still image only
-// the dimensions of VP8X are taken; VP8 and VP8L still images are left to
-// the decoder (Width, Height 0).
-func parseWebP(data []byte) (webpInfo, error) {
+// parseWebP walks the chunks of a WebP file. For a still image only the
+// dimensions of VP8X are taken; VP8 and VP8L still images are left to the
+// decoder (Width, Height 0). whole says data is the whole file; otherwise it
+// is the file's head, and a chunk running past its end ends the walk (the
+// VP8X flags come first, so whether the file is animated is known).
+func parseWebP(data []byte, whole bool) (webpInfo, error) {
 	var info webpInfo
 	if len(data) < 12 || string(data[:4]) != "RIFF" || string(data[8:12]) != "WEBP" {
 		return info, errNotWebP
@@ -29,6 +31,9 @@ func parseWebP(data []byte) (webpInfo, error) {
 		size := int(binary.LittleEndian.Uint32(data[off+4 : off+8]))
 		payload := data[off+8:]
 		if size > len(payload) {
+			if !whole {
+				return info, nil
+			}
 			return info, errors.New("WebP chunk runs past the end of the file")
 		}
 		payload = payload[:size]
