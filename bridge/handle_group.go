@@ -71,7 +71,11 @@ func groupState(g *types.GroupInfo) events.Group {
 // notification of changes: a group.updated for the settings that changed
 // and a group.participants.changed per membership action, in that order.
 // Their keys are the group, WhatsApp's time of the change and what
-// changed, so a redelivery has the same ids.
+// changed to what (by whom, with WhatsApp's version ids where it gives
+// them), so a redelivery has the same ids. WhatsApp's time is in whole
+// seconds and whatsmeow passes on no notification id: a key of the time
+// and the kind alone would take a second rename within the same second
+// for a redelivery of the first, and the stream would drop it.
 func groupInfoEvents(session string, evt *waEvents.GroupInfo) []events.Event {
 	group := evt.JID.ToNonAD()
 	if group.IsEmpty() {
@@ -85,7 +89,7 @@ func groupInfoEvents(session string, evt *waEvents.GroupInfo) []events.Event {
 		d.Group, d.By, d.Timestamp = jidForms(group), by, at
 		es = append(es, events.Event{
 			Type: events.TypeGroupUpdated, Session: session, Subject: group.String(), Time: at,
-			Key: base + "updated|" + settingsKey(d), Data: d,
+			Key: base + "updated|" + settingsKey(evt), Data: d,
 		})
 	}
 	for _, c := range participantChanges(evt) {
@@ -136,24 +140,50 @@ func groupSettings(evt *waEvents.GroupInfo) (d events.GroupUpdated, changed bool
 	return d, changed
 }
 
-// settingsKey names the settings a group.updated changed, for its key.
-func settingsKey(d events.GroupUpdated) string {
+// settingsKey names the settings a notification changed, each with its
+// new value and the version WhatsApp gave it, and who changed them: what
+// tells two changes of the same second apart. Only a change repeated to
+// the same value by the same person within one second (a switch flipped
+// on, off and on again) stays indistinguishable from a redelivery.
+func settingsKey(evt *waEvents.GroupInfo) string {
 	var parts []string
-	add := func(set bool, name string) {
+	add := func(set bool, name string, value ...string) {
 		if set {
-			parts = append(parts, name)
+			parts = append(parts, name+"="+strings.Join(value, ":"))
 		}
 	}
-	add(d.Name != nil, "name")
-	add(d.Topic != nil, "topic")
-	add(d.Photo != nil, "photo")
-	add(d.Announce != nil, "announce")
-	add(d.Locked != nil, "locked")
-	add(d.EphemeralSeconds != nil, "ephemeral")
-	add(d.JoinApproval != nil, "approval")
-	add(d.InviteLink != nil, "invite")
-	add(d.Deleted, "deleted")
-	return strings.Join(parts, ",")
+	if n := evt.Name; n != nil {
+		add(true, "name", n.Name)
+	}
+	if t := evt.Topic; t != nil {
+		add(true, "topic", t.TopicID, strconv.FormatBool(t.TopicDeleted), t.Topic)
+	}
+	if a := evt.Announce; a != nil {
+		add(true, "announce", strconv.FormatBool(a.IsAnnounce), a.AnnounceVersionID)
+	}
+	if l := evt.Locked; l != nil {
+		add(true, "locked", strconv.FormatBool(l.IsLocked))
+	}
+	if e := evt.Ephemeral; e != nil {
+		add(true, "ephemeral", strconv.FormatBool(e.IsEphemeral), strconv.FormatUint(uint64(e.DisappearingTimer), 10))
+	}
+	if m := evt.MembershipApprovalMode; m != nil {
+		add(true, "approval", strconv.FormatBool(m.IsJoinApprovalRequired))
+	}
+	if evt.NewInviteLink != nil {
+		add(true, "invite", *evt.NewInviteLink)
+	}
+	add(evt.Delete != nil && evt.Delete.Deleted, "deleted")
+	return strings.Join(parts, "|") + "|by=" + senderKey(evt.Sender)
+}
+
+// senderKey is who made a change, for event keys; "" when WhatsApp does
+// not say.
+func senderKey(sender *types.JID) string {
+	if sender == nil {
+		return ""
+	}
+	return sender.ToNonAD().String()
 }
 
 // participantChange is one membership action of a GroupInfo.

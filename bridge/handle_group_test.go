@@ -1,6 +1,7 @@
 package bridge_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -143,5 +144,57 @@ func TestGroupEventsThroughTheSession(t *testing.T) {
 	j := e.sink.ofType(events.TypeGroupJoined)
 	if len(j) != 1 || j[0].Subject != group.String() || j[0].Data.(events.GroupJoined).How != events.JoinedByAdd {
 		t.Fatalf("group.joined %+v", j)
+	}
+}
+
+// WhatsApp dates group notifications to the second: changes of the same
+// kind within one second (two renames, announce switched on, off and on
+// again, the photo removed by two admins) are each their own event, not
+// taken for redeliveries of the first and dropped by the stream's
+// deduplication. The same notification again keeps its id.
+func TestGroupChangesWithinOneSecondKeepTheirIDs(t *testing.T) {
+	at := fixedTime // whatsmeow's "t": whole seconds
+	name := func(n string) *waEvents.GroupInfo {
+		return &waEvents.GroupInfo{JID: group, Sender: &aliceLID, SenderPN: &alicePN, Timestamp: at,
+			Name: &types.GroupName{Name: n, NameSetAt: at, NameSetBy: aliceLID}}
+	}
+	announce := func(on bool, version string) *waEvents.GroupInfo {
+		return &waEvents.GroupInfo{JID: group, Sender: &aliceLID, Timestamp: at,
+			Announce: &types.GroupAnnounce{IsAnnounce: on, AnnounceVersionID: version}}
+	}
+	topic := func(text, id string) *waEvents.GroupInfo {
+		return &waEvents.GroupInfo{JID: group, Sender: &aliceLID, Timestamp: at,
+			Topic: &types.GroupTopic{Topic: text, TopicID: id, TopicSetAt: at, TopicSetBy: aliceLID}}
+	}
+	locked := func(by *types.JID) *waEvents.GroupInfo {
+		return &waEvents.GroupInfo{JID: group, Sender: by, Timestamp: at, Locked: &types.GroupLocked{IsLocked: true}}
+	}
+	var es []events.Event
+	for _, evt := range []*waEvents.GroupInfo{
+		name("Supper club"), name("Dinner club"),
+		announce(true, "1700000001"), announce(false, "1700000002"), announce(true, "1700000003"),
+		topic("First Fridays", "AB12"), topic("Second Fridays", "CD34"),
+		locked(&aliceLID), locked(&bobLID),
+	} {
+		es = append(es, bridge.GroupInfoEvents("default", evt)...)
+	}
+	for _, evt := range []*waEvents.Picture{
+		{JID: group, Author: aliceLID, Timestamp: at, PictureID: "1700000100"},
+		{JID: group, Author: aliceLID, Timestamp: at, Remove: true},
+		{JID: group, Author: bobLID, Timestamp: at, Remove: true},
+	} {
+		es = append(es, bridge.PictureEvents("default", evt)...)
+	}
+	ids := map[string]string{}
+	for _, e := range es {
+		id := events.EventID(e.Session, e.Type, e.Key)
+		if other, dup := ids[id]; dup {
+			t.Errorf("%s %+v shares its id with %s: one of them would be dropped", e.Type, e.Data, other)
+		}
+		ids[id] = fmt.Sprintf("%s %+v", e.Type, e.Data)
+	}
+	again := bridge.GroupInfoEvents("default", name("Dinner club"))
+	if len(again) != 1 || again[0].Key != es[1].Key {
+		t.Errorf("the same rename again got key %q, first %q", again[0].Key, es[1].Key)
 	}
 }

@@ -13,7 +13,9 @@ import (
 // pictureEvents are the events of whatsmeow's Picture: a picture.updated
 // for a user or a group and, for a group, its group.updated with the
 // photo, as every other change of a group's info is one. Keyed by the
-// subject, the picture and WhatsApp's time of the change.
+// subject, the picture, who changed it and WhatsApp's time of the change
+// (whole seconds: two admins removing the photo within one second are two
+// changes).
 func pictureEvents(session string, evt *waEvents.Picture) []events.Event {
 	jid := evt.JID.ToNonAD()
 	if jid.IsEmpty() {
@@ -29,7 +31,7 @@ func pictureEvents(session string, evt *waEvents.Picture) []events.Event {
 	if !evt.Remove {
 		d.PictureID = evt.PictureID
 	}
-	key := jid.String() + "|" + strconv.FormatInt(at.UnixNano(), 10) + "|" + d.PictureID + "|" + strconv.FormatBool(d.Removed)
+	key := jid.String() + "|" + strconv.FormatInt(at.UnixNano(), 10) + "|" + d.PictureID + "|" + strconv.FormatBool(d.Removed) + "|" + evt.Author.ToNonAD().String()
 	es := []events.Event{{Type: events.TypePictureUpdated, Session: session, Subject: jid.String(), Time: at, Key: key, Data: d}}
 	if isGroup {
 		es = append(es, events.Event{
