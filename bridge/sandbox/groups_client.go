@@ -39,7 +39,7 @@ func (c *Client) CreateGroup(ctx context.Context, req whatsmeow.ReqCreateGroup) 
 	if utf8.RuneCountInString(req.Name) > maxGroupName || strings.TrimSpace(req.Name) == "" {
 		return nil, whatsmeow.ErrIQNotAcceptable
 	}
-	now := c.net.clock.now()
+	now := c.net.clock.wholeSecond()
 	b := &c.net.groups
 	g := b.create(me, req.Name, now)
 	var failed []types.GroupParticipant
@@ -146,7 +146,7 @@ func (c *Client) LeaveGroup(ctx context.Context, jid types.JID) error {
 
 // change is the GroupInfo notification of a change by actor, now.
 func (c *Client) change(jid, actor types.JID, fill func(*events.GroupInfo)) *events.GroupInfo {
-	e := &events.GroupInfo{JID: jid, Sender: &actor, SenderPN: &actor, Timestamp: c.net.clock.now()}
+	e := &events.GroupInfo{JID: jid, Sender: &actor, SenderPN: &actor, Timestamp: c.net.clock.wholeSecond()}
 	fill(e)
 	return e
 }

@@ -52,3 +52,7 @@ func (n *Network) phoneOf(p types.JID) types.JID {
 
 // pictureID is a new photo's id: WhatsApp's are decimal timestamps.
 func pictureID(at time.Time) string { return strconv.FormatInt(at.UnixMicro(), 10) }
+
+// wholeSecond is the network's time as WhatsApp dates group and picture
+// notifications: in whole seconds (whatsmeow parses their "t" so).
+func (c *clock) wholeSecond() time.Time { return c.now().Truncate(time.Second) }

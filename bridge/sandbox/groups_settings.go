@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"go.mau.fi/whatsmeow"
@@ -102,7 +103,7 @@ func (c *Client) SetGroupPhoto(ctx context.Context, jid types.JID, avatar []byte
 		return "", err
 	}
 	now := c.net.clock.now()
-	pic := &events.Picture{JID: jid, Author: me, Timestamp: now, Remove: avatar == nil}
+	pic := &events.Picture{JID: jid, Author: me, Timestamp: now.Truncate(time.Second), Remove: avatar == nil}
 	var members []types.JID
 	err = c.net.groups.with(jid, func(g *vgroup) error {
 		if g.members[me] == nil {

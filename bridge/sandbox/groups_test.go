@@ -243,3 +243,26 @@ func TestGroupLeaveAndPhoto(t *testing.T) {
 		t.Fatalf("A's groups: %+v", groups)
 	}
 }
+
+// Group and picture notifications are dated in whole seconds, as whatsmeow
+// parses WhatsApp's "t": what a bridge keys their events by must tell
+// apart changes within one second, and the sandbox must not hide that with
+// a precision WhatsApp never gives.
+func TestGroupNotificationsAreDatedInSeconds(t *testing.T) {
+	s := newGroupScene(t)
+	ctx := testCtx(t)
+	for _, name := range []string{"First", "Second"} {
+		if err := s.a.cli.SetGroupName(ctx, s.group, name); err != nil {
+			t.Fatal(err)
+		}
+		if e := next[*events.GroupInfo](t, s.b.rec); e.Name == nil || e.Name.Name != name || e.Timestamp.Nanosecond() != 0 || e.Name.NameSetAt.Nanosecond() != 0 {
+			t.Errorf("rename notification %+v, want %q at a whole second", e, name)
+		}
+	}
+	if _, err := s.a.cli.SetGroupPhoto(ctx, s.group, nil); err != nil {
+		t.Fatal(err)
+	}
+	if p := next[*events.Picture](t, s.b.rec); !p.Remove || p.Timestamp.Nanosecond() != 0 {
+		t.Errorf("picture notification %+v, want a removal at a whole second", p)
+	}
+}
