@@ -32,7 +32,8 @@ type Definition struct {
 	// Concurrency is how many chats proceed at once (default 1: strict
 	// order over all chats).
 	Concurrency int `json:"concurrency,omitempty" yaml:"concurrency"`
-	// MaxAge is how long an event is retried before it is dead-lettered.
+	// MaxAge is how old an event may get (from when WA_EVENTS stored it)
+	// while it is retried; then it is dead-lettered.
 	MaxAge Duration `json:"max_age,omitempty" yaml:"max_age"`
 }
 

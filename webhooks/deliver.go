@@ -32,7 +32,7 @@ func (r *runner) deliverItem(ctx context.Context, it *item) bool {
 		// Not a CloudEvent: no attempt can succeed.
 		return r.settle(ctx, it, expired, fmt.Errorf("event at sequence %d is not a cloudevent: %w", it.seq, err), 0)
 	}
-	res, lastErr, attempts := r.attempt(ctx, ce)
+	res, lastErr, attempts := r.attempt(ctx, ce, it.stored)
 	switch res {
 	case canceled:
 		return false
@@ -69,13 +69,18 @@ func (r *runner) settle(ctx context.Context, it *item, res outcome, lastErr erro
 	return true
 }
 
-// attempt posts ce until a 2xx, a 410, the end of max_age (measured from
-// the first attempt) or ctx; between attempts it waits an exponential
-// backoff with full jitter, or the receiver's Retry-After when longer.
-func (r *runner) attempt(ctx context.Context, ce event.Event) (outcome, error, int) {
+// attempt posts ce until a 2xx, a 410, max_age after since, or ctx; it
+// tries at least once. Between attempts it waits an exponential backoff
+// with full jitter, or the receiver's Retry-After when longer.
+//
+// For a live event since is when WA_EVENTS stored it: max_age is the age
+// of the event, so neither a restart nor the wait behind an earlier event
+// of its chat gives it a new max_age, and a backlog behind a dead receiver
+// reaches the dead letters in one attempt each rather than one event per
+// max_age (while WA_EVENTS' retention would drop the rest unseen).
+func (r *runner) attempt(ctx context.Context, ce event.Event, since time.Time) (outcome, error, int) {
 	cfg := r.svc.cfg
 	maxAge := time.Duration(r.hook.MaxAge)
-	first := time.Now()
 	for n := 1; ; n++ {
 		status, retryAfter, err := Post(ctx, cfg.Client, r.hook.URL, ce, r.mode, r.keys)
 		if ctx.Err() != nil {
@@ -89,7 +94,7 @@ func (r *runner) attempt(ctx context.Context, ce event.Event) (outcome, error, i
 		if IsGone(err) {
 			return gone, err, n
 		}
-		left := maxAge - time.Since(first)
+		left := maxAge - time.Since(since)
 		if left <= 0 {
 			return expired, err, n
 		}

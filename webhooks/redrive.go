@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -88,7 +89,8 @@ func (s *Service) redriveOne(ctx context.Context, r *runner, raw *jetstream.RawS
 		r.log.Warn("a dead letter is not a cloudevent and stays", "dead_seq", raw.Sequence, "err", err)
 		return nil
 	}
-	res, lastErr, _ := r.attempt(ctx, ce)
+	// A redriven event is old by definition: its max_age starts now.
+	res, lastErr, _ := r.attempt(ctx, ce, time.Now())
 	switch res {
 	case delivered:
 		if err := s.dead.DeleteMsg(ctx, raw.Sequence); err != nil {

@@ -136,7 +136,7 @@ func (r *runner) dispatch(iter jetstream.MessagesContext, sched *scheduler, gate
 			r.log.Warn("a message without JetStream metadata is skipped", "subject", msg.Subject(), "err", err)
 			continue
 		}
-		it := &item{msg: msg, seq: meta.Sequence.Stream}
+		it := &item{msg: msg, seq: meta.Sequence.Stream, stored: meta.Timestamp}
 		if r.hook.Concurrency > 1 {
 			it.lane = chatOf(msg.Subject())
 		}

@@ -3,15 +3,17 @@ package webhooks
 import (
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 )
 
 // item is one event taken from the consumer and not yet acked.
 type item struct {
-	msg  jetstream.Msg
-	seq  uint64 // stream sequence
-	lane string // its chat, or "" when the webhook keeps strict order
+	msg    jetstream.Msg
+	seq    uint64    // stream sequence
+	stored time.Time // when WA_EVENTS stored it: max_age counts from here
+	lane   string    // its chat, or "" when the webhook keeps strict order
 }
 
 // lane is the queue of one chat's events: delivered one after the other,
