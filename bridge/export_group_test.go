@@ -11,10 +11,14 @@ import (
 
 // The translators of the group area, for golden tests that fix the clock
 // the bridge would otherwise read.
-var (
-	GroupInfoEvents = groupInfoEvents
-	PictureEvents   = pictureEvents
-)
+// The JIDs' other forms are not looked up.
+func GroupInfoEvents(session string, evt *waEvents.GroupInfo) []events.Event {
+	return groupInfoEvents(session, evt, nil)
+}
+
+func PictureEvents(session string, evt *waEvents.Picture) []events.Event {
+	return pictureEvents(session, evt, nil)
+}
 
 // GroupJoinedEvent is groupJoinedEvent for an account of the given JIDs.
 func GroupJoinedEvent(session string, ownPN, ownLID types.JID, evt *waEvents.JoinedGroup, now time.Time) (events.Event, bool) {

@@ -70,20 +70,21 @@ func groupState(g *types.GroupInfo) events.Group {
 // groupInfoEvents are the events of whatsmeow's GroupInfo, one
 // notification of changes: a group.updated for the settings that changed
 // and a group.participants.changed per membership action, in that order.
+// Members and the sender get their other JID form from alt, where known.
 // Their keys are the group, WhatsApp's time of the change and what
 // changed to what (by whom, with WhatsApp's version ids where it gives
 // them), so a redelivery has the same ids. WhatsApp's time is in whole
 // seconds and whatsmeow passes on no notification id: a key of the time
 // and the kind alone would take a second rename within the same second
 // for a redelivery of the first, and the stream would drop it.
-func groupInfoEvents(session string, evt *waEvents.GroupInfo) []events.Event {
+func groupInfoEvents(session string, evt *waEvents.GroupInfo, alt altForm) []events.Event {
 	group := evt.JID.ToNonAD()
 	if group.IsEmpty() {
 		return nil
 	}
 	at := evt.Timestamp.UTC()
 	base := group.String() + "|" + strconv.FormatInt(at.UnixNano(), 10) + "|"
-	by := optionalForms(evt.Sender, evt.SenderPN)
+	by := changerForms(evt.Sender, evt.SenderPN, alt)
 	var es []events.Event
 	if d, changed := groupSettings(evt); changed {
 		d.Group, d.By, d.Timestamp = jidForms(group), by, at
@@ -96,7 +97,7 @@ func groupInfoEvents(session string, evt *waEvents.GroupInfo) []events.Event {
 		d := events.GroupParticipantsChanged{Group: jidForms(group), Action: c.action, By: by, Reason: c.reason, Timestamp: at}
 		ids := make([]string, 0, len(c.who))
 		for _, p := range c.who {
-			j := jidForms(p)
+			j := jidForms(p, alt.of(p))
 			d.Participants = append(d.Participants, j)
 			ids = append(ids, j.JID)
 		}
@@ -222,7 +223,18 @@ func sameUser(who, sender types.JID, senderPN *types.JID) bool {
 	return senderPN != nil && who == senderPN.ToNonAD()
 }
 
-// optionalJID is the forms of a JID whatsmeow may leave out; nil when it did.
+// changerForms is who made a change, with the other form from alt when
+// whatsmeow gave one form only; nil when WhatsApp names no one.
+func changerForms(sender, senderAlt *types.JID, alt altForm) *events.JID {
+	if sender != nil && (senderAlt == nil || senderAlt.IsEmpty()) {
+		if other := alt.of(*sender); !other.IsEmpty() {
+			senderAlt = &other
+		}
+	}
+	return optionalForms(sender, senderAlt)
+}
+
+// optionalForms is the forms of a JID whatsmeow may leave out; nil when it did.
 func optionalForms(jid, alt *types.JID) *events.JID {
 	var forms []types.JID
 	for _, j := range []*types.JID{jid, alt} {
@@ -243,7 +255,7 @@ func (s *Session) handleJoinedGroup(ctx context.Context, l *link, evt *waEvents.
 }
 
 func (s *Session) handleGroupInfo(ctx context.Context, l *link, evt *waEvents.GroupInfo) bool {
-	return s.keepAll(ctx, l, groupInfoEvents(s.name, evt))
+	return s.keepAll(ctx, l, groupInfoEvents(s.name, evt, s.lidAlts(ctx, l)))
 }
 
 // keepAll keeps es in one transaction: all of one WhatsApp event's

@@ -1,6 +1,7 @@
 package bridge_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -196,5 +197,42 @@ func TestGroupChangesWithinOneSecondKeepTheirIDs(t *testing.T) {
 	again := bridge.GroupInfoEvents("default", name("Dinner club"))
 	if len(again) != 1 || again[0].Key != es[1].Key {
 		t.Errorf("the same rename again got key %q, first %q", again[0].Key, es[1].Key)
+	}
+}
+
+// whatsmeow names the members of a change in a LID group by LID alone,
+// keeping each one's phone number in the device's LID store before it
+// dispatches the notification: the events carry both forms (CONTRACT §2),
+// of the members changed, of who changed them and of who changed a photo.
+func TestGroupChangesCarryBothForms(t *testing.T) {
+	e := newEnv(t)
+	c := e.loggedInConnected("default")
+	ctx := context.Background()
+	for lid, pn := range map[types.JID]types.JID{bobLID: bobPN, aliceLID: alicePN} {
+		if err := c.dev.LIDs.PutLIDMapping(ctx, lid, pn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !c.push(&waEvents.GroupInfo{JID: group, Sender: &aliceLID, Timestamp: fixedTime, ParticipantVersionID: "7", Join: []types.JID{bobLID}}) {
+		t.Fatal("group change not handled")
+	}
+	if !c.push(&waEvents.Picture{JID: group, Author: aliceLID, Timestamp: fixedTime, PictureID: "1700000100"}) {
+		t.Fatal("picture not handled")
+	}
+	changed := e.sink.ofType(events.TypeGroupParticipantsChanged)
+	if len(changed) != 1 {
+		t.Fatalf("%d group.participants.changed, want 1", len(changed))
+	}
+	d := changed[0].Data.(events.GroupParticipantsChanged)
+	want := events.JID{JID: bobLID.String(), PN: bobPN.String(), LID: bobLID.String()}
+	if len(d.Participants) != 1 || d.Participants[0] != want {
+		t.Errorf("participants %+v, want %+v", d.Participants, want)
+	}
+	if d.By == nil || d.By.PN != alicePN.String() {
+		t.Errorf("by %+v, want Alice's phone number too", d.By)
+	}
+	pics := e.sink.ofType(events.TypePictureUpdated)
+	if len(pics) != 1 || pics[0].Data.(events.PictureUpdated).By == nil || pics[0].Data.(events.PictureUpdated).By.PN != alicePN.String() {
+		t.Errorf("picture.updated %+v, want Alice's phone number in by", pics)
 	}
 }

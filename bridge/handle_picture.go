@@ -13,10 +13,11 @@ import (
 // pictureEvents are the events of whatsmeow's Picture: a picture.updated
 // for a user or a group and, for a group, its group.updated with the
 // photo, as every other change of a group's info is one. Keyed by the
-// subject, the picture, who changed it and WhatsApp's time of the change
+// subject, the picture, who changed it (with their other JID form from
+// alt, where known) and WhatsApp's time of the change
 // (whole seconds: two admins removing the photo within one second are two
 // changes).
-func pictureEvents(session string, evt *waEvents.Picture) []events.Event {
+func pictureEvents(session string, evt *waEvents.Picture, alt altForm) []events.Event {
 	jid := evt.JID.ToNonAD()
 	if jid.IsEmpty() {
 		return nil
@@ -24,7 +25,7 @@ func pictureEvents(session string, evt *waEvents.Picture) []events.Event {
 	at := evt.Timestamp.UTC()
 	var by *events.JID
 	if !evt.Author.IsEmpty() {
-		by = optionalForms(&evt.Author, nil)
+		by = changerForms(&evt.Author, nil, alt)
 	}
 	isGroup := jid.Server == types.GroupServer
 	d := events.PictureUpdated{JID: jidForms(jid), IsGroup: isGroup, Removed: evt.Remove, By: by, Timestamp: at}
@@ -45,5 +46,5 @@ func pictureEvents(session string, evt *waEvents.Picture) []events.Event {
 }
 
 func (s *Session) handlePicture(ctx context.Context, l *link, evt *waEvents.Picture) bool {
-	return s.keepAll(ctx, l, pictureEvents(s.name, evt))
+	return s.keepAll(ctx, l, pictureEvents(s.name, evt, s.lidAlts(ctx, l)))
 }
