@@ -130,11 +130,27 @@ func (t *txn) changeMember(ctx context.Context, session, group, action string, p
 	case events.ParticipantsRemoved, events.ParticipantsLeft:
 		return t.execMember(ctx, `DELETE FROM group_members`, session, group, p)
 	case events.ParticipantsPromoted:
-		return t.execMember(ctx, `UPDATE group_members SET is_admin = 1`, session, group, p)
+		return t.setAdmin(ctx, session, group, p, true)
 	case events.ParticipantsDemoted:
-		return t.execMember(ctx, `UPDATE group_members SET is_admin = 0, is_super_admin = 0`, session, group, p)
+		return t.setAdmin(ctx, session, group, p, false)
 	}
 	return nil // an action of a later version: nothing known to change
+}
+
+// setAdmin sets a member's admin flag. One the store has not seen added
+// (it began after they joined) is a member all the same: kept with it.
+func (t *txn) setAdmin(ctx context.Context, session, group string, p events.JID, admin bool) error {
+	known, err := t.memberKnown(ctx, session, group, p)
+	if err != nil {
+		return err
+	}
+	if !known {
+		return t.putMember(ctx, session, group, p, admin, false)
+	}
+	if admin {
+		return t.execMember(ctx, `UPDATE group_members SET is_admin = 1`, session, group, p)
+	}
+	return t.execMember(ctx, `UPDATE group_members SET is_admin = 0, is_super_admin = 0`, session, group, p)
 }
 
 // memberMatch finds a member's row by any of p's forms ($3 to $5).

@@ -128,3 +128,33 @@ func TestGroupJoinedAgainReplacesMembers(t *testing.T) {
 }
 
 func timeSec(sec int) time.Duration { return time.Duration(sec) * time.Second }
+
+// A store that began after the join learns members from their changes: a
+// member promoted or demoted whom it has not seen added is a member, with
+// the flag the change gives.
+func TestPromotedMemberUnknownToTheStoreIsKept(t *testing.T) {
+	v := newEnv(t)
+	other := "120363000000000097@g.us"
+	promote := participants("promote-bob", 1, events.ParticipantsPromoted, gBob)
+	promote.Subject, promote.Key = other, other+"|promote-bob"
+	d := promote.Data.(events.GroupParticipantsChanged)
+	d.Group = events.JID{JID: other}
+	promote.Data = d
+	demote := participants("demote-ana", 2, events.ParticipantsDemoted, gAna)
+	demote.Subject, demote.Key = other, other+"|demote-ana"
+	d = demote.Data.(events.GroupParticipantsChanged)
+	d.Group = events.JID{JID: other}
+	demote.Data = d
+	v.publish(t, promote)
+	v.publish(t, demote)
+	s := openStore(t, t.TempDir())
+	catchUp(t, s, v, "groups")
+	g, err := s.Group(context.Background(), session, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []events.GroupMember{{JID: gAna}, {JID: gBob, IsAdmin: true}}
+	if len(g.Members) != 2 || g.Members[0] != want[0] || g.Members[1] != want[1] {
+		t.Fatalf("members %+v, want %+v", g.Members, want)
+	}
+}
