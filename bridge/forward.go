@@ -70,7 +70,7 @@ func forwarded(m StoredMessage) (*waE2E.Message, error) {
 	if ci == nil {
 		return nil, werr.Invalid(werr.CodeInvalidPayload, "message %s is of a kind the bridge cannot forward yet", ref)
 	}
-	if viewOnce(msg) {
+	if m.ViewOnce || viewOnce(msg) {
 		return nil, werr.Invalid(werr.CodeInvalidPayload, "message %s is view-once: it cannot be forwarded", ref)
 	}
 	score := (*ci).GetForwardingScore() + 1

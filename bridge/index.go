@@ -39,6 +39,11 @@ type StoredMessage struct {
 	Timestamp time.Time
 	Text      string
 	Message   *waE2E.Message
+	// ViewOnce marks a view-once message, also one that only the wrapper
+	// whatsmeow peeled off said so (older clients): Message alone no
+	// longer tells, and its media must still be stored for one serve
+	// only and never forwarded.
+	ViewOnce bool
 }
 
 // record is the stored form; the message is kept as protobuf bytes.
@@ -49,6 +54,7 @@ type record struct {
 	Timestamp time.Time `json:"ts"`
 	Text      string    `json:"text,omitempty"`
 	Proto     []byte    `json:"msg,omitempty"`
+	ViewOnce  bool      `json:"view_once,omitempty"`
 }
 
 // MessageIndex is the bbolt index of messages per session and chat.
@@ -91,7 +97,7 @@ func (x *MessageIndex) PutWrite(session string, m StoredMessage) store.Write {
 }
 
 func encodeRecord(m StoredMessage) ([]byte, error) {
-	rec := record{ChatAlt: m.ChatAlt, Sender: m.Sender, FromMe: m.FromMe, Timestamp: m.Timestamp.UTC(), Text: m.Text}
+	rec := record{ChatAlt: m.ChatAlt, Sender: m.Sender, FromMe: m.FromMe, Timestamp: m.Timestamp.UTC(), Text: m.Text, ViewOnce: m.ViewOnce}
 	if m.Message != nil {
 		b, err := proto.Marshal(m.Message)
 		if err != nil {
@@ -213,7 +219,7 @@ func altChatMessage(byChat, byID *bolt.Bucket, id, want string) (located, bool) 
 }
 
 func (r record) toStored(chat, id string) (StoredMessage, error) {
-	m := StoredMessage{Chat: chat, ChatAlt: r.ChatAlt, ID: id, Sender: r.Sender, FromMe: r.FromMe, Timestamp: r.Timestamp, Text: r.Text}
+	m := StoredMessage{Chat: chat, ChatAlt: r.ChatAlt, ID: id, Sender: r.Sender, FromMe: r.FromMe, Timestamp: r.Timestamp, Text: r.Text, ViewOnce: r.ViewOnce}
 	if len(r.Proto) > 0 {
 		m.Message = &waE2E.Message{}
 		if err := proto.Unmarshal(r.Proto, m.Message); err != nil {

@@ -171,5 +171,6 @@ func storedFrom(evt *waEvents.Message) StoredMessage {
 		Timestamp: evt.Info.Timestamp,
 		Text:      messageText(evt.Message),
 		Message:   evt.Message,
+		ViewOnce:  evt.IsViewOnce || viewOnce(evt.Message),
 	}
 }

@@ -1,0 +1,94 @@
+package bridge_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"testing"
+
+	"go.mau.fi/whatsmeow/proto/waE2E"
+	"go.mau.fi/whatsmeow/types"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/wabridge/wabridge/bridge"
+	"github.com/wabridge/wabridge/events"
+	"github.com/wabridge/wabridge/internal/werr"
+)
+
+// View-once media that only its wrapper marks (what older clients send:
+// ViewOnceMessage, V2 or V2Extension around media without its own flag)
+// stays view-once after whatsmeow unwrapped it: the index keeps the flag,
+// so an on-demand download is described as view-once (the fetcher then
+// stores it for one serve only), also for the audio V2Extension carries.
+func TestDownloadKeepsWrapperOnlyViewOnce(t *testing.T) {
+	e, f := newDownloadEnv(t)
+	sum := sha256.Sum256(jpegBytes)
+	f.put("/v/once", jpegBytes)
+	image := func() *waE2E.Message {
+		return &waE2E.Message{ImageMessage: &waE2E.ImageMessage{
+			DirectPath: proto.String("/v/once"), MediaKey: bytes.Repeat([]byte{1}, 32),
+			FileEncSHA256: bytes.Repeat([]byte{2}, 32), FileSHA256: sum[:], FileLength: proto.Uint64(uint64(len(jpegBytes))),
+			Mimetype: proto.String("image/jpeg"),
+		}}
+	}
+	audio := &waE2E.Message{AudioMessage: &waE2E.AudioMessage{
+		DirectPath: proto.String("/v/once"), MediaKey: bytes.Repeat([]byte{1}, 32),
+		FileEncSHA256: bytes.Repeat([]byte{2}, 32), FileSHA256: sum[:], FileLength: proto.Uint64(uint64(len(jpegBytes))),
+		Mimetype: proto.String("audio/ogg; codecs=opus"), PTT: proto.Bool(true),
+	}}
+	cases := map[string]*waE2E.Message{
+		"3EB0ONCE1": {ViewOnceMessage: &waE2E.FutureProofMessage{Message: image()}},
+		"3EB0ONCE2": {ViewOnceMessageV2: &waE2E.FutureProofMessage{Message: image()}},
+		"3EB0ONCE3": {ViewOnceMessageV2Extension: &waE2E.FutureProofMessage{Message: audio}},
+	}
+	src := types.MessageSource{Chat: alicePN, Sender: alicePN}
+	for id, raw := range cases {
+		e.sink.reset()
+		if !f.push(kindMessage(src, id, raw)) {
+			t.Fatalf("%s: handler reported failure", id)
+		}
+		got := e.sink.ofType(events.TypeMessageReceived)
+		if len(got) != 1 || !got[0].Data.(events.MessageReceived).ViewOnce {
+			t.Fatalf("%s: events %+v, want one view-once message.received", id, got)
+		}
+		d, err := download(t, e, bridge.DownloadRequest{Ref: got[0].Data.(events.MessageReceived).Media.ID})
+		if err != nil {
+			t.Fatalf("%s: DownloadMedia: %v", id, err)
+		}
+		if !d.ViewOnce {
+			t.Fatalf("%s: downloaded view-once media described as %+v: not view-once", id, d)
+		}
+	}
+}
+
+// A view-once that only its wrapper marked is not forwarded either: the
+// forward would hand the media on as an ordinary photo.
+func TestForwardRefusesWrapperOnlyViewOnce(t *testing.T) {
+	e, c := chatEnv(t)
+	src := types.MessageSource{Chat: alicePN, Sender: alicePN}
+	raw := &waE2E.Message{ViewOnceMessageV2: &waE2E.FutureProofMessage{Message: &waE2E.Message{
+		ImageMessage: &waE2E.ImageMessage{URL: proto.String("u"), DirectPath: proto.String("/v/once")},
+	}}}
+	if !c.push(kindMessage(src, "3EB0WRAPPED", raw)) {
+		t.Fatal("message not handled")
+	}
+	_, err := e.session("default").ForwardMessage(context.Background(), bridge.ForwardRequest{MessageID: "3EB0WRAPPED", To: group.String()})
+	wantCode(t, err, werr.CodeInvalidPayload)
+	if n := len(c.sentMessages()); n != 0 {
+		t.Errorf("%d messages sent, want none", n)
+	}
+}
+
+// The index keeps the flag through its stored form.
+func TestMessageIndexKeepsViewOnce(t *testing.T) {
+	x := newIndex(t)
+	m := bridge.StoredMessage{Chat: alicePN.String(), ID: "3EB0FLAG", Sender: alicePN.String(), Timestamp: fixedTime, ViewOnce: true,
+		Message: &waE2E.Message{ImageMessage: &waE2E.ImageMessage{DirectPath: proto.String("/v/x")}}}
+	if err := x.Put("default", m); err != nil {
+		t.Fatal(err)
+	}
+	got, err := x.Lookup("default", "3EB0FLAG", alicePN)
+	if err != nil || !got.ViewOnce {
+		t.Fatalf("Lookup: %+v, %v; want view-once", got, err)
+	}
+}
