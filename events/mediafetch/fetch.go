@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/wabridge/wabridge/internal/mediastore"
 	"github.com/wabridge/wabridge/internal/werr"
@@ -94,6 +95,9 @@ func (f *Fetcher) fetchOnce(ctx context.Context, session, id string, maxBytes in
 		info.Meta[MetaViewOnce] = "true"
 	}
 	if _, err := f.store.Put(ctx, id, file, info); err != nil {
+		if d.ViewOnce {
+			f.unclaimViewOnce(ctx, id)
+		}
 		return fmt.Errorf("storing media %s: %w", id, err)
 	}
 	f.cfg.Log.Info("media stored", "session", session, "media_id", id, "size", d.Blob.Size, "mimetype", info.Mimetype)
@@ -132,4 +136,15 @@ func (f *Fetcher) claimViewOnce(ctx context.Context, id string) error {
 		return fmt.Errorf("marking view-once media %s: %w", id, err)
 	}
 	return nil
+}
+
+// unclaimViewOnce takes back the mark of a view-once media whose store
+// failed, so that the retry stores it. Should that fail too the media
+// stays unstored for good: never served is better than served twice.
+func (f *Fetcher) unclaimViewOnce(ctx context.Context, id string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := f.store.Delete(ctx, id+onceSuffix); err != nil && werr.KindOf(err) != werr.KindNotFound {
+		f.cfg.Log.Warn("media fetcher: a view-once media not stored keeps its mark; it will not be stored", "media_id", id, "error", err)
+	}
 }

@@ -32,6 +32,7 @@ type Downloaded struct {
 type Store interface {
 	Stat(ctx context.Context, name string) (mediastore.Info, error)
 	Put(ctx context.Context, name string, r io.Reader, info mediastore.Info) (mediastore.Info, error)
+	Delete(ctx context.Context, name string) error
 }
 
 var _ Store = (*mediastore.Store)(nil)

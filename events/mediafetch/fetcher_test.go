@@ -4,11 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
+	"sync"
 	"testing"
 
 	"github.com/wabridge/wabridge/events"
 	"github.com/wabridge/wabridge/events/mediafetch"
+	"github.com/wabridge/wabridge/internal/mediastore"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
@@ -190,5 +193,48 @@ func TestFetchOnDemand(t *testing.T) {
 	e.dl.add("media-D2", photo, false)
 	if err := f.Fetch(context.Background(), "shop", "media-D2"); werr.KindOf(err) != werr.KindNotFound {
 		t.Fatalf("another session's media: %v", err)
+	}
+}
+
+// flakyStore fails the next Put of one name, as a NATS hiccup would.
+type flakyStore struct {
+	mediafetch.Store
+	mu   sync.Mutex
+	fail map[string]int
+}
+
+func (s *flakyStore) Put(ctx context.Context, name string, r io.Reader, info mediastore.Info) (mediastore.Info, error) {
+	s.mu.Lock()
+	n := s.fail[name]
+	if n > 0 {
+		s.fail[name] = n - 1
+	}
+	s.mu.Unlock()
+	if n > 0 {
+		return mediastore.Info{}, errors.New("nats: timeout")
+	}
+	return s.Store.Put(ctx, name, r, info)
+}
+
+// A view-once media whose store failed is stored by the next try: the
+// mark that it was stored once is only kept once it was.
+func TestFetcherViewOnceStoreFailure(t *testing.T) {
+	e := newEnv(t)
+	pol := mediafetch.DefaultPolicy()
+	pol.ViewOnce = true
+	st := &flakyStore{Store: e.store, fail: map[string]int{"media-V2": 1}}
+	f, err := mediafetch.New(e.js, st, e.dl, mediafetch.Config{Policy: pol})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.dl.add("media-V2", photo, true)
+	if err := f.Fetch(context.Background(), session, "media-V2"); err == nil || werr.KindOf(err) == werr.KindNotFound {
+		t.Fatalf("failed store: %v, want a transient error", err)
+	}
+	if err := f.Fetch(context.Background(), session, "media-V2"); err != nil {
+		t.Fatalf("view-once fetched again after a failed store: %v", err)
+	}
+	if info, err := e.store.Stat(context.Background(), "media-V2"); err != nil || info.Meta[mediafetch.MetaViewOnce] != "true" {
+		t.Fatalf("view-once stored as %+v, %v", info, err)
 	}
 }
