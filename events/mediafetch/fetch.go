@@ -69,6 +69,14 @@ func (f *Fetcher) fetchOnce(ctx context.Context, session, id string, maxBytes in
 	if stored, err := f.stored(ctx, id); err != nil || stored {
 		return err
 	}
+	// A view-once media stored once and served is refused before it is
+	// downloaded again; only view-once media have the mark.
+	if seen, err := f.stored(ctx, id+onceSuffix); err != nil || seen {
+		if err == nil {
+			err = errServedOnce(id)
+		}
+		return err
+	}
 	d, err := f.dl.Download(ctx, session, id, maxBytes)
 	if err != nil {
 		return err
@@ -129,13 +137,17 @@ func (f *Fetcher) claimViewOnce(ctx context.Context, id string) error {
 		return err
 	}
 	if seen {
-		return werr.New(werr.KindNotFound, werr.CodeNotFound, "view-once media %s was stored once already", id)
+		return errServedOnce(id)
 	}
 	meta := mediastore.Info{Mimetype: "text/plain", Meta: map[string]string{"marks": id}}
 	if _, err := f.store.Put(ctx, marker, strings.NewReader("view-once media stored"), meta); err != nil {
 		return fmt.Errorf("marking view-once media %s: %w", id, err)
 	}
 	return nil
+}
+
+func errServedOnce(id string) error {
+	return werr.New(werr.KindNotFound, werr.CodeNotFound, "view-once media %s was stored once already", id)
 }
 
 // unclaimViewOnce takes back the mark of a view-once media whose store

@@ -238,3 +238,28 @@ func TestFetcherViewOnceStoreFailure(t *testing.T) {
 		t.Fatalf("view-once stored as %+v, %v", info, err)
 	}
 }
+
+// A view-once media served once is refused without downloading it again:
+// its content has no business on this machine's disk any more.
+func TestFetcherViewOnceServedIsNotDownloaded(t *testing.T) {
+	e := newEnv(t)
+	pol := mediafetch.DefaultPolicy()
+	pol.ViewOnce = true
+	f, err := mediafetch.New(e.js, e.store, e.dl, mediafetch.Config{Policy: pol})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.dl.add("media-V3", photo, true)
+	if err := f.Fetch(context.Background(), session, "media-V3"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.Delete(context.Background(), "media-V3"); err != nil { // its one serve
+		t.Fatal(err)
+	}
+	if err := f.Fetch(context.Background(), session, "media-V3"); werr.From(err).Code != werr.CodeNotFound {
+		t.Fatalf("served view-once: %v, want NOT_FOUND", err)
+	}
+	if n := e.dl.count("media-V3"); n != 1 {
+		t.Fatalf("%d downloads of a view-once media, want 1", n)
+	}
+}
