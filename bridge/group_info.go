@@ -89,12 +89,13 @@ func groupInfoOf(info *types.GroupInfo, members bool) GroupInfo {
 	if info.IsEphemeral {
 		g.EphemeralSeconds = info.DisappearingTimer
 	}
+	in := groupMembers(info.Participants)
 	if g.ParticipantCount == 0 {
-		g.ParticipantCount = len(info.Participants)
+		g.ParticipantCount = len(in)
 	}
 	if members {
-		g.Participants = make([]GroupMember, 0, len(info.Participants))
-		for _, p := range info.Participants {
+		g.Participants = make([]GroupMember, 0, len(in))
+		for _, p := range in {
 			g.Participants = append(g.Participants, GroupMember{
 				JID:          jidForms(p.JID, p.PhoneNumber, p.LID),
 				IsAdmin:      p.IsAdmin || p.IsSuperAdmin,
@@ -104,6 +105,19 @@ func groupInfoOf(info *types.GroupInfo, members bool) GroupInfo {
 		}
 	}
 	return g
+}
+
+// groupMembers are the participants WhatsApp lists who are members: the
+// answer to a group's creation lists those it did not add as well, each
+// with its error code (403 privacy, 404 no account, ...).
+func groupMembers(ps []types.GroupParticipant) []types.GroupParticipant {
+	out := make([]types.GroupParticipant, 0, len(ps))
+	for _, p := range ps {
+		if p.Error == 0 || p.Error == 200 {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func changedBy(at time.Time, by ...types.JID) *ChangedBy {
