@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"image"
 	"image/color"
@@ -13,6 +14,9 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wabridge/wabridge/internal/cenats"
 )
 
 // groupClient is one session of the shared bridge, for the group tests.
@@ -75,6 +79,39 @@ func (g groupClient) events(group, typ string, want int) []map[string]any {
 	return out
 }
 
+// durable publishes a durable command of the session to WA_COMMANDS and
+// answers its result, read from the audit subject.
+func (g groupClient) durable(name, id string, data any) envelope {
+	t := g.b.t
+	t.Helper()
+	js, err := jetstream.New(g.nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filter := "wa." + g.b.session + ".result." + name
+	before := streamCount(t, g.nc, filter)
+	msg, err := cenats.NewMsg("wa."+g.b.session+".cmd."+name, command(t, name, id, data), cenats.Binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := js.PublishMsg(ctx, msg); err != nil {
+		t.Fatal(err)
+	}
+	got := streamEvents(t, g.nc, filter, int(before)+1, 20*time.Second)
+	if uint64(len(got)) <= before {
+		t.Fatalf("no result of durable %s %s", name, id)
+	}
+	res := got[len(got)-1].ce
+	if res.Extensions()["causationid"] != id {
+		t.Fatalf("result %v is not of command %s", res.Extensions(), id)
+	}
+	var env envelope
+	mustJSON(t, res.Data(), &env)
+	return env
+}
+
 type participantStatus struct {
 	JID    string `json:"jid"`
 	Status string `json:"status"`
@@ -108,6 +145,11 @@ func TestGroupsBetweenSessions(t *testing.T) {
 
 	a.ok("POST", "/group/locked", map[string]any{"group_id": g, "is_locked": true}, nil)
 	b.refused("POST", "/group/name", map[string]any{"group_id": g, "name": "B's name"}, "FORBIDDEN")
+	// On the durable path the refusal is final: its one result comes at
+	// once (a transient error would be retried for the command's lifetime).
+	if env := b.durable("group.name", "groups-b-rename-locked", map[string]any{"group_id": g, "name": "B's name"}); env.Status != http.StatusForbidden || env.Code != "FORBIDDEN" {
+		t.Fatalf("durable rename of a locked group by a member: %d %s %s, want 403 FORBIDDEN", env.Status, env.Code, env.Message)
+	}
 	var promoted struct {
 		Participants []participantStatus `json:"participants"`
 	}
