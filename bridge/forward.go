@@ -103,5 +103,6 @@ func contextSlot(msg *waE2E.Message) **waE2E.ContextInfo {
 }
 
 func viewOnce(msg *waE2E.Message) bool {
-	return msg.GetImageMessage().GetViewOnce() || msg.GetVideoMessage().GetViewOnce() || msg.GetAudioMessage().GetViewOnce()
+	return msg.GetImageMessage().GetViewOnce() || msg.GetVideoMessage().GetViewOnce() || msg.GetPtvMessage().GetViewOnce() ||
+		msg.GetAudioMessage().GetViewOnce()
 }

@@ -92,3 +92,31 @@ func TestMessageIndexKeepsViewOnce(t *testing.T) {
 		t.Fatalf("Lookup: %+v, %v; want view-once", got, err)
 	}
 }
+
+// A round video note marked view-once on itself is as view-once for the
+// download as its event says it is.
+func TestDownloadViewOnceVideoNote(t *testing.T) {
+	e, f := newDownloadEnv(t)
+	sum := sha256.Sum256(jpegBytes)
+	f.put("/v/ptv", jpegBytes)
+	raw := &waE2E.Message{PtvMessage: &waE2E.VideoMessage{
+		DirectPath: proto.String("/v/ptv"), MediaKey: bytes.Repeat([]byte{1}, 32),
+		FileEncSHA256: bytes.Repeat([]byte{2}, 32), FileSHA256: sum[:], FileLength: proto.Uint64(uint64(len(jpegBytes))),
+		Mimetype: proto.String("video/mp4"), ViewOnce: proto.Bool(true),
+	}}
+	e.sink.reset()
+	if !f.push(kindMessage(types.MessageSource{Chat: alicePN, Sender: alicePN}, "3EB0PTV1", raw)) {
+		t.Fatal("handler reported failure")
+	}
+	got := e.sink.ofType(events.TypeMessageReceived)
+	if len(got) != 1 || !got[0].Data.(events.MessageReceived).ViewOnce {
+		t.Fatalf("events %+v, want one view-once message.received", got)
+	}
+	d, err := download(t, e, bridge.DownloadRequest{Ref: got[0].Data.(events.MessageReceived).Media.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.ViewOnce || d.Kind != events.KindVideo {
+		t.Fatalf("downloaded a view-once video note as %+v", d)
+	}
+}
