@@ -30,7 +30,7 @@ type vgroup struct {
 	members map[types.JID]*vmember
 	order   []types.JID // join order, for a stable participant list
 	code    string      // the current invite code
-	version int         // participant version, bumped with each membership change
+	version int         // participant version, bumped with each membership or admin change
 	picture string      // the photo's id, "" when none
 }
 

@@ -69,10 +69,12 @@ func (n *Network) applyChange(g *vgroup, p types.JID, action whatsmeow.Participa
 		g.remove(p)
 	case action == whatsmeow.ParticipantChangePromote:
 		m.admin = true
+		g.version++ // WhatsApp versions the participant list with every change
 	case action == whatsmeow.ParticipantChangeDemote && !m.admin:
 		r.Error = partNotAcceptable
 	case action == whatsmeow.ParticipantChangeDemote:
 		m.admin, m.superAdmin = false, false
+		g.version++
 	}
 	if m := g.members[p]; m != nil {
 		r.IsAdmin, r.IsSuperAdmin = m.admin || m.superAdmin, m.superAdmin

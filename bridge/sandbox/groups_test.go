@@ -266,3 +266,23 @@ func TestGroupNotificationsAreDatedInSeconds(t *testing.T) {
 		t.Errorf("picture notification %+v, want a removal at a whole second", p)
 	}
 }
+
+// Every membership change gets a new participant version, promotions and
+// demotions as well (whatsmeow reads the v_id of each of them): it is what
+// tells a promotion, a demotion and a promotion again within one second
+// apart.
+func TestEveryMembershipChangeHasItsVersion(t *testing.T) {
+	s := newGroupScene(t)
+	ctx := testCtx(t)
+	seen := map[string]bool{}
+	for _, action := range []whatsmeow.ParticipantChange{whatsmeow.ParticipantChangePromote, whatsmeow.ParticipantChangeDemote, whatsmeow.ParticipantChangePromote} {
+		if _, err := s.a.cli.UpdateGroupParticipants(ctx, s.group, []types.JID{s.b.jid}, action); err != nil {
+			t.Fatal(err)
+		}
+		e := next[*events.GroupInfo](t, s.b.rec)
+		if e.ParticipantVersionID == "" || seen[e.ParticipantVersionID] {
+			t.Errorf("%s notification has participant version %q, seen %v", action, e.ParticipantVersionID, seen)
+		}
+		seen[e.ParticipantVersionID] = true
+	}
+}
