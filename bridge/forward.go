@@ -88,6 +88,8 @@ func contextSlot(msg *waE2E.Message) **waE2E.ContextInfo {
 		return &msg.ImageMessage.ContextInfo
 	case msg.VideoMessage != nil:
 		return &msg.VideoMessage.ContextInfo
+	case msg.PtvMessage != nil: // a round video note
+		return &msg.PtvMessage.ContextInfo
 	case msg.AudioMessage != nil:
 		return &msg.AudioMessage.ContextInfo
 	case msg.DocumentMessage != nil:
