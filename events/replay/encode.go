@@ -36,6 +36,9 @@ type Event struct {
 // encode turns a stored message, in either content mode, into the
 // structured JSON event with the extension seq.
 func encode(h nats.Header, data []byte, seq uint64) (typ string, out []byte, err error) {
+	if typ, out, ok := encodeFast(h, data, seq); ok {
+		return typ, out, nil
+	}
 	e, err := cenats.Decode(h, data)
 	if err != nil {
 		return "", nil, fmt.Errorf("decoding stored event at sequence %d: %w", seq, err)
