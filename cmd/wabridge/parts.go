@@ -56,7 +56,7 @@ func (p *outboxPart) Start(context.Context) error {
 	// until an external server has been reached (the outbox then applies
 	// its default), the server's max_payload after.
 	ob, err := outbox.New(p.storage.db, p.subjects, outbox.WithMaxMessageBytesFunc(p.nats.nc.MaxPayload),
-		outbox.WithEmittedHorizon(p.cfg.EmittedHorizon))
+		outbox.WithEmittedHorizon(p.cfg.EmittedHorizon), outbox.WithContentMode(p.mode))
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package outbox
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -99,12 +98,10 @@ func backlogOf(q *bolt.Bucket, st publishedState, now time.Time) Backlog {
 	if k == nil || n <= 0 {
 		return Backlog{}
 	}
-	var rec struct {
-		Enqueued time.Time `json:"enqueued"`
-	}
-	if err := json.Unmarshal(v, &rec); err != nil || rec.Enqueued.IsZero() {
+	enqueued := enqueuedOf(v)
+	if enqueued.IsZero() {
 		// Undecodable: the publisher sets it aside on its next pass.
 		return Backlog{Entries: n}
 	}
-	return Backlog{Entries: n, Age: max(now.Sub(rec.Enqueued), 0)}
+	return Backlog{Entries: n, Age: max(now.Sub(enqueued), 0)}
 }

@@ -1,13 +1,10 @@
 package outbox
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
-	"github.com/cloudevents/sdk-go/v2/event"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/wabridge/wabridge/events"
@@ -49,7 +46,8 @@ func (o *Outbox) EmitAll(ctx context.Context, es []events.Event, also ...store.W
 	return nil
 }
 
-// encodeEvent makes e the record Put would store, with the same checks.
+// encodeEvent makes e the entry Put would store, with the same checks
+// (NewCloudEvent has validated the CloudEvent).
 func (o *Outbox) encodeEvent(e events.Event, now time.Time) (entry, error) {
 	ce, err := events.NewCloudEvent(e)
 	if err != nil {
@@ -60,43 +58,11 @@ func (o *Outbox) encodeEvent(e events.Event, now time.Time) (entry, error) {
 	if err != nil {
 		return entry{}, err
 	}
-	if err := ce.Validate(); err != nil {
-		return entry{}, fmt.Errorf("storing event in outbox: invalid cloudevent: %w", err)
-	}
-	if err := o.checkWire(subject, ce); err != nil {
-		return entry{}, err
-	}
-	rec, err := encodeRecord(session, subject, now, ce)
+	rec, err := o.wireOf(session, subject, ce, now)
 	if err != nil {
 		return entry{}, err
 	}
 	return entry{session: session, id: ce.ID(), rec: rec}, nil
-}
-
-// encodeRecord is what Put stores, encoded for less: json.Marshal of a
-// CloudEvent, and of a record holding it as a json.RawMessage, both
-// re-scan and compact what MarshalJSON wrote, which took two thirds of the
-// encoding. The CloudEvent's own MarshalJSON is compact already, and valid:
-// encodeEvent's checkWire has encoded the same event with json.Marshal
-// before, refusing what does not encode. The record reads back the same
-// with json.Unmarshal (only <, > and & in strings may stay unescaped).
-func encodeRecord(session, subject string, now time.Time, ce event.Event) ([]byte, error) {
-	raw, err := ce.MarshalJSON()
-	if err != nil {
-		return nil, fmt.Errorf("encoding cloudevent %s: %w", ce.ID(), err)
-	}
-	head, err := json.Marshal(record{Session: session, Subject: subject, Enqueued: now})
-	if err != nil {
-		return nil, fmt.Errorf("encoding outbox record %s: %w", ce.ID(), err)
-	}
-	// head ends in `"event":null}`: the event goes in place of the null.
-	if !bytes.HasSuffix(head, []byte(`"event":null}`)) {
-		return nil, fmt.Errorf("encoding outbox record %s: unexpected record encoding %q", ce.ID(), head)
-	}
-	head = head[:len(head)-len("null}")]
-	rec := make([]byte, 0, len(head)+len(raw)+1)
-	rec = append(append(append(rec, head...), raw...), '}')
-	return rec, nil
 }
 
 // commitAll is commit for many entries: the also writes, then each entry

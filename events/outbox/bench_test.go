@@ -43,8 +43,8 @@ func BenchmarkEmitNoSync(b *testing.B) {
 }
 
 // BenchmarkPublish measures draining the outbox into JetStream (embedded
-// server, file storage, in-process connection): decode, encode binary,
-// publish with PubAck, batched deletes. Filling the outbox is not timed.
+// server, file storage, in-process connection): read the stored wire
+// form, publish with PubAck, batched deletes. Filling the outbox is not timed.
 func BenchmarkPublish(b *testing.B) {
 	s := startNATS(b, b.TempDir(), "")
 	nc, err := natsbus.ConnectInProcess(s)

@@ -8,8 +8,6 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-
-	"github.com/wabridge/wabridge/internal/cenats"
 )
 
 // lane publishes one queue of the outbox in order. One PubAck at a time,
@@ -147,15 +145,11 @@ func (l *lane) pipeline(ctx context.Context, entries []storedEntry) int {
 	}
 	ws := make([]windowed, 0, min(len(entries), l.p.cfg.Window))
 	for _, en := range entries[:min(len(entries), l.p.cfg.Window)] {
-		rec, ce, err := decodeRecord(en.raw)
+		out, err := outgoingOf(en.raw, l.p.cfg.Mode)
 		if err != nil {
 			break
 		}
-		msg, err := cenats.NewMsg(rec.Subject, ce, l.p.cfg.Mode)
-		if err != nil {
-			break
-		}
-		ws = append(ws, windowed{en: en, msg: msg, id: ce.ID(), typ: ce.Type()})
+		ws = append(ws, windowed{en: en, msg: out.msg, id: out.id, typ: out.typ})
 	}
 	if len(ws) < 2 {
 		return 0
@@ -239,24 +233,21 @@ func (l *lane) sleep(ctx context.Context, d time.Duration) bool {
 // decoded or encoded, or that the server refuses as too large, never will
 // be published: it is moved aside, not retried forever.
 func (l *lane) publish(ctx context.Context, en storedEntry) error {
-	rec, ce, err := decodeRecord(en.raw)
-	if err == nil {
-		var msg *nats.Msg
-		if msg, err = cenats.NewMsg(rec.Subject, ce, l.p.cfg.Mode); err == nil {
-			err = l.send(ctx, msg, ce.ID(), ce.Type())
-			if err == nil {
-				l.accept(en.key)
-				return nil
-			}
-			if !permanentPublishError(err) {
-				return err
-			}
-			l.p.log.Error("outbox entry refused by NATS as too large; moved to the outbox_dead bucket",
-				"session", l.session, "key", en.key, "ce_id", ce.ID(), "ce_type", ce.Type(), "subject", rec.Subject, "err", err)
-			return l.bury(en.key)
-		}
+	out, err := outgoingOf(en.raw, l.p.cfg.Mode)
+	if err != nil {
+		l.p.log.Error("outbox entry cannot be published; moved to the outbox_dead bucket", "session", l.session, "key", en.key, "err", err)
+		return l.bury(en.key)
 	}
-	l.p.log.Error("outbox entry cannot be published; moved to the outbox_dead bucket", "session", l.session, "key", en.key, "err", err)
+	err = l.send(ctx, out.msg, out.id, out.typ)
+	if err == nil {
+		l.accept(en.key)
+		return nil
+	}
+	if !permanentPublishError(err) {
+		return err
+	}
+	l.p.log.Error("outbox entry refused by NATS as too large; moved to the outbox_dead bucket",
+		"session", l.session, "key", en.key, "ce_id", out.id, "ce_type", out.typ, "subject", out.msg.Subject, "err", err)
 	return l.bury(en.key)
 }
 

@@ -2,7 +2,6 @@ package outbox
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/wabridge/wabridge/events"
+	"github.com/wabridge/wabridge/internal/cenats"
 	"github.com/wabridge/wabridge/internal/natsbus"
 	"github.com/wabridge/wabridge/internal/store"
 )
@@ -28,6 +28,8 @@ type Outbox struct {
 	// maxBytesFunc, when set and positive, overrides it.
 	maxBytes     int64
 	maxBytesFunc func() int64
+	// mode is the content mode entries are stored in (WithContentMode).
+	mode cenats.Mode
 	// added holds one token while a session may have got its first entry.
 	added chan struct{}
 	group *store.Group
@@ -104,17 +106,10 @@ func (o *Outbox) Put(ctx context.Context, subject string, ce event.Event, also .
 	if err := ce.Validate(); err != nil {
 		return fmt.Errorf("storing event in outbox: invalid cloudevent: %w", err)
 	}
-	if err := o.checkWire(subject, ce); err != nil {
-		return err
-	}
-	raw, err := json.Marshal(ce)
-	if err != nil {
-		return fmt.Errorf("encoding cloudevent %s: %w", ce.ID(), err)
-	}
 	now := o.now()
-	rec, err := json.Marshal(record{Session: session, Subject: subject, Enqueued: now, Event: raw})
+	rec, err := o.wireOf(session, subject, ce, now)
 	if err != nil {
-		return fmt.Errorf("encoding outbox record %s: %w", ce.ID(), err)
+		return err
 	}
 	if err := o.commit(session, ce.ID(), now, rec, also); err != nil {
 		return fmt.Errorf("storing cloudevent %s in outbox: %w", ce.ID(), err)

@@ -26,10 +26,11 @@ const (
 	bucketOutboxDead = "outbox_dead"
 )
 
-// record is an outbox entry as stored: the target subject and the CloudEvent
-// in the structured JSON format, with its session and when it was enqueued
-// (for the backlog's age). Records of earlier versions have only subject
-// and event.
+// record is an outbox entry as earlier versions stored it (entries are now
+// stored in their wire form, wireEntry): the target subject and the
+// CloudEvent in the structured JSON format, with its session and when it
+// was enqueued (for the backlog's age). The oldest have only subject and
+// event. The publisher still reads them.
 type record struct {
 	Session  string          `json:"session,omitempty"`
 	Subject  string          `json:"subject"`
