@@ -115,6 +115,13 @@ func (c Config) filters() []string {
 	return out
 }
 
+// maxAckPending bounds the events delivered and not yet settled. Events
+// waiting out a retry's backoff count among them, so the bound is far above
+// the workers' batch: a few of them (one session's downloads failing for a
+// while) must not stop the media of all the others. The workers' pull
+// batch, not this, bounds what is downloaded at once.
+const maxAckPending = 1000
+
 // consumerConfig is the durable pull consumer, created explicitly so that
 // nothing at stop deletes it. A new one starts with the events published
 // from then on: media of older events is downloaded on demand, not all at
@@ -125,7 +132,7 @@ func (c Config) consumerConfig() jetstream.ConsumerConfig {
 		Description:    "wabridge media fetcher",
 		AckPolicy:      jetstream.AckExplicitPolicy,
 		AckWait:        c.AckWait,
-		MaxAckPending:  4 * c.Workers,
+		MaxAckPending:  maxAckPending,
 		FilterSubjects: c.filters(),
 		DeliverPolicy:  jetstream.DeliverNewPolicy,
 	}

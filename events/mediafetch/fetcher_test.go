@@ -8,6 +8,7 @@ import (
 	"io"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/wabridge/wabridge/events"
 	"github.com/wabridge/wabridge/events/mediafetch"
@@ -262,4 +263,25 @@ func TestFetcherViewOnceServedIsNotDownloaded(t *testing.T) {
 	if n := e.dl.count("media-V3"); n != 1 {
 		t.Fatalf("%d downloads of a view-once media, want 1", n)
 	}
+}
+
+// Events waiting out a retry's backoff (a session offline for a while) do
+// not hold up the media of every other event: the next one is stored
+// while they wait.
+func TestFetcherBackoffDoesNotBlockOthers(t *testing.T) {
+	e := newEnv(t)
+	offline := werr.New(werr.KindNotConnected, werr.CodeNotConnected, "offline")
+	const waiting = 12
+	for i := range waiting {
+		id := "media-W" + string(rune('A'+i))
+		e.dl.add(id, photo, false)
+		e.dl.failNext(id, offline, offline)
+	}
+	e.dl.add("media-NEXT", photo, false)
+	e.start(t, mediafetch.Config{Policy: mediafetch.DefaultPolicy(), Backoff: time.Hour, MaxBackoff: time.Hour})
+	for i := range waiting {
+		e.publish(t, mediaEvent(events.TypeMessageReceived, events.KindImage, "W"+string(rune('A'+i)), photo))
+	}
+	e.publish(t, mediaEvent(events.TypeMessageReceived, events.KindImage, "NEXT", photo))
+	e.waitStored(t, "media-NEXT")
 }
