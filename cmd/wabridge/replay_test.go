@@ -211,3 +211,15 @@ func TestReplayCLIRefusesBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestReplayCLIProgressBar(t *testing.T) {
+	url, _, _ := replayServer(t, 3)
+	_, errOut, code := runReplayCLI(t, "--nats-url", url, "--nats-token", "s3cret-token", "--progress", "always")
+	if code != 0 || !strings.Contains(errOut, "replaying") || !strings.Contains(errOut, "replayed 3 events") {
+		t.Fatalf("exit %d, stderr %q: want the bar and the summary", code, errOut)
+	}
+	_, errOut, _ = runReplayCLI(t, "--nats-url", url, "--nats-token", "s3cret-token")
+	if strings.Contains(errOut, "replaying") {
+		t.Fatalf("a bar on a stderr that is no terminal: %q", errOut)
+	}
+}
