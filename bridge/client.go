@@ -13,20 +13,21 @@ import "go.mau.fi/whatsmeow"
 // so they keep compiling and answer errors.ErrUnsupported until they
 // implement it.
 type Client interface {
-	connector       // session.go
-	loginClient     // login.go
-	messageSender   // send.go
-	eventSource     // handler.go
-	appStateSender  // chat_state.go
-	readMarker      // read.go
-	groupInfoGetter // revoke.go
-	presenceSender  // presence.go
-	callRejecter    // handle_call.go
-	pollClient      // poll.go
-	groupClient     // group.go
-	userClient      // user.go
-	mediaUploader   // media_upload.go
-	mediaDownloader // media_download.go
+	connector          // session.go
+	loginClient        // login.go
+	messageSender      // send.go
+	eventSource        // handler.go
+	appStateSender     // chat_state.go
+	readMarker         // read.go
+	groupInfoGetter    // revoke.go
+	presenceSender     // presence.go
+	presenceSubscriber // presence_subscribe.go
+	callRejecter       // handle_call.go
+	pollClient         // poll.go
+	groupClient        // group.go
+	userClient         // user.go
+	mediaUploader      // media_upload.go
+	mediaDownloader    // media_download.go
 }
 
 var _ Client = (*whatsmeow.Client)(nil)

@@ -77,6 +77,7 @@ func (s *Session) dispatch(l *link, raw any) bool {
 // outbox in one transaction: both are kept or neither is, and WhatsApp is
 // acked only after that.
 func (s *Session) handleMessage(ctx context.Context, l *link, evt *waEvents.Message) bool {
+	s.inboundPresence(ctx, l, evt) // presence_subscribe.go
 	if evt.Message.GetPollUpdateMessage() != nil {
 		return s.handlePollVote(ctx, l, evt) // handle_poll_vote.go
 	}
@@ -140,6 +141,7 @@ func (s *Session) handleConnected(ctx context.Context, l *link) bool {
 			me.id = *l.dev.ID
 		}
 	})
+	s.renewPresence(l) // presence_subscribe.go
 	st := events.SessionState{State: "connected", JID: me.jid(), PushName: me.pushName, Platform: me.platform}
 	return s.emitStateOK(ctx, events.TypeSessionConnected, st)
 }

@@ -67,6 +67,10 @@ type ManagerConfig struct {
 	// kept) and, when RejectCallMessage is set, answers the caller with it.
 	RejectCalls       bool
 	RejectCallMessage string
+	// PresenceSubscriptions bounds how many contacts (the one-to-one chats
+	// last written to or heard from) a session subscribes to for their
+	// presence.updated; 0 means DefaultPresenceSubscriptions, negative none.
+	PresenceSubscriptions int
 	// Media resolves the media field of sends (data: URL, http(s) URL,
 	// nats-object:// reference); nil refuses media sends with NOT_SUPPORTED.
 	Media MediaSource
@@ -96,6 +100,9 @@ func (c *ManagerConfig) setDefaults() {
 	}
 	if c.EmitBackoff <= 0 {
 		c.EmitBackoff = 100 * time.Millisecond
+	}
+	if c.PresenceSubscriptions == 0 {
+		c.PresenceSubscriptions = DefaultPresenceSubscriptions
 	}
 	if c.MediaLimits == (media.Limits{}) {
 		c.MediaLimits = media.DefaultLimits()

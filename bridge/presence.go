@@ -55,6 +55,7 @@ func (s *Session) SendPresence(ctx context.Context, presence string) (PresenceRe
 	if err := l.client.SendPresence(ctx, state); err != nil {
 		return PresenceResult{}, classify(err, op(types.EmptyJID, "sending presence %s", presence))
 	}
+	s.presenceChosen(ctx, l, state) // presence_subscribe.go
 	return PresenceResult{Presence: presence, Timestamp: time.Now().UTC().Truncate(time.Second)}, nil
 }
 
@@ -76,6 +77,7 @@ func (s *Session) SendChatPresence(ctx context.Context, req ChatPresenceRequest)
 	if err := l.client.SendChatPresence(ctx, chat, state, media); err != nil {
 		return ChatPresenceResult{}, classify(err, op(chat, "sending chat presence %s", state))
 	}
+	s.touchPresence(ctx, l, chat) // presence_subscribe.go
 	return ChatPresenceResult{
 		Chat: chat.String(), Presence: string(state), Media: mediaName(media),
 		Timestamp: time.Now().UTC().Truncate(time.Second),

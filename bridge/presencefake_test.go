@@ -40,6 +40,10 @@ func (f *presenceFake) SendChatPresence(_ context.Context, jid types.JID, state 
 	return f.record(fmt.Sprintf("chat %s %q %q", jid, state, media))
 }
 
+func (f *presenceFake) SubscribePresence(_ context.Context, jid types.JID) error {
+	return f.record("subscribe " + jid.String())
+}
+
 func (f *presenceFake) RejectCall(_ context.Context, from types.JID, callID string) error {
 	err := f.record(fmt.Sprintf("reject %s %s", from, callID))
 	f.rejected <- callID

@@ -60,6 +60,7 @@ func (s *Session) send(ctx context.Context, l *link, me self, j sendJob) (SendRe
 	if err != nil {
 		return SendResult{}, classify(err, op(j.to, j.what, j.to))
 	}
+	s.touchPresence(ctx, l, j.to) // presence_subscribe.go
 	ts := resp.Timestamp
 	if ts.IsZero() {
 		ts = time.Now()

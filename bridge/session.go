@@ -41,6 +41,9 @@ type link struct {
 	// identityKey is the device's public identity key, copied before the
 	// client runs: it names the device a login may pair (directory).
 	identityKey []byte
+	// subs are the contacts whose presence the session follows
+	// (presence_subscribe.go).
+	subs *presenceSubs
 }
 
 // connector is the connection part of a session's client.
@@ -108,7 +111,7 @@ func (s *Session) install(dev *store.Device) {
 
 func (s *Session) installLocked(dev *store.Device) {
 	// The copy is taken before the client exists, so nothing writes dev yet.
-	l := &link{dev: dev, me: selfFromDevice(dev)}
+	l := &link{dev: dev, me: selfFromDevice(dev), subs: newPresenceSubs(s.d.cfg.PresenceSubscriptions)}
 	if dev.IdentityKey != nil && dev.IdentityKey.Pub != nil {
 		l.identityKey = bytes.Clone(dev.IdentityKey.Pub[:])
 	}

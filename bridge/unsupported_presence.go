@@ -17,3 +17,7 @@ func (UnsupportedClient) SendChatPresence(context.Context, types.JID, types.Chat
 func (UnsupportedClient) RejectCall(context.Context, types.JID, string) error {
 	return unsupported("RejectCall")
 }
+
+func (UnsupportedClient) SubscribePresence(context.Context, types.JID) error {
+	return unsupported("SubscribePresence")
+}

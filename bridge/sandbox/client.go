@@ -38,6 +38,8 @@ type Client struct {
 	// login is the pairing in progress on the current connection (nil when
 	// the device is paired or the client is disconnected).
 	login *pairing
+	// watch is the connection's presence subscriptions (presence_subscribe.go).
+	watch presenceWatch
 }
 
 // pairing is a login the server is waiting for a phone to complete.
@@ -56,6 +58,7 @@ func (c *Client) Connect() error {
 		return whatsmeow.ErrAlreadyConnected
 	}
 	c.connected = true
+	c.watch.reset() // a new connection has no presence subscriptions
 	paired := c.dev.ID != nil
 	var qr *events.QR
 	if !paired {

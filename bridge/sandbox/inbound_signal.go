@@ -31,7 +31,9 @@ func isSignal(kind string) bool {
 
 // inboundSignal makes a virtual contact type, change presence or call:
 // the session's handlers get whatsmeow's event for it, once (WhatsApp
-// does not redeliver these), and it returns once they handled it.
+// does not redeliver these), and it returns once they handled it. A
+// presence reaches them only when the session subscribed to the contact
+// and is available, as on WhatsApp (presence_subscribe.go).
 func (n *Network) inboundSignal(ctx context.Context, c *Client, in Inbound) error {
 	evt, err := n.signalEvent(in)
 	if err != nil {
@@ -39,6 +41,9 @@ func (n *Network) inboundSignal(ctx context.Context, c *Client, in Inbound) erro
 	}
 	if err := c.readyForTraffic(); err != nil {
 		return err
+	}
+	if p, ok := evt.(*events.Presence); ok && !n.contactPresence(c, p) {
+		return nil // presence_subscribe.go: kept, sent only to subscribers
 	}
 	acked := make(chan bool, 1)
 	c.events.enqueue(delivery{evt: evt, ctx: ctx, acked: acked})

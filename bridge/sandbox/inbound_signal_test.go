@@ -44,6 +44,13 @@ func TestInboundSignals(t *testing.T) {
 		t.Errorf("paused %+v", p)
 	}
 
+	// WhatsApp sends a contact's presence to an available subscriber only.
+	if err := f.cli.SendPresence(ctx, types.PresenceAvailable); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.cli.SubscribePresence(ctx, alice); err != nil {
+		t.Fatal(err)
+	}
 	send(sandbox.Inbound{From: "4917612345678", Type: "presence", Fields: map[string]any{"presence": "unavailable", "last_seen": "2025-03-04T05:06:07Z"}})
 	if p := next[*events.Presence](t, f.rec); p.From != alice || !p.Unavailable || !p.LastSeen.Equal(time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)) {
 		t.Errorf("presence %+v", p)

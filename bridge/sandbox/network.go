@@ -75,13 +75,14 @@ type Network struct {
 	clients map[string]*Client
 	// lidPN remembers which phone number each fake LID was derived from, so
 	// a message from a LID can carry the phone number as its alternative.
-	lidPN  map[string]string
-	outbox *ring
-	clock  clock        // the network's time (clock.go)
-	inbox  inbox        // what contacts sent, for their reactions, edits, revokes (inbound_actions.go)
-	groups groupBook    // the virtual groups (groups.go)
-	blobs  blobStore    // uploaded media, encrypted, as WhatsApp's CDN keeps them (media_blobs.go)
-	media  inboundMedia // contacts' media: its source, what their phones keep (inbound_media.go)
+	lidPN     map[string]string
+	outbox    *ring
+	clock     clock            // the network's time (clock.go)
+	inbox     inbox            // what contacts sent, for their reactions, edits, revokes (inbound_actions.go)
+	groups    groupBook        // the virtual groups (groups.go)
+	blobs     blobStore        // uploaded media, encrypted, as WhatsApp's CDN keeps them (media_blobs.go)
+	media     inboundMedia     // contacts' media: its source, what their phones keep (inbound_media.go)
+	presences contactPresences // contacts' last presence (presence_subscribe.go)
 }
 
 // NewNetwork returns an empty network.

@@ -8,9 +8,15 @@ import (
 )
 
 // SendPresence accepts the account's availability as WhatsApp's server
-// does; the sandbox's contacts send their typing states regardless.
+// does: contacts' presence reaches the connection only while it is
+// available (presence_subscribe.go); the sandbox's contacts send their
+// typing states regardless.
 func (c *Client) SendPresence(ctx context.Context, state types.Presence) error {
-	return c.signalReady(ctx, "presence "+string(state))
+	if err := c.signalReady(ctx, "presence "+string(state)); err != nil {
+		return err
+	}
+	c.watch.setAvailable(state == types.PresenceAvailable)
+	return nil
 }
 
 // SendChatPresence accepts a typing state for a chat, with whatsmeow's

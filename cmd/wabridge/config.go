@@ -69,6 +69,9 @@ type Config struct {
 	// answering the caller with RejectCallMessage when it is set.
 	RejectCalls       bool
 	RejectCallMessage string
+	// PresenceSubscriptions is how many contacts each session subscribes
+	// to for presence.updated (presence.go); 0 none.
+	PresenceSubscriptions int64
 	// MediaMaxSize bounds media inputs per kind (zero: media.DefaultLimits).
 	MediaMaxSize media.Limits
 	// MediaMaxAge and MediaMaxBytes are WA_MEDIA's retention: uploads and
@@ -122,10 +125,11 @@ func defaultConfig() Config {
 		NATSDurableAfter: 2*time.Minute + 5*time.Second,
 		// WhatsApp lets users quote old messages; three months covers
 		// nearly every reply while bounding the index.
-		MessageRetention: 90 * 24 * time.Hour,
-		MediaDownload:    mediafetch.DefaultPolicy(),
-		MediaMaxAge:      30 * 24 * time.Hour,
-		MediaMaxBytes:    20 << 30,
+		MessageRetention:      90 * 24 * time.Hour,
+		MediaDownload:         mediafetch.DefaultPolicy(),
+		PresenceSubscriptions: defaultPresenceSubscriptions,
+		MediaMaxAge:           30 * 24 * time.Hour,
+		MediaMaxBytes:         20 << 30,
 
 		WebhookAckWait: webhooks.DefaultAckWait, WebhookBackoffMin: webhooks.DefaultBackoffMin, WebhookBackoffMax: webhooks.DefaultBackoffMax,
 	}
@@ -171,6 +175,7 @@ func (c *Config) options() []option {
 		{name: "message-retention", usage: "how long messages stay in the index that replies quote from (0 = forever)", value: (*durationValue)(&c.MessageRetention)},
 		{name: "fetch-allow", usage: "comma-separated CIDRs and host names fetched although not public (link previews, media URLs)", value: (*listValue)(&c.FetchAllow)},
 		{name: "reject-calls", usage: "reject incoming WhatsApp calls (their call.offer event says so)", value: (*boolValue)(&c.RejectCalls)},
+		{name: "presence-subscriptions", usage: "how many contacts per session (the one-to-one chats last written to or heard from) WhatsApp is asked for presence.updated, while the session is available (0 = none)", value: (*int64Value)(&c.PresenceSubscriptions)},
 		{name: "reject-call-message", usage: "text sent to a caller whose call was rejected (with --reject-calls)", value: (*stringValue)(&c.RejectCallMessage)},
 		{name: "media-max-size", usage: "largest media input per kind, e.g. image=16MiB,video=64MiB (kinds not named keep their defaults: image and audio 16 MiB, video 64 MiB, document 100 MiB, sticker 1 MiB)", value: (*limitsValue)(&c.MediaMaxSize)},
 		{name: "media-max-age", usage: "how long WA_MEDIA keeps uploads and received media (0 = until deleted)", value: (*durationValue)(&c.MediaMaxAge)},
@@ -321,6 +326,7 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("events-max-age and events-max-bytes must not be negative (0 = unlimited)"))
 	}
 	errs = append(errs, c.validateWebhooks())
+	errs = append(errs, c.validatePresence())
 	if c.EventMode != "binary" && c.EventMode != "structured" {
 		errs = append(errs, fmt.Errorf("event-mode must be binary or structured, not %q", c.EventMode))
 	}

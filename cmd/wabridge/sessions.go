@@ -46,20 +46,21 @@ func (p *sessionsPart) Start(ctx context.Context) error {
 		qrOut = p.stdout
 	}
 	p.manager, err = bridge.NewManager(bridge.ManagerConfig{
-		Devices:           devices,
-		DB:                p.storage.db,
-		Sink:              p.outbox.ob,
-		NewClient:         factory,
-		Log:               p.log.With("component", "bridge"),
-		QRWriter:          qrOut,
-		AutoLogin:         p.cfg.QRTerminal,
-		MessageRetention:  p.cfg.MessageRetention,
-		Fetch:             fetch.Config{Allow: p.cfg.FetchAllow},
-		RejectCalls:       p.cfg.RejectCalls,
-		RejectCallMessage: p.cfg.RejectCallMessage,
-		Media:             p.mediaSource(),
-		MediaLimits:       p.cfg.MediaMaxSize,
-		MediaPrep:         p.mediaPrep(),
+		Devices:               devices,
+		DB:                    p.storage.db,
+		Sink:                  p.outbox.ob,
+		NewClient:             factory,
+		Log:                   p.log.With("component", "bridge"),
+		QRWriter:              qrOut,
+		AutoLogin:             p.cfg.QRTerminal,
+		MessageRetention:      p.cfg.MessageRetention,
+		Fetch:                 fetch.Config{Allow: p.cfg.FetchAllow},
+		RejectCalls:           p.cfg.RejectCalls,
+		RejectCallMessage:     p.cfg.RejectCallMessage,
+		PresenceSubscriptions: p.cfg.presenceSubscriptions(),
+		Media:                 p.mediaSource(),
+		MediaLimits:           p.cfg.MediaMaxSize,
+		MediaPrep:             p.mediaPrep(),
 	})
 	if err != nil {
 		_ = devices.Close()
