@@ -73,6 +73,7 @@ func (s *Session) DownloadMedia(ctx context.Context, req DownloadRequest) (*Down
 		return nil, werr.Invalid(werr.CodeInvalidPayload, "message %s has no media to download", stored.ID)
 	}
 	out.ViewOnce = out.ViewOnce || stored.ViewOnce // a wrapper's mark lives in the index only
+	sub = fromCDNOnly(sub)                         // media_download_host.go
 	out.MessageID = userID(stored)
 	out.MediaID = mediaID(s.name, out.MessageID)
 	if declared := declaredLength(sub); req.MaxBytes > 0 && declared > uint64(req.MaxBytes) {
