@@ -38,22 +38,48 @@ func (s *Service) Redrive(ctx context.Context, id string) (RedriveStarted, error
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.redrive[id] {
+	if s.redrive[id] != nil {
 		return RedriveStarted{Queued: n, AlreadyRunning: true}, nil
 	}
 	if s.root == nil {
 		return RedriveStarted{}, errors.New("webhooks service not started")
 	}
-	s.redrive[id] = true
+	runCtx, cancel := context.WithCancel(s.root)
+	run := &redriveRun{cancel: cancel, done: make(chan struct{})}
+	s.redrive[id] = run
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
+		defer close(run.done)
 		defer func() { s.mu.Lock(); delete(s.redrive, id); s.mu.Unlock() }()
-		if err := s.redriveAll(s.root, r); err != nil && s.root.Err() == nil {
+		if err := s.redriveAll(runCtx, r); err != nil && runCtx.Err() == nil {
 			r.log.Error("redrive stopped", "err", err)
 		}
 	}()
 	return RedriveStarted{Queued: n}, nil
+}
+
+// redriveRun is a running redrive: deleting or disabling its webhook
+// cancels it, so nothing more is posted to a receiver that is gone.
+type redriveRun struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// stopRedrive cancels the redrive of webhook id, if one runs on this node,
+// and waits for it to end (or ctx).
+func (s *Service) stopRedrive(ctx context.Context, id string) {
+	s.mu.Lock()
+	run := s.redrive[id]
+	s.mu.Unlock()
+	if run == nil {
+		return
+	}
+	run.cancel()
+	select {
+	case <-run.done:
+	case <-ctx.Done():
+	}
 }
 
 // redriveAll walks the dead letters present now; those written during the

@@ -99,8 +99,9 @@ func (s *Service) declare(ctx context.Context, w Webhook, generated bool) error 
 	return nil
 }
 
-// Delete removes a webhook, its consumer and its dead letters; an unknown
-// id is NOT_FOUND.
+// Delete removes a webhook, its consumer and its dead letters, and ends
+// its delivery and a redrive running on this node (other nodes end theirs
+// when the bucket's watch shows the deletion); an unknown id is NOT_FOUND.
 func (s *Service) Delete(ctx context.Context, id string) error {
 	if _, _, err := s.load(ctx, id); err != nil {
 		return err
@@ -109,6 +110,7 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 		return fmt.Errorf("deleting webhook %s: %w", id, err)
 	}
 	s.stopRunner(ctx, id)
+	s.stopRedrive(ctx, id)
 	err := s.cfg.JS.DeleteConsumer(ctx, s.cfg.Subjects.EventsStream(), consumerName(id))
 	if err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
 		return fmt.Errorf("deleting the consumer of webhook %s: %w", id, err)

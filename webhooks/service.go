@@ -26,7 +26,7 @@ type Service struct {
 
 	mu      sync.Mutex
 	runners map[string]*runner
-	redrive map[string]bool
+	redrive map[string]*redriveRun
 	root    context.Context // ends at Stop; redrives run under it
 	wg      sync.WaitGroup  // redrives
 	cancel  context.CancelFunc
@@ -39,7 +39,7 @@ func New(cfg Config) (*Service, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, runners: map[string]*runner{}, redrive: map[string]bool{}}, nil
+	return &Service{cfg: cfg, runners: map[string]*runner{}, redrive: map[string]*redriveRun{}}, nil
 }
 
 // Start creates (or updates) the KV bucket and the dead-letter stream and
@@ -123,6 +123,7 @@ func (s *Service) apply(ctx context.Context, e jetstream.KeyValueEntry) {
 	id := e.Key()
 	if e.Operation() != jetstream.KeyValuePut {
 		s.stopRunner(ctx, id)
+		s.stopRedrive(ctx, id)
 		return
 	}
 	w, err := decodeWebhook(e.Value())
@@ -139,6 +140,7 @@ func (s *Service) apply(ctx context.Context, e jetstream.KeyValueEntry) {
 	}
 	s.stopRunner(ctx, id)
 	if w.Disabled {
+		s.stopRedrive(ctx, id)
 		return
 	}
 	r, err := newRunner(s, w, e.Revision())
