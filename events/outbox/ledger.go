@@ -18,7 +18,8 @@ import (
 //
 // It is kept in generations: sub-buckets named by the (big-endian unix
 // nanosecond) instant their period ends, so pruning drops whole buckets
-// instead of walking every id, and a lookup asks each live generation.
+// instead of walking every id, and a lookup asks each live generation and
+// its young bucket (see youngLimit).
 const bucketEmitted = "outbox_emitted"
 
 // DefaultEmittedHorizon is how long an emitted id is remembered.
@@ -49,21 +50,69 @@ func (l ledger) seen(tx *bolt.Tx, id string) bool {
 	return false
 }
 
-// mark records id as emitted at now, in the newest generation.
+// youngLimit is how many ids a generation's young bucket takes before they
+// are merged into the generation itself.
+//
+// Ids are hashes, so every id put into a large bucket lands on a leaf page
+// of its own: a history blob of 200 messages rewrote about 200 of the
+// ledger's pages at its commit, half of all it wrote. A young bucket stays
+// a few dozen pages, so a commit rewrites at most those; a merge then
+// writes the generation's pages once for youngLimit ids. Past
+// youngLimit·(ids per page) ids in one generation a merge writes a page
+// per id again, as before, but in one commit of many.
+const youngLimit = 2048
+
+// youngSuffix makes a generation's key the key of its young bucket, which
+// sorts right after it and lives and is pruned with it.
+const youngSuffix = 'y'
+
+// mark records id as emitted at now, in the newest generation's young
+// bucket, merging that into the generation once it holds youngLimit ids.
 func (l ledger) mark(tx *bolt.Tx, id string, now time.Time) error {
 	root := tx.Bucket([]byte(bucketEmitted))
-	var g *bolt.Bucket
-	if k, v := root.Cursor().Last(); k != nil && v == nil && now.UnixNano() < int64(binary.BigEndian.Uint64(k)) {
-		g = root.Bucket(k)
+	gen := l.newest(root, now)
+	young, err := root.CreateBucketIfNotExists(append(gen, youngSuffix))
+	if err != nil {
+		return fmt.Errorf("creating emitted-ledger generation: %w", err)
 	}
-	if g == nil {
-		end := now.Truncate(l.period()).Add(l.period())
-		var err error
-		if g, err = root.CreateBucketIfNotExists(timeKey(end)); err != nil {
-			return fmt.Errorf("creating emitted-ledger generation: %w", err)
-		}
+	if err := young.Put([]byte(id), timeKey(now)); err != nil {
+		return err
 	}
-	return g.Put([]byte(id), timeKey(now))
+	// The sequence counts the young bucket's ids: no id is marked twice
+	// (commitAll marks only what it has not seen).
+	n := young.Sequence() + 1
+	if n < youngLimit {
+		return young.SetSequence(n)
+	}
+	return mergeYoung(root, gen)
+}
+
+// newest is the key of the generation ids marked at now go to: the newest
+// one while it has not ended, else a new one ending at the next multiple
+// of the period.
+func (l ledger) newest(root *bolt.Bucket, now time.Time) []byte {
+	if k, v := root.Cursor().Last(); len(k) >= 8 && v == nil && now.UnixNano() < int64(binary.BigEndian.Uint64(k)) {
+		return append([]byte(nil), k[:8]...)
+	}
+	return timeKey(now.Truncate(l.period()).Add(l.period()))
+}
+
+// mergeYoung moves the young bucket's ids into generation gen, in key
+// order, and drops the young bucket.
+func mergeYoung(root *bolt.Bucket, gen []byte) error {
+	g, err := root.CreateBucketIfNotExists(gen)
+	if err != nil {
+		return fmt.Errorf("creating emitted-ledger generation: %w", err)
+	}
+	youngKey := append(append([]byte(nil), gen...), youngSuffix)
+	young := root.Bucket(youngKey)
+	err = young.ForEach(func(k, v []byte) error {
+		return g.Put(append([]byte(nil), k...), append([]byte(nil), v...))
+	})
+	if err != nil {
+		return fmt.Errorf("merging emitted-ledger ids: %w", err)
+	}
+	return root.DeleteBucket(youngKey)
 }
 
 // prune drops the generations that ended more than the horizon before now
@@ -74,8 +123,8 @@ func (l ledger) prune(tx *bolt.Tx, now time.Time) (int, error) {
 	var old [][]byte
 	n := 0
 	c := root.Cursor()
-	for k, v := c.First(); k != nil && int64(binary.BigEndian.Uint64(k)) <= cutoff; k, v = c.Next() {
-		if v == nil {
+	for k, v := c.First(); len(k) >= 8 && int64(binary.BigEndian.Uint64(k)) <= cutoff; k, v = c.Next() {
+		if v == nil { // a generation or its young bucket
 			old = append(old, append([]byte(nil), k...))
 			n += root.Bucket(k).Stats().KeyN
 		}
