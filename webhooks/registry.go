@@ -46,18 +46,21 @@ func (s *Service) Create(ctx context.Context, d Definition) (Created, error) {
 
 // Declare makes the webhooks of the config file the declared set: each is
 // stored under an id derived from its URL and filters (so a restart finds
-// it again), keeping its stored secret when the file gives none; declared
+// it again), with the file's secret (required, see CheckDeclared); declared
 // webhooks no longer in the file are deleted.
 func (s *Service) Declare(ctx context.Context, defs []Definition) error {
 	keep := map[string]bool{}
 	for i, d := range defs {
+		if err := CheckDeclared(d); err != nil {
+			return fmt.Errorf("webhook %d of the config file (%s): %w", i+1, d.URL, err)
+		}
 		w, err := normalize(d)
 		if err != nil {
 			return fmt.Errorf("webhook %d of the config file (%s): %w", i+1, d.URL, err)
 		}
 		w.ID, w.Declared = declaredID(w), true
 		keep[w.ID] = true
-		if err := s.declare(ctx, w, d.Secret == ""); err != nil {
+		if err := s.declare(ctx, w); err != nil {
 			return err
 		}
 	}
@@ -75,7 +78,7 @@ func (s *Service) Declare(ctx context.Context, defs []Definition) error {
 	return nil
 }
 
-func (s *Service) declare(ctx context.Context, w Webhook, generated bool) error {
+func (s *Service) declare(ctx context.Context, w Webhook) error {
 	old, rev, err := s.load(ctx, w.ID)
 	switch {
 	case errors.Is(err, errNotFound):
@@ -85,9 +88,6 @@ func (s *Service) declare(ctx context.Context, w Webhook, generated bool) error 
 		return err
 	default:
 		w.CreatedAt, w.Disabled, w.DisabledReason = old.CreatedAt, old.Disabled, old.DisabledReason
-		if generated {
-			w.Secret, w.PreviousSecret = old.Secret, old.PreviousSecret
-		}
 		if string(encodeWebhook(w)) == string(encodeWebhook(old)) {
 			return nil
 		}

@@ -215,9 +215,20 @@ func withField(err error, field string) error {
 	return werr.Invalid(we.Code, "%s: %s", field, we.Message).WithDetails(map[string]any{"field": field})
 }
 
-// Check reports what is wrong with d, as Create would (for the config
-// file, before anything starts).
+// Check reports what is wrong with d, as Create would.
 func Check(d Definition) error {
 	_, err := normalize(d)
 	return err
+}
+
+// CheckDeclared reports what is wrong with a webhook of the config file,
+// before anything starts: what Check finds, and a missing secret. Create
+// shows a generated secret in its answer; nothing would show one generated
+// for a declared webhook (GET never shows secrets), so its receiver could
+// never verify a signature.
+func CheckDeclared(d Definition) error {
+	if d.Secret == "" {
+		return invalidField("secret", "", "is required for a webhook of the config file (receivers verify with it): write one as %s<base64 of 32 random bytes>", SecretPrefix)
+	}
+	return Check(d)
 }

@@ -38,7 +38,7 @@ func (c *Config) applyWebhooks(v any) error {
 func (c Config) validateWebhooks() error {
 	var errs []error
 	for i, d := range c.Webhooks {
-		if err := webhooks.Check(d); err != nil {
+		if err := webhooks.CheckDeclared(d); err != nil {
 			errs = append(errs, fmt.Errorf("webhook %d (%s): %w", i+1, d.URL, err))
 		}
 	}

@@ -18,8 +18,10 @@ func TestConfigFileWebhooks(t *testing.T) {
     mode: structured
     concurrency: 4
     max_age: 90s
+    secret: whsec_I/dhUkyIFnWkn3Gaabw6Y+Gp1ExxJ4me1zcqd3w/fdw=
   - url: https://hooks.example.com/in
     max_age: 30
+    secret: whsec_I/dhUkyIFnWkn3Gaabw6Y+Gp1ExxJ4me1zcqd3w/fdw=
 webhook_backoff_max: 2s
 `
 	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
@@ -48,6 +50,9 @@ func TestConfigFileWebhooksRefused(t *testing.T) {
 		"unknown event": "webhooks:\n  - url: http://127.0.0.1/\n    events: [io.wabridge.nope]\n",
 		"unknown field": "webhooks:\n  - url: http://127.0.0.1/\n    event: [io.wabridge.message.received]\n",
 		"bad secret":    "webhooks:\n  - url: http://127.0.0.1/\n    secret: hunter2\n",
+		// A secret generated for a declared webhook is shown nowhere (GET
+		// never shows secrets), so its signatures could never be verified.
+		"no secret": "webhooks:\n  - url: http://127.0.0.1/\n",
 	} {
 		path := filepath.Join(t.TempDir(), "wabridge.yaml")
 		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
