@@ -142,7 +142,8 @@ func (b *apiBuilder) addCommand(s Spec) error {
 	return b.add(s.Method, oaPath, op)
 }
 
-// requestBody documents a JSON body. Path parameters become fields of the
+// requestBody documents a JSON body, and a form for commands taking media
+// (multipartForm). Path parameters become fields of the
 // command data (and win over the body), so they are not asked for twice.
 func requestBody(key string, schema obj, pathParams []string) obj {
 	var body any = ref(componentSchemas + key)
@@ -178,7 +179,12 @@ func requestBody(key string, schema obj, pathParams []string) obj {
 	for _, r := range schemaRequired(schema) {
 		hasRequired = hasRequired || !slices.Contains(pathParams, r)
 	}
-	return obj{"required": hasRequired, "content": obj{"application/json": obj{"schema": body}}}
+	rb := obj{"required": hasRequired, "content": obj{"application/json": obj{"schema": body}}}
+	if form, ok := multipartForm(schema, pathParams); ok {
+		rb["content"].(obj)[multipartFormData] = form
+		rb["description"] = uploadDescription(mediaFields(schema))
+	}
+	return rb
 }
 
 // openAPIPath turns a Gin path into an OpenAPI one and lists its parameters:
