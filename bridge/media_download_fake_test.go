@@ -47,6 +47,10 @@ func (f *downloadFake) DownloadToFile(ctx context.Context, msg whatsmeow.Downloa
 	if u, ok := msg.(interface{ GetURL() string }); ok && u.GetURL() != "" {
 		path = "url:" + u.GetURL() // whatsmeow tries a URL alone
 	}
+	if path == "" {
+		f.mu.Unlock()
+		return whatsmeow.ErrNoURLPresent // whatsmeow asks nobody
+	}
 	f.downloads = append(f.downloads, path)
 	data, ok := f.cdn[path]
 	f.mu.Unlock()

@@ -30,34 +30,55 @@ func onWhatsAppCDN(raw string) bool {
 	return host == "whatsapp.net" || strings.HasSuffix(host, ".whatsapp.net")
 }
 
+// onMediaHost reports whether a direct path stays on the media host
+// whatsmeow puts before it: it must start the URL's path ("/"), else
+// "@10.0.0.1/…" or ".example.com/…" would name a host of the sender's.
+func onMediaHost(directPath string) bool { return strings.HasPrefix(directPath, "/") }
+
 // fromCDNOnly is sub as the bridge downloads it: a copy without its URL
-// when that is not on WhatsApp's CDN.
+// when that is not on WhatsApp's CDN, and without its direct path when
+// that would leave WhatsApp's media hosts. A message left with neither is
+// whatsmeow's ErrNoURLPresent.
 func fromCDNOnly(sub whatsmeow.DownloadableMessage) whatsmeow.DownloadableMessage {
-	withURL, ok := sub.(interface{ GetURL() string })
-	if !ok || withURL.GetURL() == "" || onWhatsAppCDN(withURL.GetURL()) {
+	badURL := false
+	if withURL, ok := sub.(interface{ GetURL() string }); ok && withURL.GetURL() != "" {
+		badURL = !onWhatsAppCDN(withURL.GetURL())
+	}
+	badPath := sub.GetDirectPath() != "" && !onMediaHost(sub.GetDirectPath())
+	if !badURL && !badPath {
 		return sub
 	}
-	switch x := sub.(type) {
-	case *waE2E.ImageMessage:
-		c := proto.CloneOf(x)
-		c.URL = nil
-		return c
-	case *waE2E.VideoMessage:
-		c := proto.CloneOf(x)
-		c.URL = nil
-		return c
-	case *waE2E.AudioMessage:
-		c := proto.CloneOf(x)
-		c.URL = nil
-		return c
-	case *waE2E.DocumentMessage:
-		c := proto.CloneOf(x)
-		c.URL = nil
-		return c
-	case *waE2E.StickerMessage:
-		c := proto.CloneOf(x)
-		c.URL = nil
-		return c
+	c, ok := proto.Clone(sub.(proto.Message)).(whatsmeow.DownloadableMessage)
+	if !ok {
+		return sub
 	}
-	return sub
+	url, path := mediaLocation(c)
+	if url == nil || path == nil {
+		return sub
+	}
+	if badURL {
+		*url = nil
+	}
+	if badPath {
+		*path = nil
+	}
+	return c
+}
+
+// mediaLocation is where m keeps its URL and direct path; nil for a kind
+// the bridge does not download.
+func mediaLocation(m whatsmeow.DownloadableMessage) (url, path **string) {
+	switch x := m.(type) {
+	case *waE2E.ImageMessage:
+		return &x.URL, &x.DirectPath
+	case *waE2E.VideoMessage:
+		return &x.URL, &x.DirectPath
+	case *waE2E.AudioMessage:
+		return &x.URL, &x.DirectPath
+	case *waE2E.DocumentMessage:
+		return &x.URL, &x.DirectPath
+	case *waE2E.StickerMessage:
+		return &x.URL, &x.DirectPath
+	}
+	return nil, nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/wabridge/wabridge/bridge"
+	"github.com/wabridge/wabridge/internal/werr"
 )
 
 // A media message's URL is the sender's to write: only one on WhatsApp's
@@ -48,5 +49,23 @@ func TestDownloadMediaOnlyFromWhatsAppsCDN(t *testing.T) {
 	}
 	if asked := f.asked()[before:]; len(asked) != 1 || asked[0] != "url:https://mmg.whatsapp.net/v/t62/ok" {
 		t.Fatalf("WhatsApp's own URL: asked %q", asked)
+	}
+}
+
+// The direct path is the sender's too: whatsmeow appends it to a media
+// host's name, so one that does not start with "/" would name another
+// host ("@10.0.0.1/…", ".example.com/…"). Such media is not downloaded.
+func TestDownloadMediaRefusesAForeignDirectPath(t *testing.T) {
+	e, f := newDownloadEnv(t)
+	for i, path := range []string{"@169.254.169.254/latest/meta-data?", ".example.com/v/t62?", ":8080/v/t62?", "v/t62/ok"} {
+		f.put(path, jpegBytes)
+		mediaID := receiveImage(t, e, f, "3EB0PATH"+string(rune('A'+i)), path, "", jpegBytes)
+		_, err := download(t, e, bridge.DownloadRequest{Ref: mediaID})
+		if err == nil || werr.KindOf(err) != werr.KindNotFound {
+			t.Errorf("direct path %q: %v, want NOT_FOUND", path, err)
+		}
+	}
+	if asked := f.asked(); len(asked) != 0 {
+		t.Fatalf("downloads asked %q, want none", asked)
 	}
 }

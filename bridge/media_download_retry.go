@@ -146,8 +146,8 @@ func retriedPath(evt *waEvents.MediaRetry, key []byte) (string, error) {
 	}
 	switch notif.GetResult() {
 	case waMmsRetry.MediaRetryNotification_SUCCESS:
-		if notif.GetDirectPath() == "" {
-			return "", werr.New(werr.KindUpstream, werr.CodeUpstream, "the phone's answer to a media retry names no path")
+		if !onMediaHost(notif.GetDirectPath()) { // media_download_host.go
+			return "", werr.New(werr.KindUpstream, werr.CodeUpstream, "the phone's answer to a media retry names no path on WhatsApp's media hosts")
 		}
 		return notif.GetDirectPath(), nil
 	case waMmsRetry.MediaRetryNotification_NOT_FOUND:
@@ -161,20 +161,11 @@ func retriedPath(evt *waEvents.MediaRetry, key []byte) (string, error) {
 func (s *Session) moveMedia(m StoredMessage, path string) (whatsmeow.DownloadableMessage, error) {
 	moved := proto.Clone(m.Message).(*waE2E.Message)
 	sub, _ := downloadable(moved)
-	switch x := sub.(type) {
-	case *waE2E.ImageMessage:
-		x.DirectPath, x.URL = proto.String(path), nil
-	case *waE2E.VideoMessage:
-		x.DirectPath, x.URL = proto.String(path), nil
-	case *waE2E.AudioMessage:
-		x.DirectPath, x.URL = proto.String(path), nil
-	case *waE2E.DocumentMessage:
-		x.DirectPath, x.URL = proto.String(path), nil
-	case *waE2E.StickerMessage:
-		x.DirectPath, x.URL = proto.String(path), nil
-	default:
+	url, direct := mediaLocation(sub)
+	if url == nil {
 		return nil, werr.New(werr.KindInternal, werr.CodeInternal, "internal error: no media in message %s", m.ID)
 	}
+	*url, *direct = nil, proto.String(path)
 	m.Message = moved
 	if err := s.d.index.Put(s.name, m); err != nil {
 		// The download goes on; the next one asks the phone again.
