@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/wabridge/wabridge/bridge"
+	"github.com/wabridge/wabridge/events"
 )
 
 // PollSender sends a poll.
@@ -29,5 +30,13 @@ func sendPoll(ctx context.Context, s PollSender, env Env, p sendPollPayload) (an
 	}
 	d := sent(res)
 	d.Type, d.Message = "poll", p.Question
-	return d, nil
+	return pollSentData{sentData: d, Poll: events.Poll{Question: p.Question, Options: p.Options, SelectableCount: p.SelectableCount}}, nil
+}
+
+// pollSentData is send.poll's result: the message, and the poll as
+// message.received shows one. WhatsApp does not echo a sent poll, so this
+// is where the chat store learns the options that votes name.
+type pollSentData struct {
+	sentData
+	Poll events.Poll `json:"poll"`
 }

@@ -83,6 +83,8 @@ func otherApplier(typ string) applier {
 		return applyParticipantsChanged
 	case events.TypeMessageReceipt:
 		return applyReceipt // apply_receipt.go
+	case events.TypePollVote:
+		return applyPollVote // apply_poll.go
 	case events.TypeSessionPaired, events.TypeSessionConnected:
 		return applyAccount
 	case events.TypeMessageReaction, events.TypeMessageEdited, events.TypeMessageRevoked, resultReaction, resultUpdate, resultRevoke, resultDelete:

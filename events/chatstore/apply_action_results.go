@@ -56,13 +56,14 @@ func applyRevokeResult(ctx context.Context, t *txn, e applied) error {
 }
 
 // applyDeleteResult removes a message deleted for this account only, with
-// its reactions; the chat keeps its preview until its next message.
+// its reactions (and a poll's votes); the chat keeps its preview until its
+// next message.
 func applyDeleteResult(ctx context.Context, t *txn, e applied) error {
 	_, m, ok, err := actionResultOf(e)
 	if err != nil || !ok {
 		return err
 	}
-	for _, table := range []string{"messages", "reactions"} {
+	for _, table := range []string{"messages", "reactions", "polls", "poll_votes"} {
 		if _, err := t.tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE session = $1 AND chat = $2 AND wa_id = $3`,
 			e.Session, m.chat, m.waID); err != nil {
 			return fmt.Errorf("deleting message %s from %s: %w", m.id, table, err)

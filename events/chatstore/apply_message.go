@@ -83,6 +83,9 @@ func (t *txn) insertMessage(ctx context.Context, session string, m messageData) 
 	if err != nil {
 		return false, fmt.Errorf("inserting message %s: %w", m.ID, err)
 	}
+	if n == 1 && m.Poll != nil {
+		return true, t.keepPoll(ctx, session, m) // apply_poll.go
+	}
 	return n == 1, nil
 }
 

@@ -71,6 +71,8 @@ type sentResult struct {
 	Message       string    `json:"message"`
 	ReplyTo       string    `json:"reply_message_id"`
 	ForwardedFrom string    `json:"forwarded_from"`
+	// Poll is a send.poll's question and options (apply_poll.go).
+	Poll *events.Poll `json:"poll"`
 }
 
 // applySentResult adds a message sent through the bridge as from_me: the
@@ -105,7 +107,7 @@ func sentMessage(ctx context.Context, tx *sql.Tx, session string, r sentResult) 
 	}
 	m := messageData{MessageReceived: events.MessageReceived{
 		ID: r.MessageID, WAID: r.WAID, Chat: events.JID{JID: r.Chat}, Sender: from, FromMe: true,
-		IsGroup: isGroupJID(r.Chat), Timestamp: r.Timestamp, Type: r.Type, Text: r.Message,
+		IsGroup: isGroupJID(r.Chat), Timestamp: r.Timestamp, Type: r.Type, Text: r.Message, Poll: r.Poll,
 	}}
 	if m.ID == "" {
 		m.ID = msgid.Format(true, r.Chat, r.WAID)

@@ -109,6 +109,26 @@ func migrations() [][]string {
 		{ // 5: how far a sent message got (apply_receipt.go).
 			`ALTER TABLE messages ADD COLUMN receipt INTEGER NOT NULL DEFAULT 0`,
 		},
+		{ // 6: polls and each voter's latest vote (apply_poll.go).
+			`CREATE TABLE polls (
+			session TEXT NOT NULL,
+			chat TEXT NOT NULL,
+			wa_id TEXT NOT NULL,
+			question TEXT NOT NULL,
+			options TEXT NOT NULL,
+			selectable INTEGER NOT NULL DEFAULT 0,
+			PRIMARY KEY (session, chat, wa_id))`,
+			// wa_id is the poll's; options the chosen names (JSON), empty
+			// when the vote was withdrawn.
+			`CREATE TABLE poll_votes (
+			session TEXT NOT NULL,
+			chat TEXT NOT NULL,
+			wa_id TEXT NOT NULL,
+			voter TEXT NOT NULL,
+			options TEXT NOT NULL,
+			timestamp BIGINT NOT NULL,
+			PRIMARY KEY (session, chat, wa_id, voter))`,
+		},
 	}
 }
 

@@ -108,8 +108,8 @@ func scanPosition(row *sql.Row) (uint64, error) {
 // position was reached by an older version lacks what that version did not
 // apply (version 1: no command results; 2: no reactions, edits, revokes;
 // 3: no groups; 4: revoked messages kept their reactions; 5: no
-// receipts), so it is rebuilt (see consumer).
-const projectionVersion = 6
+// receipts; 6: no poll votes), so it is rebuilt (see consumer).
+const projectionVersion = 7
 
 // projectedVersion is the projection version of the store's position.
 func projectedVersion(ctx context.Context, q interface {

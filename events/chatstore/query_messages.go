@@ -58,6 +58,9 @@ func (s *Store) Messages(ctx context.Context, session, chat string, q chatview.M
 	if err := s.attachReactions(ctx, session, chat, page.Messages, waIDs); err != nil {
 		return chatview.MessagePage{}, err
 	}
+	if err := s.attachPolls(ctx, session, chat, page.Messages, waIDs); err != nil { // query_polls.go
+		return chatview.MessagePage{}, err
+	}
 	if len(page.Messages) > limit {
 		page.Messages = page.Messages[:limit]
 		page.NextCursor = chatview.Cursor{Time: page.Messages[limit-1].Timestamp, ID: waIDs[limit-1]}.Encode()

@@ -33,7 +33,7 @@ func (s *Store) drop(ctx context.Context, cfg ProjectConfig) error {
 		return fmt.Errorf("dropping the chat store: %w", err)
 	}
 	defer tx.Rollback()
-	for _, table := range []string{"messages", "reactions", "chats", "contacts", "groups", "group_members", "applied_events"} {
+	for _, table := range []string{"messages", "reactions", "chats", "contacts", "groups", "group_members", "polls", "poll_votes", "applied_events"} {
 		if len(cfg.Sessions) == 0 {
 			_, err = tx.ExecContext(ctx, `DELETE FROM `+table)
 		}

@@ -81,6 +81,9 @@ type Message struct {
 	// Media is the media reference of the event that brought the message
 	// (CONTRACT §7), kept as the event carried it.
 	Media any `json:"media,omitempty"`
+	// Poll is a poll's options and votes (poll.go); absent for other
+	// messages and for a revoked poll.
+	Poll *Poll `json:"poll,omitempty"`
 }
 
 // Quoted is the message a message replies to.
