@@ -96,20 +96,24 @@ func drain(body io.ReadCloser) {
 	_ = body.Close()
 }
 
+// maxRetryAfter bounds the wait a Retry-After asks for (max_age bounds it
+// further): larger numbers of seconds would overflow a Duration.
+const maxRetryAfter = 365 * 24 * time.Hour
+
 // parseRetryAfter reads Retry-After as seconds or an HTTP date; anything
 // else, or a time in the past, is no wait.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if s, err := strconv.Atoi(v); err == nil {
-		if s < 0 {
-			return 0
-		}
-		return time.Duration(s) * time.Second
+	switch s, err := strconv.ParseUint(v, 10, 64); {
+	case err == nil:
+		return time.Duration(min(s, uint64(maxRetryAfter/time.Second))) * time.Second
+	case errors.Is(err, strconv.ErrRange):
+		return maxRetryAfter // more digits than 64 bits hold
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), maxRetryAfter)
 	}
 	return 0
 }
