@@ -117,7 +117,11 @@ func parseMediaID(session, id string) (string, error) {
 	if ok {
 		raw, err := mediaB64.DecodeString(enc)
 		messageID := string(raw)
-		if err == nil && tag == mediaTag(session, messageID) {
+		// Only the one spelling mediaID writes: base64 decoding also takes
+		// other trailing bits and skips line breaks, and another name for
+		// the same media would be another object (a view-once served again).
+		canonical := err == nil && mediaB64.EncodeToString(raw) == enc
+		if canonical && tag == mediaTag(session, messageID) {
 			if _, _, _, err := msgid.Parse(messageID); err == nil {
 				return messageID, nil
 			}
