@@ -1,6 +1,7 @@
 package webhooks
 
 import (
+	"net/url"
 	"sync"
 	"time"
 )
@@ -74,9 +75,19 @@ type View struct {
 }
 
 func viewOf(w Webhook) View {
-	return View{ID: w.ID, URL: w.URL, Events: nonNil(w.Events), Chats: nonNil(w.Chats), Sessions: nonNil(w.Sessions),
+	return View{ID: w.ID, URL: redactedURL(w.URL), Events: nonNil(w.Events), Chats: nonNil(w.Chats), Sessions: nonNil(w.Sessions),
 		Mode: w.Mode, Concurrency: w.Concurrency, MaxAge: w.MaxAge, Rotating: w.PreviousSecret != "",
 		Declared: w.Declared, CreatedAt: w.CreatedAt, Disabled: w.Disabled, DisabledReason: w.DisabledReason}
+}
+
+// redactedURL is the URL with the password of its user info masked: a
+// receiver's basic-auth password is a secret like the signing one.
+func redactedURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw // stored URLs parsed when they were created
+	}
+	return u.Redacted()
 }
 
 func nonNil(s []string) []string {
