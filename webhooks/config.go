@@ -23,6 +23,9 @@ const (
 	DefaultWindow = 256
 	// DefaultDeadLetterMaxAge is how long dead letters are kept.
 	DefaultDeadLetterMaxAge = 30 * 24 * time.Hour
+	// DefaultDeadLetterMaxBytes bounds all webhooks' dead letters together,
+	// as WA_EVENTS is bounded by default; the oldest are dropped first.
+	DefaultDeadLetterMaxBytes = 10 << 30
 )
 
 // Config configures the webhooks service. JS and Log are required.
@@ -42,8 +45,9 @@ type Config struct {
 	AckWait time.Duration
 	Window  int // default DefaultWindow
 	// Replicas of the KV bucket and the dead-letter stream; default 1.
-	Replicas         int
-	DeadLetterMaxAge time.Duration
+	Replicas           int
+	DeadLetterMaxAge   time.Duration
+	DeadLetterMaxBytes int64
 }
 
 func (c *Config) setDefaults() {
@@ -70,6 +74,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.DeadLetterMaxAge <= 0 {
 		c.DeadLetterMaxAge = DefaultDeadLetterMaxAge
+	}
+	if c.DeadLetterMaxBytes <= 0 {
+		c.DeadLetterMaxBytes = DefaultDeadLetterMaxBytes
 	}
 }
 

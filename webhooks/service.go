@@ -57,6 +57,9 @@ func (s *Service) Start(ctx context.Context) error {
 		Name: s.cfg.deadStream(), Description: "wabridge webhook dead letters",
 		Subjects: []string{s.cfg.deadSubject("*")}, Storage: jetstream.FileStorage,
 		Replicas: s.cfg.Replicas, MaxAge: s.cfg.DeadLetterMaxAge, Duplicates: minDuration(s.cfg.DeadLetterMaxAge, DefaultDedup),
+		// Bounded in bytes too: a receiver failing for weeks under a busy
+		// account must not fill the disk; the oldest dead letters go first.
+		MaxBytes: s.cfg.DeadLetterMaxBytes, Discard: jetstream.DiscardOld,
 	})
 	if err != nil {
 		return fmt.Errorf("creating the webhook dead-letter stream: %w", err)
