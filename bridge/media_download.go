@@ -29,8 +29,8 @@ var _ mediaDownloader = (*whatsmeow.Client)(nil)
 
 // DownloadRequest names a received media message to download.
 type DownloadRequest struct {
-	// Ref is the media id of a message.received/.sent/.history event, or
-	// the message's id (user form, or a bare WhatsApp id).
+	// Ref is the media id of a message.received/.sent/.history event;
+	// anything else is NOT_FOUND.
 	Ref string
 	// MaxBytes refuses media larger than this (declared or actual) with
 	// MEDIA_TOO_LARGE; 0 is no bound.
@@ -128,14 +128,15 @@ func (s *Session) downloadInto(ctx context.Context, l *link, stored StoredMessag
 	return blob, nil
 }
 
-// mediaMessage finds the indexed message a media id or message id names.
+// mediaMessage finds the indexed message a media id names. Only media
+// ids, as the events give them: the fetcher stores what it downloads
+// under the name it was asked for, so a message id taken as well would
+// store the same media under more names (and serve a view-once media once
+// per name).
 func (s *Session) mediaMessage(ref string) (StoredMessage, error) {
-	messageID := ref
-	if isMediaID(ref) {
-		var err error
-		if messageID, err = parseMediaID(s.name, ref); err != nil {
-			return StoredMessage{}, err
-		}
+	messageID, err := parseMediaID(s.name, ref)
+	if err != nil {
+		return StoredMessage{}, err
 	}
 	return s.d.index.Lookup(s.name, messageID, types.EmptyJID)
 }

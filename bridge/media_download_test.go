@@ -56,12 +56,19 @@ func download(t *testing.T, e *env, req bridge.DownloadRequest) (*bridge.Downloa
 
 // The media id of an event leads to the indexed message (media messages
 // are indexed like any other), whose content downloads with its hash and
-// its sniffed type; the message id does as well.
+// its sniffed type. The message's id does not: the fetcher stores media
+// under the name it is asked for, and a second name for one media would
+// be a second object (a view-once one served once per name).
 func TestDownloadMediaByMediaID(t *testing.T) {
 	e, f := newDownloadEnv(t)
 	f.put("/v/img1", jpegBytes)
 	id := receiveImage(t, e, f, "3EB0IMG1", "/v/img1", "", jpegBytes)
-	for _, ref := range []string{id, "false_" + alicePN.String() + "_3EB0IMG1", "3EB0IMG1"} {
+	for _, ref := range []string{"false_" + alicePN.String() + "_3EB0IMG1", "3EB0IMG1"} {
+		if _, err := download(t, e, bridge.DownloadRequest{Ref: ref}); err == nil || werr.KindOf(err) != werr.KindNotFound {
+			t.Fatalf("DownloadMedia(%s), a message id: %v, want NOT_FOUND", ref, err)
+		}
+	}
+	for _, ref := range []string{id} {
 		got, err := download(t, e, bridge.DownloadRequest{Ref: ref})
 		if err != nil {
 			t.Fatalf("DownloadMedia(%s): %v", ref, err)
@@ -148,7 +155,7 @@ func TestDownloadMediaRefusals(t *testing.T) {
 	}
 	src := types.MessageSource{Chat: alicePN, Sender: alicePN}
 	f.push(kindMessage(src, "3EB0TEXT", &waE2E.Message{Conversation: proto.String("hi")}))
-	if _, err := download(t, e, bridge.DownloadRequest{Ref: "3EB0TEXT"}); werr.From(err).Code != werr.CodeInvalidPayload {
+	if _, err := download(t, e, bridge.DownloadRequest{Ref: bridge.MediaID("default", "false_"+alicePN.String()+"_3EB0TEXT")}); werr.From(err).Code != werr.CodeInvalidPayload {
 		t.Fatalf("text message: %v", err)
 	}
 }

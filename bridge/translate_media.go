@@ -129,9 +129,3 @@ func parseMediaID(session, id string) (string, error) {
 	}
 	return "", werr.New(werr.KindNotFound, werr.CodeNotFound, "no media %q in session %s", id, session)
 }
-
-// isMediaID tells a media id from a message id: message ids in user form
-// start with true_ or false_, bare WhatsApp ids hold no dot.
-func isMediaID(ref string) bool {
-	return strings.Contains(ref, ".") && !strings.HasPrefix(ref, "true_") && !strings.HasPrefix(ref, "false_")
-}
