@@ -18,7 +18,8 @@ import (
 // fetching the collection it just changed — keeps the new chat settings in
 // the device store and dispatches each change as *events.Archive, *events.Mute
 // or *events.Pin. The sandbox knows the chat mutations of chat.archive,
-// chat.mute and chat.pin; other patches are unsupported.
+// chat.mute and chat.pin, and message.delete's deleteMessageForMe; other
+// patches are unsupported.
 func (c *Client) SendAppState(ctx context.Context, patch appstate.PatchInfo) error {
 	c.mu.Lock()
 	ownID, connected, settings := c.dev.GetJID(), c.connected, c.dev.ChatSettings
@@ -89,6 +90,8 @@ func decodeMutation(m appstate.MutationInfo, ts time.Time) (chatSetting, error) 
 		until := mutedUntil(act.GetMuted(), act.GetMuteEndTimestamp())
 		return chatSetting{echo: &events.Mute{JID: jid, Timestamp: ts, Action: act},
 			keep: func(ctx context.Context, s store.ChatSettingsStore) error { return s.PutMutedUntil(ctx, jid, until) }}, nil
+	case appstate.IndexDeleteMessageForMe:
+		return deleteForMe(m, jid, ts) // appstate_delete.go
 	}
 	return chatSetting{}, fmt.Errorf("sandbox: app state mutation %q: %w", m.Index[0], errors.ErrUnsupported)
 }

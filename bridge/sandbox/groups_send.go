@@ -76,7 +76,8 @@ func (c *Client) postToGroup(group, sender types.JID, id types.MessageID, msg *w
 // (the key names them as participant: an admin's revoke).
 func revokesOthers(msg *waE2E.Message, me types.JID) bool {
 	p := msg.GetProtocolMessage()
-	if p.GetType() != waE2E.ProtocolMessage_REVOKE || p.GetKey().GetFromMe() {
+	// A missing protocol message reads as type REVOKE (its zero value).
+	if p == nil || p.GetType() != waE2E.ProtocolMessage_REVOKE || p.GetKey().GetFromMe() {
 		return false
 	}
 	who, err := types.ParseJID(p.GetKey().GetParticipant())
