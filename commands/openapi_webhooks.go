@@ -17,7 +17,7 @@ func webhookOperations() []staticOperation {
 			"previous_secret": obj{"type": "string", "pattern": "^whsec_", "description": "During a rotation: also signs every delivery."},
 			"mode":            obj{"enum": []any{"binary", "structured"}, "default": "binary"},
 			"concurrency":     obj{"type": "integer", "minimum": 1, "maximum": 64, "default": 1, "description": "Chats delivered in parallel; 1 = strict order over all chats."},
-			"max_age":         obj{"oneOf": []any{str, obj{"type": "number"}}, "default": "24h", "description": "How long an event is retried (Go duration or seconds) before it is dead-lettered."},
+			"max_age":         obj{"oneOf": []any{str, obj{"type": "number"}}, "default": "24h", "description": "How old an event may get while it is retried (Go duration or seconds, from when it was stored), then it is dead-lettered."},
 		}}
 	view := obj{"type": "object", "properties": obj{
 		"id": str, "url": str, "events": strs, "chats": strs, "sessions": strs, "mode": str,
@@ -42,6 +42,10 @@ func webhookOperations() []staticOperation {
 		obj{"type": "object", "properties": obj{"items": obj{"type": "array"}, "next_cursor": obj{"type": "integer"}, "total": obj{"type": "integer"}}},
 		append(id, obj{"name": "after", "in": "query", "schema": obj{"type": "integer", "minimum": 0}},
 			obj{"name": "limit", "in": "query", "schema": obj{"type": "integer", "minimum": 1, "maximum": 500, "default": 50}}), 400, 404)
+	rotate := op("webhooks.rotate", "Rotates the secret: the new one (given or generated, shown only here) signs with the old one until {\"end\": true}; config-file webhooks rotate in the file (403).",
+		obj{"type": "object", "properties": obj{"id": str, "secret": str, "rotating": obj{"type": "boolean"}}}, id, 400, 403, 404)
+	rotate["requestBody"] = obj{"required": false, "content": obj{"application/json": obj{"schema": obj{"type": "object", "additionalProperties": false,
+		"properties": obj{"secret": obj{"type": "string", "pattern": "^whsec_"}, "end": obj{"type": "boolean", "description": "End the overlap: the previous secret stops signing."}}}}}}
 	return []staticOperation{
 		{http.MethodPost, "/webhooks", create},
 		{http.MethodGet, "/webhooks", op("webhooks.list", "Every webhook with its status.", obj{"type": "array", "items": view}, nil)},
@@ -52,5 +56,6 @@ func webhookOperations() []staticOperation {
 		{http.MethodGet, "/webhooks/{id}/deadletters", deadLetters},
 		{http.MethodPost, "/webhooks/{id}/redrive", op("webhooks.redrive", "Delivers the dead letters again in the background; each delivered one is removed.",
 			obj{"type": "object", "properties": obj{"queued": obj{"type": "integer"}, "already_running": obj{"type": "boolean"}}}, id, 404)},
+		{http.MethodPost, "/webhooks/{id}/rotate", rotate},
 	}
 }

@@ -23,6 +23,7 @@ type Webhooks interface {
 	Test(ctx context.Context, id string) (webhooks.TestResult, error)
 	DeadLetters(ctx context.Context, id string, after uint64, limit int) (webhooks.DeadLetterPage, error)
 	Redrive(ctx context.Context, id string) (webhooks.RedriveStarted, error)
+	Rotate(ctx context.Context, id string, rot webhooks.Rotation) (webhooks.Rotated, error)
 }
 
 var _ Webhooks = (*webhooks.Service)(nil)
@@ -42,6 +43,7 @@ func (w webhookRoutes) register(g gin.IRoutes) {
 	g.POST("/webhooks/:id/test", w.test)
 	g.GET("/webhooks/:id/deadletters", w.deadLetters)
 	g.POST("/webhooks/:id/redrive", w.redrive)
+	g.POST("/webhooks/:id/rotate", w.rotate)
 }
 
 func (w webhookRoutes) create(c *gin.Context) {
@@ -78,6 +80,21 @@ func (w webhookRoutes) test(c *gin.Context) {
 
 func (w webhookRoutes) redrive(c *gin.Context) {
 	answerWith(c, func(ctx context.Context) (any, error) { return w.hooks.Redrive(ctx, c.Param("id")) })
+}
+
+// rotate takes {"secret"?: whsec_…} (generated when absent) or {"end": true}.
+func (w webhookRoutes) rotate(c *gin.Context) {
+	fields, err := bodyFields(c, w.maxBody)
+	if err != nil {
+		writeErr(c, err)
+		return
+	}
+	var rot webhooks.Rotation
+	if err := decodeStrict(fields, &rot); err != nil {
+		writeErr(c, err)
+		return
+	}
+	answerWith(c, func(ctx context.Context) (any, error) { return w.hooks.Rotate(ctx, c.Param("id"), rot) })
 }
 
 // deadLetters pages with after= (the previous page's next_cursor) and limit=.

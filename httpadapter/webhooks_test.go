@@ -23,6 +23,7 @@ type fakeHooks struct {
 	after             uint64
 	limit             int
 	deleted, redriven string
+	rotation          webhooks.Rotation
 }
 
 func (f *fakeHooks) Create(_ context.Context, d webhooks.Definition) (webhooks.Created, error) {
@@ -55,6 +56,11 @@ func (f *fakeHooks) DeadLetters(_ context.Context, _ string, after uint64, limit
 func (f *fakeHooks) Redrive(_ context.Context, id string) (webhooks.RedriveStarted, error) {
 	f.redriven = id
 	return webhooks.RedriveStarted{Queued: 2}, nil
+}
+
+func (f *fakeHooks) Rotate(_ context.Context, id string, rot webhooks.Rotation) (webhooks.Rotated, error) {
+	f.rotation = rot
+	return webhooks.Rotated{ID: id, Secret: "whsec_y", Rotating: !rot.End}, nil
 }
 
 type noBus struct{}
@@ -116,5 +122,14 @@ func TestWebhookRoutes(t *testing.T) {
 	}
 	if st, _ := do("POST", "/webhooks/wh_1/redrive", ""); st != 200 || f.redriven != "wh_1" {
 		t.Errorf("redrive: %d", st)
+	}
+	if st, env := do("POST", "/webhooks/wh_1/rotate", ""); st != 200 || env["data"].(map[string]any)["secret"] != "whsec_y" || f.rotation != (webhooks.Rotation{}) {
+		t.Errorf("rotate: %d %v %+v", st, env, f.rotation)
+	}
+	if st, _ := do("POST", "/webhooks/wh_1/rotate", `{"end":true}`); st != 200 || !f.rotation.End {
+		t.Errorf("rotate end: %d %+v", st, f.rotation)
+	}
+	if st, env := do("POST", "/webhooks/wh_1/rotate", `{"secrets":"x"}`); st != 400 || env["code"] != "INVALID_PAYLOAD" {
+		t.Errorf("rotate with an unknown field: %d %v", st, env)
 	}
 }
