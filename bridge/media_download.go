@@ -40,6 +40,10 @@ type DownloadRequest struct {
 	RetryWait time.Duration
 	// TempDir is where the download is spooled; "" is the system's.
 	TempDir string
+	// RefuseViewOnce answers NOT_FOUND for view-once media before
+	// anything is downloaded: a bridge that does not keep view-once media
+	// has no business putting its content on disk.
+	RefuseViewOnce bool
 }
 
 // DownloadedMedia is a received media's content, spooled to a temporary
@@ -74,6 +78,10 @@ func (s *Session) DownloadMedia(ctx context.Context, req DownloadRequest) (*Down
 	}
 	out.ViewOnce = out.ViewOnce || stored.ViewOnce // a wrapper's mark lives in the index only
 	sub = fromCDNOnly(sub)                         // media_download_host.go
+	if out.ViewOnce && req.RefuseViewOnce {
+		return nil, werr.New(werr.KindNotFound, werr.CodeNotFound,
+			"the media of message %s is view-once, and this bridge does not keep view-once media (--media-download view_once)", stored.ID)
+	}
 	out.MessageID = userID(stored)
 	out.MediaID = mediaID(s.name, out.MessageID)
 	if declared := declaredLength(sub); req.MaxBytes > 0 && declared > uint64(req.MaxBytes) {

@@ -120,3 +120,31 @@ func TestDownloadViewOnceVideoNote(t *testing.T) {
 		t.Fatalf("downloaded a view-once video note as %+v", d)
 	}
 }
+
+// A bridge that keeps no view-once media refuses one before downloading
+// it; other media download as before.
+func TestDownloadRefusesViewOnceUndownloaded(t *testing.T) {
+	e, f := newDownloadEnv(t)
+	sum := sha256.Sum256(jpegBytes)
+	f.put("/v/once", jpegBytes)
+	raw := &waE2E.Message{ViewOnceMessageV2: &waE2E.FutureProofMessage{Message: &waE2E.Message{ImageMessage: &waE2E.ImageMessage{
+		DirectPath: proto.String("/v/once"), MediaKey: bytes.Repeat([]byte{1}, 32), FileEncSHA256: bytes.Repeat([]byte{2}, 32),
+		FileSHA256: sum[:], FileLength: proto.Uint64(uint64(len(jpegBytes))), Mimetype: proto.String("image/jpeg"),
+	}}}}
+	e.sink.reset()
+	if !f.push(kindMessage(types.MessageSource{Chat: alicePN, Sender: alicePN}, "3EB0NOKEEP", raw)) {
+		t.Fatal("handler reported failure")
+	}
+	id := e.sink.ofType(events.TypeMessageReceived)[0].Data.(events.MessageReceived).Media.ID
+	_, err := download(t, e, bridge.DownloadRequest{Ref: id, RefuseViewOnce: true})
+	if err == nil || werr.KindOf(err) != werr.KindNotFound {
+		t.Fatalf("view-once refused: %v, want NOT_FOUND", err)
+	}
+	if asked := f.asked(); len(asked) != 0 {
+		t.Fatalf("downloads asked %q, want none", asked)
+	}
+	plain := receiveImage(t, e, f, "3EB0KEEP", "/v/once", "", jpegBytes)
+	if _, err := download(t, e, bridge.DownloadRequest{Ref: plain, RefuseViewOnce: true}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -62,7 +62,8 @@ func (p *mediaFetchPart) Start(context.Context) error {
 			return err
 		}
 	}
-	f, err := mediafetch.New(p.nats.js, store, sessionDownloads{p: p.sessions, tempDir: p.tempDir()}, mediafetch.Config{
+	downloads := sessionDownloads{p: p.sessions, tempDir: p.tempDir(), refuseViewOnce: !p.cfg.MediaDownload.ViewOnce}
+	f, err := mediafetch.New(p.nats.js, store, downloads, mediafetch.Config{
 		Subjects: natsbus.Subjects{Prefix: p.cfg.Prefix},
 		Sessions: p.cfg.Sessions,
 		Policy:   p.cfg.MediaDownload,
@@ -150,12 +151,18 @@ func (p *mediaFetchPart) tempDir() string {
 type sessionDownloads struct {
 	p       *sessionsPart
 	tempDir string
+	// refuseViewOnce: without --media-download view_once the fetcher
+	// refuses view-once media; the bridge then refuses them before the
+	// download instead of after it.
+	refuseViewOnce bool
 }
 
 var _ mediafetch.Downloader = sessionDownloads{}
 
 func (d sessionDownloads) Download(ctx context.Context, session, id string, maxBytes int64) (*mediafetch.Downloaded, error) {
-	got, err := d.p.manager.DownloadMedia(ctx, session, bridge.DownloadRequest{Ref: id, MaxBytes: maxBytes, TempDir: d.tempDir})
+	got, err := d.p.manager.DownloadMedia(ctx, session, bridge.DownloadRequest{
+		Ref: id, MaxBytes: maxBytes, TempDir: d.tempDir, RefuseViewOnce: d.refuseViewOnce,
+	})
 	if err != nil {
 		return nil, err
 	}
