@@ -121,6 +121,9 @@ func (b *apiBuilder) addCommand(s Spec) error {
 	if d, ok := schema["description"].(string); ok {
 		op["description"] = d
 	}
+	if s.Name == loginPageCommand {
+		withLoginPage(op["responses"].(obj))
+	}
 	switch s.Method {
 	case http.MethodGet, http.MethodHead, http.MethodDelete:
 		// The adapter sends every query value as a string; the command's

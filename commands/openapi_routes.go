@@ -17,6 +17,7 @@ import (
 var errorCodes = map[string]int{
 	werr.CodeInvalidRecipient:    http.StatusBadRequest,
 	werr.CodeInvalidPayload:      http.StatusBadRequest,
+	werr.CodeURLNotAllowed:       http.StatusBadRequest,
 	werr.CodeInvalidCloudEvent:   http.StatusBadRequest,
 	werr.CodeInvalidSession:      http.StatusBadRequest,
 	werr.CodeUnknownCommand:      http.StatusBadRequest,
@@ -33,12 +34,16 @@ var errorCodes = map[string]int{
 	"METHOD_NOT_ALLOWED":         http.StatusMethodNotAllowed,
 	werr.CodeAlreadyLoggedIn:     http.StatusConflict,
 	werr.CodeIdempotencyConflict: http.StatusConflict,
+	werr.CodeEditWindowClosed:    http.StatusConflict,
 	werr.CodePayloadTooLarge:     http.StatusRequestEntityTooLarge,
+	werr.CodeMediaTooLarge:       http.StatusRequestEntityTooLarge,
 	"UNSUPPORTED_MEDIA_TYPE":     http.StatusUnsupportedMediaType,
+	werr.CodeUnsupportedMedia:    http.StatusUnsupportedMediaType,
 	werr.CodeRateLimited:         http.StatusTooManyRequests,
 	werr.CodeInternal:            http.StatusInternalServerError,
 	werr.CodeNotSupported:        http.StatusNotImplemented,
 	werr.CodeUpstream:            http.StatusBadGateway,
+	werr.CodeFetchFailed:         http.StatusBadGateway,
 	werr.CodeNotConnected:        http.StatusServiceUnavailable,
 	"BUS_UNAVAILABLE":            http.StatusServiceUnavailable,
 	"NOT_READY":                  http.StatusServiceUnavailable,
@@ -148,6 +153,15 @@ func commonParameters() obj {
 	}
 }
 
+// asyncAPIOperation serves the AsyncAPI document (NATS subjects, command
+// and event payloads) in one of its two encodings.
+func asyncAPIOperation(id, contentType string) obj {
+	return obj{"operationId": id, "summary": "The AsyncAPI 3.0 document of the NATS API (" + contentType + ").",
+		"tags": []any{"meta"},
+		"responses": withErrors(obj{"200": obj{"description": "The AsyncAPI document.",
+			"content": obj{contentType: obj{"schema": obj{"type": "object"}}}}}, 401)}
+}
+
 type staticOperation struct {
 	method, path string
 	op           obj
@@ -182,14 +196,23 @@ func staticOperations() []staticOperation {
 			"tags": []any{"meta"},
 			"responses": withErrors(obj{"200": obj{"description": "The OpenAPI document.",
 				"content": obj{"application/json": obj{"schema": obj{"type": "object"}}}}}, 401)}},
+		{http.MethodGet, "/asyncapi.json", asyncAPIOperation("asyncapi.json", "application/json")},
+		{http.MethodGet, "/asyncapi.yaml", asyncAPIOperation("asyncapi.yaml", "application/yaml")},
 		{http.MethodPost, "/sandbox/scan", sandbox("sandbox.scan", "Completes the session's login as if its QR code was scanned.",
-			obj{"type": "object", "properties": obj{"phone": str}},
+			obj{"type": "object", "properties": obj{"phone": str,
+				"history":       obj{"type": "integer", "minimum": 0, "description": "How many past messages the phone pushes as history sync after pairing."},
+				"history_chats": obj{"type": "integer", "minimum": 0, "description": "Over how many chats; 0 = the sandbox's default."}}},
 			obj{"type": "object", "properties": obj{"jid": str}}, true)},
 		{http.MethodPost, "/sandbox/inbound", sandbox("sandbox.inbound", "A virtual contact sends the session a message.",
 			inbound, obj{"type": "object", "properties": obj{"message_id": str}}, true)},
 		{http.MethodGet, "/sandbox/outbox", sandbox("sandbox.outbox", "What virtual contacts received, oldest first.",
 			nil, obj{"type": "array"}, false)},
+		{http.MethodPost, "/sandbox/clock", sandbox("sandbox.clock", "Moves the simulated network's clock forward.",
+			obj{"type": "object", "required": []any{"advance"}, "properties": obj{"advance": obj{"type": "string",
+				"description": `A positive Go duration, e.g. "16m" or "1h30m".`}}},
+			obj{"type": "object", "properties": obj{"now": obj{"type": "string", "format": "date-time"}}}, true)},
 		{http.MethodGet, "/media/{id}", mediaOperation()},
+		{http.MethodHead, "/media/{id}", mediaHeadOperation()},
 	}
 	return slices.Concat(ops, webhookOperations(), eventOperations())
 }
