@@ -1,8 +1,6 @@
 package commands
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -35,8 +33,8 @@ func AsyncAPIYAML(version string) ([]byte, error) {
 }
 
 func asyncAPI(fsys fs.FS, cmds []Spec, evts []events.Spec, version string) ([]byte, error) {
-	if version == "" {
-		return nil, errors.New("building the AsyncAPI document: version is required (info.version)")
+	if err := needVersion("AsyncAPI", version); err != nil {
+		return nil, err
 	}
 	b := &asyncBuilder{embed: schemaEmbedder{fsys: fsys, schemas: obj{}},
 		channels: obj{}, operations: obj{}, messages: obj{}}
@@ -50,11 +48,7 @@ func asyncAPI(fsys fs.FS, cmds []Spec, evts []events.Spec, version string) ([]by
 			return nil, fmt.Errorf("building the AsyncAPI channel of event %s: %w", s.Type, err)
 		}
 	}
-	out, err := json.MarshalIndent(b.document(version), "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("encoding the AsyncAPI document: %w", err)
-	}
-	return append(out, '\n'), nil
+	return encodeDocument("AsyncAPI", b.document(version))
 }
 
 type asyncBuilder struct {
@@ -78,8 +72,6 @@ const asyncDescription = "WhatsApp accounts on NATS, speaking CloudEvents 1.0 (J
 	"mode unless configured otherwise."
 
 func (b *asyncBuilder) document(version string) obj {
-	schemaSet := b.embed.schemas
-	schemaSet["Envelope"] = envelopeSchema()
 	return obj{
 		"asyncapi":           "3.0.0",
 		"id":                 "urn:wabridge",
@@ -96,7 +88,7 @@ func (b *asyncBuilder) document(version string) obj {
 		"channels":   b.channels,
 		"operations": b.operations,
 		"components": obj{
-			"schemas":       schemaSet,
+			"schemas":       b.embed.withEnvelope(),
 			"messages":      b.messages,
 			"parameters":    asyncParameters(),
 			"messageTraits": obj{"cloudEvent": cloudEventTrait()},

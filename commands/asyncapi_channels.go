@@ -24,12 +24,11 @@ func isQuery(s Spec) bool { return s.Kind == Query }
 // durable and rpc channels (the bridge receives), the rpc reply, and for an
 // effect its result channel (the bridge sends).
 func (b *asyncBuilder) addCommand(s Spec) error {
-	key, err := b.embed.component(s.Schema)
+	key, schema, err := b.embed.command(s.Schema)
 	if err != nil {
 		return err
 	}
 	id := camelID(s.Name)
-	schema := b.embed.schemas[key].(obj)
 	cmdMsg, resultMsg := id+"Command", id+"Result"
 	err = put(b.messages, "message", cmdMsg, obj{
 		"name": TypeOf(s.Name), "title": s.Name, "summary": summaryOf(schema, s.Name),

@@ -1,8 +1,6 @@
 package commands
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -22,8 +20,8 @@ func OpenAPI(version string) ([]byte, error) {
 }
 
 func openAPI(fsys fs.FS, catalog []Spec, version string) ([]byte, error) {
-	if version == "" {
-		return nil, errors.New("building the OpenAPI document: version is required (info.version)")
+	if err := needVersion("OpenAPI", version); err != nil {
+		return nil, err
 	}
 	b := &apiBuilder{embed: schemaEmbedder{fsys: fsys, schemas: obj{}}, paths: obj{}}
 	for _, s := range catalog {
@@ -39,11 +37,7 @@ func openAPI(fsys fs.FS, catalog []Spec, version string) ([]byte, error) {
 			return nil, fmt.Errorf("building the OpenAPI document: %w", err)
 		}
 	}
-	out, err := json.MarshalIndent(b.document(version), "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("encoding the OpenAPI document: %w", err)
-	}
-	return append(out, '\n'), nil
+	return encodeDocument("OpenAPI", b.document(version))
 }
 
 type apiBuilder struct {
@@ -52,8 +46,6 @@ type apiBuilder struct {
 }
 
 func (b *apiBuilder) document(version string) obj {
-	schemaSet := b.embed.schemas
-	schemaSet["Envelope"] = envelopeSchema()
 	return obj{
 		"openapi":           "3.1.0",
 		"jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
@@ -68,7 +60,7 @@ func (b *apiBuilder) document(version string) obj {
 		"paths":    b.paths,
 		"security": []any{obj{"bearer": []any{}}, obj{"basic": []any{}}, obj{}},
 		"components": obj{
-			"schemas":    schemaSet,
+			"schemas":    b.embed.withEnvelope(),
 			"parameters": commonParameters(),
 			"responses":  errorResponses(),
 			"securitySchemes": obj{
@@ -87,20 +79,17 @@ func (b *apiBuilder) add(method, path string, op obj) error {
 		item = obj{}
 		b.paths[path] = item
 	}
-	m := strings.ToLower(method)
-	if _, dup := item[m]; dup {
-		return fmt.Errorf("two operations at %s %s", method, path)
+	if err := put(item, "operation", strings.ToLower(method), op); err != nil {
+		return fmt.Errorf("at %s: %w", path, err)
 	}
-	item[m] = op
 	return nil
 }
 
 func (b *apiBuilder) addCommand(s Spec) error {
-	key, err := b.embed.component(s.Schema)
+	key, schema, err := b.embed.command(s.Schema)
 	if err != nil {
 		return err
 	}
-	schema := b.embed.schemas[key].(obj)
 	oaPath, pathParams := openAPIPath(s.Path)
 	props, _ := schema["properties"].(obj)
 	required := requiredSet(schema)

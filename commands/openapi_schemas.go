@@ -30,6 +30,41 @@ type schemaEmbedder struct {
 	schemas obj // component name → schema
 }
 
+// command embeds a command's schema file and returns its component name
+// and the embedded schema, which both documents describe the command by.
+func (e *schemaEmbedder) command(p string) (string, obj, error) {
+	key, err := e.component(p)
+	if err != nil {
+		return "", nil, err
+	}
+	return key, e.schemas[key].(obj), nil
+}
+
+// withEnvelope is the components/schemas of a document: the embedded
+// files and the response envelope both documents refer to.
+func (e *schemaEmbedder) withEnvelope() obj {
+	e.schemas["Envelope"] = envelopeSchema()
+	return e.schemas
+}
+
+// encodeDocument is the indented, newline-terminated JSON both documents
+// are served and committed as; what names the document in errors.
+func encodeDocument(what string, doc obj) ([]byte, error) {
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encoding the %s document: %w", what, err)
+	}
+	return append(out, '\n'), nil
+}
+
+// needVersion refuses an empty info.version.
+func needVersion(what, version string) error {
+	if version == "" {
+		return fmt.Errorf("building the %s document: version is required (info.version)", what)
+	}
+	return nil
+}
+
 // componentKey names the component of a schema file:
 // "commands/send.message.json" → "commands.send.message".
 func componentKey(p string) (string, error) {
