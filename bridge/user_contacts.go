@@ -9,7 +9,6 @@ import (
 	"go.mau.fi/whatsmeow/store"
 	"go.mau.fi/whatsmeow/types"
 
-	"github.com/wabridge/wabridge/events/chatview"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
@@ -50,7 +49,24 @@ func (s *Session) Contacts(ctx context.Context, limit int, before string) (Conta
 	if err != nil {
 		return ContactPage{}, fmt.Errorf("reading contacts from the device store: %w", err)
 	}
-	return contactPage(all, after, chatview.ClampLimit(limit)), nil
+	return contactPage(all, after, clampPage(limit, DefaultContactPage, MaxContactPage)), nil
+}
+
+// A page of contacts: the bridge depends on event types only, so it keeps
+// its own bounds rather than the chat view's (the same numbers).
+const (
+	DefaultContactPage = 50
+	MaxContactPage     = 500
+)
+
+func clampPage(n, def, max int) int {
+	switch {
+	case n <= 0:
+		return def
+	case n > max:
+		return max
+	}
+	return n
 }
 
 func contactPage(all map[types.JID]types.ContactInfo, after string, limit int) ContactPage {
