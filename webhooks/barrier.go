@@ -44,6 +44,21 @@ func (b *barrier) admit(it *item, redelivered bool) []*item {
 	return b.release()
 }
 
+// returned counts a pending event that came back and needs no delivery
+// (it was settled before its ack got lost), and answers what that releases.
+func (b *barrier) returned(seq uint64) []*item {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.open || seq > b.delivered {
+		return nil
+	}
+	b.back[seq] = true
+	if len(b.back) < b.want {
+		return nil
+	}
+	return b.release()
+}
+
 // expire opens the barrier once its deadline passed.
 func (b *barrier) expire(now time.Time) []*item {
 	b.mu.Lock()

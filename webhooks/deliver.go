@@ -61,8 +61,10 @@ func (r *runner) settle(ctx context.Context, it *item, res outcome, lastErr erro
 		r.log.Warn("event dead-lettered after max_age", "seq", it.seq, "attempts", attempts, "err", lastErr)
 	}
 	// The ack is not waited for: the lane's next event is delivered only
-	// after this one either way, and an ack lost with the connection makes
-	// the event come back, to be recognised by its webhook-id.
+	// after this one either way, and an event whose ack was lost comes
+	// back to a runner that remembers it settled (see settled) and acks it
+	// again; only a new runner (a restart) would deliver it once more.
+	r.settled.add(it.seq)
 	if err := it.msg.Ack(); err != nil {
 		r.log.Warn("acking a delivered event failed", "seq", it.seq, "err", err)
 	}

@@ -24,6 +24,7 @@ type runner struct {
 	revision uint64
 	log      *slog.Logger
 	st       *status
+	settled  *settled // what this runner acked, across its runs
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -42,7 +43,7 @@ func newRunner(s *Service, w Webhook, revision uint64) (*runner, error) {
 		return nil, err
 	}
 	return &runner{svc: s, hook: w, keys: keys, mode: mode, revision: revision,
-		log: s.cfg.Log.With("webhook", w.ID), st: &status{}}, nil
+		log: s.cfg.Log.With("webhook", w.ID), st: &status{}, settled: newSettled()}, nil
 }
 
 func (r *runner) start() {
@@ -134,6 +135,14 @@ func (r *runner) dispatch(iter jetstream.MessagesContext, sched *scheduler, gate
 		meta, err := msg.Metadata()
 		if err != nil {
 			r.log.Warn("a message without JetStream metadata is skipped", "subject", msg.Subject(), "err", err)
+			continue
+		}
+		if meta.NumDelivered > 1 && r.settled.has(meta.Sequence.Stream) {
+			// Acked before; that ack was lost. Ack again, deliver nothing.
+			_ = msg.Ack()
+			for _, ready := range gate.returned(meta.Sequence.Stream) {
+				sched.add(ready)
+			}
 			continue
 		}
 		it := &item{msg: msg, seq: meta.Sequence.Stream, stored: meta.Timestamp}
