@@ -27,7 +27,8 @@ const (
 // once delivered or dead-lettered. It returns false when the worker must
 // stop.
 func (r *runner) deliverItem(ctx context.Context, it *item) bool {
-	ce, err := cenats.Decode(it.msg.Headers(), it.msg.Data())
+	msg := it.handle() // a redelivery carries the same event
+	ce, err := cenats.Decode(msg.Headers(), msg.Data())
 	if err != nil {
 		// Not a CloudEvent: no attempt can succeed.
 		return r.settle(ctx, it, expired, fmt.Errorf("event at sequence %d is not a cloudevent: %w", it.seq, err), 0)
@@ -47,7 +48,7 @@ func (r *runner) deliverItem(ctx context.Context, it *item) bool {
 func (r *runner) settle(ctx context.Context, it *item, res outcome, lastErr error, attempts int) bool {
 	if res == expired {
 		for {
-			err := r.svc.writeDeadLetter(ctx, r.hook.ID, it.msg, lastErr, attempts)
+			err := r.svc.writeDeadLetter(ctx, r.hook.ID, it.handle(), lastErr, attempts)
 			if err == nil {
 				break
 			}
@@ -65,7 +66,7 @@ func (r *runner) settle(ctx context.Context, it *item, res outcome, lastErr erro
 	// back to a runner that remembers it settled (see settled) and acks it
 	// again; only a new runner (a restart) would deliver it once more.
 	r.settled.add(it.seq)
-	if err := it.msg.Ack(); err != nil {
+	if err := it.handle().Ack(); err != nil {
 		r.log.Warn("acking a delivered event failed", "seq", it.seq, "err", err)
 	}
 	return true

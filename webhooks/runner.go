@@ -145,10 +145,11 @@ func (r *runner) dispatch(iter jetstream.MessagesContext, sched *scheduler, gate
 			}
 			continue
 		}
-		it := &item{msg: msg, seq: meta.Sequence.Stream, stored: meta.Timestamp}
+		lane := ""
 		if r.hook.Concurrency > 1 {
-			it.lane = chatOf(msg.Subject())
+			lane = chatOf(msg.Subject())
 		}
+		it := newItem(msg, meta.Sequence.Stream, meta.Timestamp, lane)
 		for _, ready := range gate.admit(it, meta.NumDelivered > 1) {
 			sched.add(ready)
 		}
@@ -169,7 +170,7 @@ func (r *runner) heartbeats(sched *scheduler, gate *barrier) func() {
 				return
 			case <-t.C:
 				for _, it := range append(sched.snapshot(), gate.held()...) {
-					_ = it.msg.InProgress()
+					_ = it.handle().InProgress()
 				}
 				for _, ready := range gate.expire(time.Now()) {
 					sched.add(ready)
@@ -183,7 +184,7 @@ func (r *runner) heartbeats(sched *scheduler, gate *barrier) func() {
 // handBack naks what was taken and not delivered, oldest first.
 func (r *runner) handBack(items []*item) {
 	for _, it := range items {
-		_ = it.msg.Nak()
+		_ = it.handle().Nak()
 	}
 }
 

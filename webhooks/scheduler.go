@@ -10,10 +10,34 @@ import (
 
 // item is one event taken from the consumer and not yet acked.
 type item struct {
-	msg    jetstream.Msg
 	seq    uint64    // stream sequence
 	stored time.Time // when WA_EVENTS stored it: max_age counts from here
 	lane   string    // its chat, or "" when the webhook keeps strict order
+
+	// msg is the latest delivery's handle: a redelivery of the event while
+	// it is tracked replaces it (from the dispatch loop) while a worker or
+	// the heartbeats use it, so it is read and written only under mu.
+	mu  sync.Mutex
+	msg jetstream.Msg
+}
+
+func newItem(msg jetstream.Msg, seq uint64, stored time.Time, lane string) *item {
+	return &item{msg: msg, seq: seq, stored: stored, lane: lane}
+}
+
+// handle is the message to settle the event with: the latest delivery's.
+func (it *item) handle() jetstream.Msg {
+	it.mu.Lock()
+	defer it.mu.Unlock()
+	return it.msg
+}
+
+// refresh takes the handle of a newer delivery of the same event.
+func (it *item) refresh(from *item) {
+	m := from.handle()
+	it.mu.Lock()
+	defer it.mu.Unlock()
+	it.msg = m
 }
 
 // lane is the queue of one chat's events: delivered one after the other,
@@ -53,7 +77,7 @@ func (s *scheduler) add(it *item) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if old, ok := s.tracked[it.seq]; ok {
-		old.msg = it.msg
+		old.refresh(it)
 		return
 	}
 	s.tracked[it.seq] = it

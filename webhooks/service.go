@@ -151,10 +151,12 @@ func (s *Service) apply(ctx context.Context, e jetstream.KeyValueEntry) {
 		s.cfg.Log.Error("webhook cannot run", "webhook", id, "err", err)
 		return
 	}
+	// Started under the lock: a Delete on this node (stopRunner) finds
+	// the runner only once its cancel and done are set.
 	s.mu.Lock()
 	s.runners[id] = r
-	s.mu.Unlock()
 	r.start()
+	s.mu.Unlock()
 }
 
 func (s *Service) stopRunner(ctx context.Context, id string) {
