@@ -24,7 +24,8 @@ const pathMedia = "/media/:id"
 const metaViewOnce = "view_once"
 
 // mediaRoutes serves GET /media/:id from the media store: the content type
-// it was stored with, its sha256 as ETag, single byte ranges. A missing
+// it was stored with, its sha256 as ETag, single byte ranges. Only the
+// request's session's media ids are served (MediaConfig.IDs). A missing
 // object is fetched first (downloaded from WhatsApp) when a Fetcher is set.
 type mediaRoutes struct {
 	cfg *MediaConfig
@@ -51,6 +52,12 @@ func (m mediaRoutes) get(c *gin.Context) {
 	}
 	c.Set(ctxSession, session)
 	id := c.Param("id")
+	if !m.owns(session, id) {
+		// The same answer as for an id nobody has: whether the object
+		// exists is none of this session's business.
+		writeErr(c, werr.New(werr.KindNotFound, werr.CodeNotFound, "no media %q in session %s", truncate(id), session))
+		return
+	}
 	info, err := m.stat(c.Request.Context(), session, id)
 	if err != nil {
 		writeErr(c, err)
@@ -81,6 +88,13 @@ func (m mediaRoutes) get(c *gin.Context) {
 			m.log.Error("deleting view-once media after it was served", "object", id, "err", err)
 		}
 	}
+}
+
+// owns reports whether id is a media id of session, the only names served:
+// the bucket also holds uploads, the fetcher's marks and other sessions'
+// media. Without IDs nothing is.
+func (m mediaRoutes) owns(session, id string) bool {
+	return m.cfg.IDs != nil && m.cfg.IDs.Owns(session, id)
 }
 
 // stat describes object id, asking the Fetcher to store it first when it

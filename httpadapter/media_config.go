@@ -27,6 +27,14 @@ type MediaFetcher interface {
 	Fetch(ctx context.Context, session, id string) error
 }
 
+// MediaIDs tells whose a media id is. GET /media/:id serves only the
+// media ids of the request's session: the bucket also holds uploads, the
+// fetcher's marks and other sessions' media, none of them a session's to
+// read by name.
+type MediaIDs interface {
+	Owns(session, id string) bool
+}
+
 // Defaults applied by MediaConfig.setDefaults.
 const (
 	DefaultUploadTimeout = 10 * time.Minute
@@ -42,6 +50,9 @@ type MediaConfig struct {
 	// Fetcher is asked for a media object GET /media/:id does not find;
 	// nil answers 404 NOT_FOUND at once.
 	Fetcher MediaFetcher
+	// IDs tells which ids GET /media/:id serves to a session; nil serves
+	// none (every id answers 404 NOT_FOUND).
+	IDs MediaIDs
 	// Limits bound each uploaded file by the kind its field names (the
 	// "image" field by Limits.Image). Zero fields take media's defaults.
 	Limits media.Limits

@@ -58,7 +58,7 @@ func newMediaEnv(t testing.TB, edit func(*httpadapter.Config)) mediaEnv {
 	}
 	srv := newServer(t, nc, func(c *httpadapter.Config) {
 		c.Routes = mediaRoutes
-		c.Media = &httpadapter.MediaConfig{Store: st}
+		c.Media = &httpadapter.MediaConfig{Store: st, IDs: sessionIDs{}}
 		if edit != nil {
 			edit(c)
 		}

@@ -50,10 +50,10 @@ func (e mediaEnv) put(t *testing.T, name string, b []byte, info mediastore.Info)
 func TestGetMedia(t *testing.T) {
 	e := newMediaEnv(t, nil)
 	content := randomBytes(t, 400<<10) // several object chunks
-	e.put(t, "m1", content, mediastore.Info{Mimetype: "image/jpeg", Filename: `a "b".jpg`})
+	e.put(t, "m1.default", content, mediastore.Info{Mimetype: "image/jpeg", Filename: `a "b".jpg`})
 	etag := `"` + hexSHA(content) + `"`
 
-	resp, body := e.get(t, "/media/m1", nil)
+	resp, body := e.get(t, "/media/m1.default", nil)
 	h := resp.Header
 	if resp.StatusCode != 200 || !bytes.Equal(body, content) || h.Get("Content-Type") != "image/jpeg" ||
 		h.Get("Content-Length") != fmt.Sprint(len(content)) || h.Get("ETag") != etag ||
@@ -62,7 +62,7 @@ func TestGetMedia(t *testing.T) {
 		t.Fatalf("status %d, %d bytes %.200s, headers %v", resp.StatusCode, len(body), body, h)
 	}
 
-	resp, body = e.get(t, "/media/m1", map[string]string{"If-None-Match": etag})
+	resp, body = e.get(t, "/media/m1.default", map[string]string{"If-None-Match": etag})
 	if resp.StatusCode != http.StatusNotModified || len(body) != 0 {
 		t.Fatalf("If-None-Match: %d", resp.StatusCode)
 	}
@@ -72,18 +72,18 @@ func TestGetMedia(t *testing.T) {
 	}{
 		{"bytes=0-0", 0, 1}, {"bytes=10-19", 10, 20}, {"bytes=200000-", 200000, len(content)}, {"bytes=-5", len(content) - 5, len(content)},
 	} {
-		resp, body = e.get(t, "/media/m1", map[string]string{"Range": r.rng})
+		resp, body = e.get(t, "/media/m1.default", map[string]string{"Range": r.rng})
 		want := fmt.Sprintf("bytes %d-%d/%d", r.from, r.to-1, len(content))
 		if resp.StatusCode != http.StatusPartialContent || !bytes.Equal(body, content[r.from:r.to]) || resp.Header.Get("Content-Range") != want {
 			t.Fatalf("%s: %d, %d bytes, %s", r.rng, resp.StatusCode, len(body), resp.Header.Get("Content-Range"))
 		}
 	}
-	resp, _ = e.get(t, "/media/m1", map[string]string{"Range": fmt.Sprintf("bytes=%d-", len(content))})
+	resp, _ = e.get(t, "/media/m1.default", map[string]string{"Range": fmt.Sprintf("bytes=%d-", len(content))})
 	if resp.StatusCode != http.StatusRequestedRangeNotSatisfiable || resp.Header.Get("Content-Range") != fmt.Sprintf("bytes */%d", len(content)) {
 		t.Fatalf("unsatisfiable range: %d %v", resp.StatusCode, resp.Header)
 	}
 	// Several ranges: the whole content instead.
-	resp, body = e.get(t, "/media/m1", map[string]string{"Range": "bytes=0-1,5-6"})
+	resp, body = e.get(t, "/media/m1.default", map[string]string{"Range": "bytes=0-1,5-6"})
 	if resp.StatusCode != 200 || !bytes.Equal(body, content) {
 		t.Fatalf("multi-range: %d, %d bytes", resp.StatusCode, len(body))
 	}
@@ -96,11 +96,11 @@ func TestGetMediaDisposition(t *testing.T) {
 		{"text/html", "x.html", `attachment; filename=x.html`},
 		{"image/svg+xml", "x.svg", `attachment; filename=x.svg`},
 		{"application/pdf", "Report 2024.pdf", `attachment; filename="Report 2024.pdf"`},
-		{"audio/ogg; codecs=opus", "", `inline; filename=m`},
+		{"audio/ogg; codecs=opus", "", `inline; filename=m.default`},
 		{"", "ünï.bin", `attachment; filename*=utf-8''%C3%BCn%C3%AF.bin`},
 	} {
-		e.put(t, "m", []byte("<script>alert(1)</script>"), mediastore.Info{Mimetype: tc.mimetype, Filename: tc.filename})
-		resp, _ := e.get(t, "/media/m", nil)
+		e.put(t, "m.default", []byte("<script>alert(1)</script>"), mediastore.Info{Mimetype: tc.mimetype, Filename: tc.filename})
+		resp, _ := e.get(t, "/media/m.default", nil)
 		if got := resp.Header.Get("Content-Disposition"); got != tc.want {
 			t.Errorf("%s %q: Content-Disposition %q, want %q", tc.mimetype, tc.filename, got, tc.want)
 		}
@@ -115,7 +115,7 @@ func TestGetMediaDisposition(t *testing.T) {
 
 func TestGetMediaMissing(t *testing.T) {
 	e := newMediaEnv(t, nil)
-	resp, body := e.get(t, "/media/nothing", nil)
+	resp, body := e.get(t, "/media/nothing.default", nil)
 	if resp.StatusCode != 404 || !strings.Contains(string(body), `"NOT_FOUND"`) {
 		t.Fatalf("%d %s", resp.StatusCode, body)
 	}
@@ -145,21 +145,21 @@ func TestGetMediaFetchesMissing(t *testing.T) {
 	f := &fetcher{}
 	e := newMediaEnv(t, func(c *httpadapter.Config) { c.Media.Fetcher = f })
 	f.store = e.store
-	resp, body := e.get(t, "/media/late", map[string]string{"X-Session": "work"})
-	if resp.StatusCode != 200 || string(body) != "downloaded late" || resp.Header.Get("Content-Type") != "image/webp" {
+	resp, body := e.get(t, "/media/late.work", map[string]string{"X-Session": "work"})
+	if resp.StatusCode != 200 || string(body) != "downloaded late.work" || resp.Header.Get("Content-Type") != "image/webp" {
 		t.Fatalf("%d %q", resp.StatusCode, body)
 	}
-	resp, _ = e.get(t, "/media/late", map[string]string{"X-Session": "work"})
-	if resp.StatusCode != 200 || len(f.asked) != 1 || f.asked[0] != "work/late" {
+	resp, _ = e.get(t, "/media/late.work", map[string]string{"X-Session": "work"})
+	if resp.StatusCode != 200 || len(f.asked) != 1 || f.asked[0] != "work/late.work" {
 		t.Fatalf("asked %v", f.asked)
 	}
 	f.fail = werr.New(werr.KindNotFound, werr.CodeMessageNotFound, "no message has media %s", "x")
-	resp, body = e.get(t, "/media/unknown", nil)
-	if resp.StatusCode != 404 || !strings.Contains(string(body), "MESSAGE_NOT_FOUND") || f.asked[1] != "default/unknown" {
+	resp, body = e.get(t, "/media/unknown.default", nil)
+	if resp.StatusCode != 404 || !strings.Contains(string(body), "MESSAGE_NOT_FOUND") || f.asked[1] != "default/unknown.default" {
 		t.Fatalf("%d %s %v", resp.StatusCode, body, f.asked)
 	}
 	f.fail = errors.New("boom")
-	resp, _ = e.get(t, "/media/broken", nil)
+	resp, _ = e.get(t, "/media/broken.default", nil)
 	if resp.StatusCode != 500 {
 		t.Fatalf("fetch failure: %d", resp.StatusCode)
 	}
@@ -168,39 +168,39 @@ func TestGetMediaFetchesMissing(t *testing.T) {
 func TestGetMediaViewOnce(t *testing.T) {
 	e := newMediaEnv(t, nil)
 	content := randomBytes(t, 1000)
-	e.put(t, "vo", content, mediastore.Info{Mimetype: "image/jpeg", Meta: map[string]string{"view_once": "true"}})
+	e.put(t, "vo.default", content, mediastore.Info{Mimetype: "image/jpeg", Meta: map[string]string{"view_once": "true"}})
 	// A range asks for part of it: seen once means whole.
-	resp, body := e.get(t, "/media/vo", map[string]string{"Range": "bytes=0-9"})
+	resp, body := e.get(t, "/media/vo.default", map[string]string{"Range": "bytes=0-9"})
 	if resp.StatusCode != 200 || !bytes.Equal(body, content) || resp.Header.Get("Cache-Control") != "private, no-store" {
 		t.Fatalf("first view: %d, %d bytes", resp.StatusCode, len(body))
 	}
-	resp, _ = e.get(t, "/media/vo", nil)
+	resp, _ = e.get(t, "/media/vo.default", nil)
 	if resp.StatusCode != 404 {
 		t.Fatalf("second view: %d", resp.StatusCode)
 	}
-	if _, err := e.store.Stat(context.Background(), "vo"); werr.From(err).Code != werr.CodeNotFound {
+	if _, err := e.store.Stat(context.Background(), "vo.default"); werr.From(err).Code != werr.CodeNotFound {
 		t.Fatalf("view-once object still stored: %v", err)
 	}
 	// A HEAD shows nothing and keeps it.
-	e.put(t, "vo2", content, mediastore.Info{Meta: map[string]string{"view_once": "true"}})
-	req, _ := http.NewRequest(http.MethodHead, e.srv.URL+"/media/vo2", nil)
+	e.put(t, "vo2.default", content, mediastore.Info{Meta: map[string]string{"view_once": "true"}})
+	req, _ := http.NewRequest(http.MethodHead, e.srv.URL+"/media/vo2.default", nil)
 	hr, err := e.srv.Client().Do(req)
 	if err != nil || hr.StatusCode != 200 {
 		t.Fatalf("HEAD: %v %v", hr, err)
 	}
 	hr.Body.Close()
-	if _, err := e.store.Stat(context.Background(), "vo2"); err != nil {
+	if _, err := e.store.Stat(context.Background(), "vo2.default"); err != nil {
 		t.Fatalf("HEAD deleted the view-once object: %v", err)
 	}
 }
 
 func TestGetMediaNeedsAuth(t *testing.T) {
 	e := newMediaEnv(t, func(c *httpadapter.Config) { c.Auth = httpadapter.Auth{BearerTokens: []string{"secret"}} })
-	e.put(t, "m", []byte("x"), mediastore.Info{})
-	if resp, _ := e.get(t, "/media/m", nil); resp.StatusCode != 401 {
+	e.put(t, "m.default", []byte("x"), mediastore.Info{})
+	if resp, _ := e.get(t, "/media/m.default", nil); resp.StatusCode != 401 {
 		t.Fatalf("without credentials: %d", resp.StatusCode)
 	}
-	if resp, body := e.get(t, "/media/m", map[string]string{"Authorization": "Bearer secret"}); resp.StatusCode != 200 || string(body) != "x" {
+	if resp, body := e.get(t, "/media/m.default", map[string]string{"Authorization": "Bearer secret"}); resp.StatusCode != 200 || string(body) != "x" {
 		t.Fatalf("with credentials: %d", resp.StatusCode)
 	}
 }

@@ -105,7 +105,7 @@ func (p *mediaPart) rest() *httpadapter.MediaConfig {
 	if p.store == nil {
 		return nil
 	}
-	return &httpadapter.MediaConfig{Store: p.store, Fetcher: p.fetcher, Limits: p.limits()}
+	return &httpadapter.MediaConfig{Store: p.store, Fetcher: p.fetcher, IDs: sessionMediaIDs{}, Limits: p.limits()}
 }
 
 func (p *mediaPart) limits() media.Limits {

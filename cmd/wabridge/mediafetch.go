@@ -147,6 +147,14 @@ func (p *mediaFetchPart) tempDir() string {
 	return ""
 }
 
+// sessionMediaIDs tells GET /media/<id> which ids are a session's: the
+// media ids the bridge gives that session's events.
+type sessionMediaIDs struct{}
+
+var _ httpadapter.MediaIDs = sessionMediaIDs{}
+
+func (sessionMediaIDs) Owns(session, id string) bool { return bridge.OwnsMediaID(session, id) }
+
 // sessionDownloads is the fetcher's Downloader: the bridge's sessions.
 type sessionDownloads struct {
 	p       *sessionsPart
