@@ -91,10 +91,15 @@ func decodeWire(raw []byte) (wireEntry, error) {
 	if at := r.varint(); at != 0 {
 		w.enqueued = time.Unix(0, at)
 	}
-	w.mode = cenats.Mode(r.uvarint())
+	if w.mode = cenats.Mode(r.uvarint()); r.err == nil && w.mode != cenats.Binary && w.mode != cenats.Structured {
+		r.fail("unknown content mode %d", w.mode)
+	}
 	headers := r.uvarint()
 	if r.err == nil && headers > uint64(len(r.rest)) {
 		r.fail("%d headers in %d bytes", headers, len(r.rest))
+	}
+	if r.err != nil {
+		return wireEntry{}, r.err
 	}
 	w.header = make(nats.Header, headers)
 	for i := uint64(0); i < headers && r.err == nil; i++ {
