@@ -39,6 +39,10 @@ func (s *Service) Create(ctx context.Context, d Definition) (Created, error) {
 		return Created{}, err
 	}
 	if _, err := s.kv.Create(ctx, w.ID, encodeWebhook(w)); err != nil {
+		// Not stored, so no Delete will ever remove the consumer.
+		if derr := s.deleteConsumer(ctx, w.ID); derr != nil {
+			s.cfg.Log.Warn("removing the consumer of a webhook that could not be stored", "webhook", w.ID, "err", derr)
+		}
 		return Created{}, fmt.Errorf("storing webhook %s: %w", w.ID, err)
 	}
 	return Created{ID: w.ID, Secret: w.Secret}, nil
@@ -111,9 +115,8 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 	}
 	s.stopRunner(ctx, id)
 	s.stopRedrive(ctx, id)
-	err := s.cfg.JS.DeleteConsumer(ctx, s.cfg.Subjects.EventsStream(), consumerName(id))
-	if err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
-		return fmt.Errorf("deleting the consumer of webhook %s: %w", id, err)
+	if err := s.deleteConsumer(ctx, id); err != nil {
+		return err
 	}
 	if err := s.dead.Purge(ctx, jetstream.WithPurgeSubject(s.cfg.deadSubject(id))); err != nil {
 		return fmt.Errorf("deleting the dead letters of webhook %s: %w", id, err)

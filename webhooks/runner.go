@@ -74,6 +74,10 @@ func (r *runner) loop(ctx context.Context) {
 			return
 		}
 		r.st.setRunning(false)
+		if errors.Is(err, errWebhookGone) {
+			r.log.Info("webhook deleted; its delivery ends")
+			return
+		}
 		if errors.Is(err, jetstream.ErrStreamNotFound) {
 			r.log.Info("webhook waits for the events stream", "in", delay)
 		} else {
@@ -89,7 +93,7 @@ func (r *runner) loop(ctx context.Context) {
 
 func (r *runner) run(ctx context.Context) error {
 	cfg := r.svc.cfg
-	if err := r.svc.ensureConsumer(ctx, r.hook); err != nil {
+	if err := r.claimConsumer(ctx); err != nil {
 		return err
 	}
 	cons, err := cfg.JS.Consumer(ctx, cfg.Subjects.EventsStream(), consumerName(r.hook.ID))
