@@ -132,19 +132,6 @@ func textMessage(text string, quoted *StoredMessage, mentions []string, forwarde
 	}}
 }
 
-// quotable is the stored message without its own quote, as WhatsApp
-// clients quote: one level deep.
-func quotable(m *StoredMessage) *waE2E.Message {
-	if m.Message == nil {
-		return &waE2E.Message{Conversation: proto.String(m.Text)}
-	}
-	q := proto.CloneOf(m.Message)
-	if ext := q.GetExtendedTextMessage(); ext != nil {
-		ext.ContextInfo = nil
-	}
-	return q
-}
-
 // sentWrite is the write that keeps what we sent, so it can be quoted
 // later. It is the caller's to commit, together with the command's result:
 // one transaction per command.
