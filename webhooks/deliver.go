@@ -86,12 +86,14 @@ func (r *runner) attempt(ctx context.Context, ce event.Event, since time.Time) (
 	maxAge := time.Duration(r.hook.MaxAge)
 	for n := 1; ; n++ {
 		status, retryAfter, err := Post(ctx, cfg.Client, r.hook.URL, ce, r.mode, r.keys)
-		if ctx.Err() != nil {
-			return canceled, ctx.Err(), n
-		}
 		if err == nil {
+			// A 2xx is a delivery even when the runner stops meanwhile:
+			// handed back, the event would be posted again.
 			r.st.success(status)
 			return delivered, nil, n
+		}
+		if ctx.Err() != nil {
+			return canceled, ctx.Err(), n
 		}
 		r.st.failure(status, err)
 		if IsGone(err) {
