@@ -19,18 +19,18 @@ var errWebhookGone = errors.New("the webhook was deleted")
 // that removed the key before the check is seen here, and the consumer
 // deleted; one that removes it later deletes the consumer itself.
 func (r *runner) claimConsumer(ctx context.Context) error {
-	if err := r.svc.ensureConsumer(ctx, r.hook); err != nil {
+	if err := r.svc.ensureConsumer(ctx, r.settings().hook); err != nil {
 		return err
 	}
-	_, err := r.svc.kv.Get(ctx, r.hook.ID)
+	_, err := r.svc.kv.Get(ctx, r.id)
 	switch {
 	case errors.Is(err, jetstream.ErrKeyNotFound):
-		if err := r.svc.deleteConsumer(ctx, r.hook.ID); err != nil {
+		if err := r.svc.deleteConsumer(ctx, r.id); err != nil {
 			return err
 		}
 		return errWebhookGone
 	case err != nil:
-		return fmt.Errorf("checking that webhook %s is still stored: %w", r.hook.ID, err)
+		return fmt.Errorf("checking that webhook %s is still stored: %w", r.id, err)
 	}
 	return nil
 }

@@ -48,7 +48,7 @@ func (r *runner) deliverItem(ctx context.Context, it *item) bool {
 func (r *runner) settle(ctx context.Context, it *item, res outcome, lastErr error, attempts int) bool {
 	if res == expired {
 		for {
-			err := r.svc.writeDeadLetter(ctx, r.hook.ID, it.handle(), lastErr, attempts)
+			err := r.svc.writeDeadLetter(ctx, r.id, it.handle(), lastErr, attempts)
 			if err == nil {
 				break
 			}
@@ -83,9 +83,12 @@ func (r *runner) settle(ctx context.Context, it *item, res outcome, lastErr erro
 // max_age (while WA_EVENTS' retention would drop the rest unseen).
 func (r *runner) attempt(ctx context.Context, ce event.Event, since time.Time) (outcome, error, int) {
 	cfg := r.svc.cfg
-	maxAge := time.Duration(r.hook.MaxAge)
 	for n := 1; ; n++ {
-		status, retryAfter, err := Post(ctx, cfg.Client, r.hook.URL, ce, r.mode, r.keys)
+		// Each attempt takes the settings of now: a rotated secret or a
+		// new URL applies from the next attempt on.
+		set := r.settings()
+		maxAge := time.Duration(set.hook.MaxAge)
+		status, retryAfter, err := Post(ctx, cfg.Client, set.hook.URL, ce, set.mode, set.keys)
 		if err == nil {
 			// A 2xx is a delivery even when the runner stops meanwhile:
 			// handed back, the event would be posted again.
@@ -126,7 +129,7 @@ func (r *runner) disable(cause error) {
 	reason := fmt.Sprintf("the receiver answered %d Gone at %s", http.StatusGone, time.Now().UTC().Format(time.RFC3339))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := r.svc.disable(ctx, r.hook.ID, reason); err != nil && !errors.Is(err, errNotFound) {
+	if err := r.svc.disable(ctx, r.id, reason); err != nil && !errors.Is(err, errNotFound) {
 		r.log.Error("disabling the webhook after 410 Gone failed", "err", err)
 		return
 	}

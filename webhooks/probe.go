@@ -50,7 +50,8 @@ func (s *Service) Test(ctx context.Context, id string) (TestResult, error) {
 	if err != nil {
 		return TestResult{}, err
 	}
-	status, _, err := Post(ctx, s.cfg.Client, w.URL, ce, r.mode, r.keys)
+	set := r.settings()
+	status, _, err := Post(ctx, s.cfg.Client, set.hook.URL, ce, set.mode, set.keys)
 	res := TestResult{Delivered: err == nil, ReceiverStatus: status, EventID: ce.ID(), EventType: ce.Type()}
 	if err != nil {
 		res.Error = err.Error()

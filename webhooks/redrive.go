@@ -91,7 +91,7 @@ func (s *Service) redriveAll(ctx context.Context, r *runner) error {
 	}
 	last := info.State.LastSeq
 	for seq := uint64(1); seq <= last; {
-		raw, err := s.nextDead(ctx, r.hook.ID, seq)
+		raw, err := s.nextDead(ctx, r.id, seq)
 		if errors.Is(err, jetstream.ErrMsgNotFound) {
 			return nil
 		}

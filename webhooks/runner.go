@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -17,14 +19,16 @@ import (
 // runner delivers one webhook: it reads the webhook's durable consumer and
 // hands each event to the scheduler, which keeps the order per chat.
 type runner struct {
-	svc      *Service
-	hook     Webhook
-	keys     [][]byte
-	mode     cenats.Mode
-	revision uint64
-	log      *slog.Logger
-	st       *status
-	settled  *settled // what this runner acked, across its runs
+	svc     *Service
+	id      string
+	log     *slog.Logger
+	st      *status
+	settled *settled // what this runner acked, across its runs
+
+	// set is what a change of the webhook that keeps its consumer (a
+	// secret rotation, a new URL, max_age, mode) replaces while the
+	// runner delivers: workers take it at each attempt.
+	set atomic.Pointer[settings]
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -33,7 +37,16 @@ type runner struct {
 	sched *scheduler
 }
 
-func newRunner(s *Service, w Webhook, revision uint64) (*runner, error) {
+// settings are a webhook's stored state as one runner delivers it; never
+// modified, replaced whole.
+type settings struct {
+	hook     Webhook
+	keys     [][]byte
+	mode     cenats.Mode
+	revision uint64
+}
+
+func newSettings(w Webhook, revision uint64) (*settings, error) {
 	keys, err := w.keys()
 	if err != nil {
 		return nil, err
@@ -42,8 +55,41 @@ func newRunner(s *Service, w Webhook, revision uint64) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &runner{svc: s, hook: w, keys: keys, mode: mode, revision: revision,
-		log: s.cfg.Log.With("webhook", w.ID), st: &status{}, settled: newSettled()}, nil
+	return &settings{hook: w, keys: keys, mode: mode, revision: revision}, nil
+}
+
+func newRunner(s *Service, w Webhook, revision uint64) (*runner, error) {
+	set, err := newSettings(w, revision)
+	if err != nil {
+		return nil, err
+	}
+	r := &runner{svc: s, id: w.ID, log: s.cfg.Log.With("webhook", w.ID), st: &status{}, settled: newSettled()}
+	r.set.Store(set)
+	return r, nil
+}
+
+// settings are the webhook's current settings.
+func (r *runner) settings() *settings { return r.set.Load() }
+
+// sameConsumer reports whether w is delivered by the same consumer and
+// scheduler as the running settings: the same filter subjects and the same
+// concurrency (which decides the lanes of events already queued).
+func (r *runner) sameConsumer(w Webhook) bool {
+	cur := r.settings().hook
+	subj := r.svc.cfg.Subjects
+	return cur.Concurrency == w.Concurrency && slices.Equal(filterSubjects(subj, cur), filterSubjects(subj, w))
+}
+
+// update takes w's settings in place: the events in flight and their
+// acks stay with this runner, instead of a restart handing them back and
+// holding delivery until they return.
+func (r *runner) update(w Webhook, revision uint64) error {
+	set, err := newSettings(w, revision)
+	if err != nil {
+		return err
+	}
+	r.set.Store(set)
+	return nil
 }
 
 func (r *runner) start() {
@@ -60,7 +106,7 @@ func (r *runner) stop(ctx context.Context) error {
 	case <-r.done:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("stopping webhook %s: %w", r.hook.ID, ctx.Err())
+		return fmt.Errorf("stopping webhook %s: %w", r.id, ctx.Err())
 	}
 }
 
@@ -96,18 +142,19 @@ func (r *runner) run(ctx context.Context) error {
 	if err := r.claimConsumer(ctx); err != nil {
 		return err
 	}
-	cons, err := cfg.JS.Consumer(ctx, cfg.Subjects.EventsStream(), consumerName(r.hook.ID))
+	cons, err := cfg.JS.Consumer(ctx, cfg.Subjects.EventsStream(), consumerName(r.id))
 	if err != nil {
-		return fmt.Errorf("binding the consumer of webhook %s: %w", r.hook.ID, err)
+		return fmt.Errorf("binding the consumer of webhook %s: %w", r.id, err)
 	}
 	info := cons.CachedInfo()
 	gate := newBarrier(info.Delivered.Stream, info.NumAckPending, time.Now().Add(2*cfg.AckWait+5*time.Second))
 	iter, err := cons.Messages(jetstream.PullMaxMessages(min(cfg.Window, 256)))
 	if err != nil {
-		return fmt.Errorf("reading the consumer of webhook %s: %w", r.hook.ID, err)
+		return fmt.Errorf("reading the consumer of webhook %s: %w", r.id, err)
 	}
 	runCtx, cancel := context.WithCancel(ctx)
-	limit := r.hook.Concurrency
+	// The concurrency is fixed for the runner's life (see sameConsumer).
+	limit := r.settings().hook.Concurrency
 	sched := newScheduler(limit, func(it *item) bool { return r.deliverItem(runCtx, it) })
 	r.setScheduler(sched)
 	r.st.setRunning(true)
@@ -150,7 +197,7 @@ func (r *runner) dispatch(iter jetstream.MessagesContext, sched *scheduler, gate
 			continue
 		}
 		lane := ""
-		if r.hook.Concurrency > 1 {
+		if r.settings().hook.Concurrency > 1 {
 			lane = chatOf(msg.Subject())
 		}
 		it := newItem(msg, meta.Sequence.Stream, meta.Timestamp, lane)

@@ -138,7 +138,7 @@ func (s *Service) apply(ctx context.Context, e jetstream.KeyValueEntry) {
 	s.mu.Lock()
 	cur := s.runners[id]
 	s.mu.Unlock()
-	if cur != nil && cur.revision == e.Revision() {
+	if cur != nil && s.updateInPlace(cur, w, e.Revision()) {
 		return
 	}
 	s.stopRunner(ctx, id)
@@ -157,6 +157,22 @@ func (s *Service) apply(ctx context.Context, e jetstream.KeyValueEntry) {
 	s.runners[id] = r
 	r.start()
 	s.mu.Unlock()
+}
+
+// updateInPlace gives the running runner w's settings when its consumer
+// stays the same, and reports whether it did. A restart would hand back
+// the events in flight, and the new runner would hold every event until
+// those (and acks still in flight) came back, up to twice the ack wait:
+// a secret rotation would stall delivery for that long.
+func (s *Service) updateInPlace(cur *runner, w Webhook, revision uint64) bool {
+	if cur.settings().revision == revision {
+		return true
+	}
+	if w.Disabled || !cur.sameConsumer(w) {
+		return false
+	}
+	// Settings that do not parse: the restart logs why the webhook cannot run.
+	return cur.update(w, revision) == nil
 }
 
 func (s *Service) stopRunner(ctx context.Context, id string) {
