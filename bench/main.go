@@ -45,6 +45,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.store.History, "history", 50_000, "messages of the store history sync scenario")
 	fs.IntVar(&o.store.Chats, "chats", 10_000, "chats of the store chat.list scenario")
 	fs.IntVar(&o.store.ChatMessages, "chat-messages", 100_000, "messages in the one chat of the store chat.messages scenario")
+	fs.IntVar(&o.store.ReplayEvents, "replay-events", 1_000_000, "events GET /events reads in the replay scenario")
+	fs.Int64Var(&o.store.DocumentBytes, "document-bytes", 50<<20, "size of the media document scenario's file")
+	fs.Int64Var(&o.store.ImageBytes, "image-bytes", 5<<20, "size of the media image scenarios' JPEG")
 	fs.StringVar(&o.binary, "binary", "", "a built wabridge binary to run (default: build ./cmd/wabridge)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -52,8 +55,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if o.load.N < 1 || o.load.C < 1 || o.load.Duration <= 0 || o.load.Warmup < 0 || o.settle < 0 {
 		return o, errors.New("bench: -n and -c must be at least 1, -duration positive, -warmup and -settle not negative")
 	}
-	if o.store.History < 1 || o.store.Chats < 1 || o.store.ChatMessages < 1 {
-		return o, errors.New("bench: -history, -chats and -chat-messages must be at least 1")
+	if o.store.History < 1 || o.store.Chats < 1 || o.store.ChatMessages < 1 || o.store.ReplayEvents < 1 {
+		return o, errors.New("bench: -history, -chats, -chat-messages and -replay-events must be at least 1")
+	}
+	if o.store.DocumentBytes < 1<<10 || o.store.ImageBytes < 1<<10 {
+		return o, errors.New("bench: -document-bytes and -image-bytes must be at least 1 KiB")
 	}
 	return o, nil
 }

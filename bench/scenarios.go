@@ -40,7 +40,7 @@ type scenario struct {
 // scenarios lists what a run measures, in order; c is the concurrency of
 // the concurrent variants, s the sizes of the chat store's scenarios, last.
 func scenarios(c int, s StoreLoad) []scenario {
-	return slices.Concat(commandScenarios(c), webhookScenarios(c), mediaScenarios(), replayScenarios(), storeScenarios(s))
+	return slices.Concat(commandScenarios(c), webhookScenarios(c), mediaScenarios(s), replayScenarios(s), storeScenarios(s))
 }
 
 func commandScenarios(c int) []scenario {

@@ -17,7 +17,6 @@ import (
 // Issue 10's targets for GET /events: at least half a raw ordered
 // consumer's rate and at least 100,000 events/s, memory flat.
 const (
-	replayEvents = 1_000_000
 	targetReplay = 100_000 // events/s
 	// sessionReplay is a session wabridge does not run: its events are
 	// only stored, so the chat store's projector spends nothing on them and
@@ -26,18 +25,19 @@ const (
 	replayTimeout = 5 * time.Minute
 )
 
-func replayScenarios() []scenario {
-	return []scenario{{Name: fmt.Sprintf("replay GET /events %d", replayEvents),
+func replayScenarios(s StoreLoad) []scenario {
+	return []scenario{{Name: fmt.Sprintf("replay GET /events %d", s.ReplayEvents),
 		Baseline: "an ordered JetStream consumer reading the same events from WA_EVENTS over TCP",
 		Wabridge: "GET /events (NDJSON of structured CloudEvents with seq), read to its end; rss = wabridge's resident memory before (baseline column) and at its peak (wabridge column)",
 		run:      (*bench).replay}}
 }
 
-// replay fills WA_EVENTS with replayEvents events of a session of its own,
+// replay fills WA_EVENTS with ReplayEvents events of a session of its own,
 // then reads them all with a raw ordered consumer and with GET /events.
 func (b *bench) replay(ctx context.Context) ([]Row, error) {
 	ctx, cancel := context.WithTimeout(ctx, replayTimeout)
 	defer cancel()
+	replayEvents := b.store.ReplayEvents
 	if err := b.wab.fillEvents(ctx, sessionReplay, replayEvents); err != nil {
 		return nil, err
 	}

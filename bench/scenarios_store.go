@@ -20,6 +20,12 @@ type StoreLoad struct {
 	History      int
 	Chats        int
 	ChatMessages int
+	// The sizes of the replay and media scenarios (issue 10: 1,000,000
+	// events; issue 8: a 50 MiB document, 5 MiB images); the harness's own
+	// test runs them small.
+	ReplayEvents  int
+	DocumentBytes int64
+	ImageBytes    int64
 }
 
 // The targets of issue 6 are the store scenarios' baseline column: there is
