@@ -10,7 +10,7 @@ const pttMimetype = "audio/ogg; codecs=opus"
 
 // prepareAudio sends audio as it is, with its duration when ffprobe is
 // installed (0 without it); a voice note (PTT) is converted to OGG/Opus
-// mono 48 kHz with duration and waveform, which needs ffmpeg.
+// mono 16 kHz with duration and waveform, which needs ffmpeg.
 func prepareAudio(ctx context.Context, in *Blob, opt Options, cfg Config) (*Prepared, error) {
 	if err := checkFamily(Audio, in, opt.Mimetype); err != nil {
 		return nil, err
@@ -59,10 +59,15 @@ func pttPrepared(ctx context.Context, cfg Config, out *Blob) (*Prepared, error) 
 	return &Prepared{Blob: out, Mimetype: pttMimetype, Seconds: seconds(pr.Seconds), Waveform: wave}, nil
 }
 
-// transcodePTT writes Opus in OGG, mono at 48 kHz, tuned for speech.
+// pttRate is the sample rate of WhatsApp's own voice notes: a voice note
+// of another rate may not play on iOS or Desktop ("audio no longer
+// available"). Ogg Opus records it as the input rate of its OpusHead.
+const pttRate = 16000
+
+// transcodePTT writes Opus in OGG, mono at 16 kHz, tuned for speech.
 func transcodePTT(ctx context.Context, cfg Config, in *Blob) (*Blob, error) {
 	args := append([]string{"-hide_banner", "-loglevel", "error", "-nostdin"}, inputArgs(in.Path)...)
-	args = append(args, "-map", "0:a:0", "-vn", "-c:a", "libopus", "-ac", "1", "-ar", strconv.Itoa(48000),
+	args = append(args, "-map", "0:a:0", "-vn", "-c:a", "libopus", "-ac", "1", "-ar", strconv.Itoa(pttRate),
 		"-b:a", "32k", "-application", "voip", "-map_metadata", "-1", "-f", "ogg")
 	return convertTo(ctx, cfg, in, "converting a voice note to OGG/Opus", "ogg", args)
 }

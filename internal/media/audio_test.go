@@ -32,8 +32,13 @@ func TestPTTBecomesOpusMonoWithWaveform(t *testing.T) {
 	if !p.Converted(in) || p.Mimetype != "audio/ogg; codecs=opus" || p.Seconds != 4 {
 		t.Fatalf("prepared %+v", p)
 	}
+	// ffprobe gives Opus' decoding rate (always 48 kHz); the encoded rate
+	// is the OpusHead's input rate, which WhatsApp's voice notes have at 16 kHz.
 	if got := ffprobeAudio(t, p.Blob.Path); got != "opus 48000 1" {
-		t.Fatalf("stream %q, want opus 48000 Hz mono", got)
+		t.Fatalf("stream %q, want opus mono", got)
+	}
+	if channels, rate := ffprobeOpusHead(t, p.Blob.Path); channels != 1 || rate != 16000 {
+		t.Fatalf("OpusHead: %d channels at %d Hz, want mono at 16000 Hz", channels, rate)
 	}
 	if len(p.Waveform) != 64 {
 		t.Fatalf("waveform of %d values", len(p.Waveform))

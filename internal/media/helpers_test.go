@@ -2,6 +2,9 @@ package media_test
 
 import (
 	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
 	"image"
 	"image/jpeg"
 	"image/png"
@@ -125,4 +128,43 @@ func ffprobeAudio(t testing.TB, path string) string {
 		t.Fatal(err)
 	}
 	return strings.ReplaceAll(strings.TrimSpace(string(out)), "_", " ")
+}
+
+// ffprobeOpusHead reads the channel count and input sample rate of an Ogg
+// Opus file's OpusHead, the extradata ffprobe dumps (RFC 7845 §5.1:
+// "OpusHead", version, channels, pre-skip, input rate little-endian at 12).
+func ffprobeOpusHead(t testing.TB, path string) (channels int, rate uint32) {
+	t.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "a:0",
+		"-show_entries", "stream=extradata", "-show_data", "-of", "json", path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pj struct {
+		Streams []struct {
+			Extradata string `json:"extradata"`
+		} `json:"streams"`
+	}
+	if err := json.Unmarshal(out, &pj); err != nil || len(pj.Streams) != 1 {
+		t.Fatalf("ffprobe's extradata %s: %v", out, err)
+	}
+	// Hexdump lines "00000000: 4f70 7573 ...  OpusHead..": the hex between
+	// the offset and the two spaces before the text.
+	var head []byte
+	for _, line := range strings.Split(pj.Streams[0].Extradata, "\n") {
+		_, rest, ok := strings.Cut(line, ": ")
+		if !ok {
+			continue
+		}
+		hexPart, _, _ := strings.Cut(rest, "  ")
+		b, err := hex.DecodeString(strings.ReplaceAll(hexPart, " ", ""))
+		if err != nil {
+			t.Fatalf("ffprobe's extradata line %q: %v", line, err)
+		}
+		head = append(head, b...)
+	}
+	if len(head) < 19 || string(head[:8]) != "OpusHead" {
+		t.Fatalf("no OpusHead in the extradata %x", head)
+	}
+	return int(head[9]), binary.LittleEndian.Uint32(head[12:16])
 }
