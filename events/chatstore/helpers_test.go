@@ -15,6 +15,7 @@ import (
 	"github.com/wabridge/wabridge/events/chatview"
 	"github.com/wabridge/wabridge/internal/cenats"
 	"github.com/wabridge/wabridge/internal/natsbus"
+	"github.com/wabridge/wabridge/internal/natsbus/natstest"
 )
 
 const session = "default"
@@ -27,22 +28,7 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	srv, err := natsbus.StartServer(natsbus.ServerConfig{StoreDir: t.TempDir()}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nc, err := natsbus.ConnectInProcess(srv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { nc.Close(); srv.Shutdown(); srv.WaitForShutdown() })
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := natsbus.EnsureStreams(context.Background(), js, natsbus.StreamsConfig{}); err != nil {
-		t.Fatal(err)
-	}
+	js := natstest.JetStream(t)
 	return &env{js: js}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/wabridge/wabridge/internal/media"
 	"github.com/wabridge/wabridge/internal/mediastore"
 	"github.com/wabridge/wabridge/internal/natsbus"
+	"github.com/wabridge/wabridge/internal/natsbus/natstest"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
@@ -31,22 +32,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	srv, err := natsbus.StartServer(natsbus.ServerConfig{StoreDir: t.TempDir()}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nc, err := natsbus.ConnectInProcess(srv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { nc.Close(); srv.Shutdown(); srv.WaitForShutdown() })
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := natsbus.EnsureStreams(context.Background(), js, natsbus.StreamsConfig{}); err != nil {
-		t.Fatal(err)
-	}
+	js := natstest.JetStream(t)
 	st, err := mediastore.Open(context.Background(), js, mediastore.Config{})
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/wabridge/wabridge/events/replay"
 	"github.com/wabridge/wabridge/internal/cenats"
 	"github.com/wabridge/wabridge/internal/natsbus"
+	"github.com/wabridge/wabridge/internal/natsbus/natstest"
 )
 
 const session = "default"
@@ -28,22 +29,7 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	srv, err := natsbus.StartServer(natsbus.ServerConfig{StoreDir: t.TempDir()}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nc, err := natsbus.ConnectInProcess(srv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { nc.Close(); srv.Shutdown(); srv.WaitForShutdown() })
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := natsbus.EnsureStreams(context.Background(), js, natsbus.StreamsConfig{}); err != nil {
-		t.Fatal(err)
-	}
+	js := natstest.JetStream(t)
 	r, err := replay.New(replay.Config{JS: js, Batch: 7})
 	if err != nil {
 		t.Fatal(err)
