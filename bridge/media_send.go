@@ -136,7 +136,8 @@ func (s *Session) prepareMedia(ctx context.Context, req SendMediaRequest) (prepa
 	if err != nil {
 		return prepared{}, nil, err
 	}
-	opt := media.Options{Compress: req.Compress, PTT: req.PTT, Filename: req.Filename, Mimetype: req.Mimetype}
+	opt := media.Options{Compress: req.Compress, PTT: req.PTT, Filename: req.Filename, Mimetype: req.Mimetype,
+		MaxBytes: s.d.cfg.MediaLimits.Of(req.Kind)}
 	if opt.Filename == "" {
 		opt.Filename = in.Filename
 	}

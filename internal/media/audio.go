@@ -31,11 +31,11 @@ func prepareAudio(ctx context.Context, in *Blob, opt Options, cfg Config) (*Prep
 	if !opt.PTT {
 		return &Prepared{Blob: in, Mimetype: audioMimetype(in.Mimetype), Seconds: seconds(pr.Seconds)}, nil
 	}
-	return preparePTT(ctx, cfg, in)
+	return preparePTT(ctx, cfg, in, opt.MaxBytes)
 }
 
-func preparePTT(ctx context.Context, cfg Config, in *Blob) (*Prepared, error) {
-	out, err := transcodePTT(ctx, cfg, in)
+func preparePTT(ctx context.Context, cfg Config, in *Blob, limit int64) (*Prepared, error) {
+	out, err := transcodePTT(ctx, cfg, in, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -65,11 +65,11 @@ func pttPrepared(ctx context.Context, cfg Config, out *Blob) (*Prepared, error) 
 const pttRate = 16000
 
 // transcodePTT writes Opus in OGG, mono at 16 kHz, tuned for speech.
-func transcodePTT(ctx context.Context, cfg Config, in *Blob) (*Blob, error) {
+func transcodePTT(ctx context.Context, cfg Config, in *Blob, limit int64) (*Blob, error) {
 	args := append([]string{"-hide_banner", "-loglevel", "error", "-nostdin"}, inputArgs(in.Path)...)
 	args = append(args, "-map", "0:a:0", "-vn", "-c:a", "libopus", "-ac", "1", "-ar", strconv.Itoa(pttRate),
 		"-b:a", "32k", "-application", "voip", "-map_metadata", "-1", "-f", "ogg")
-	return convertTo(ctx, cfg, in, "converting a voice note to OGG/Opus", "ogg", args)
+	return convertTo(ctx, cfg, in, "converting a voice note to OGG/Opus", "ogg", args, limit)
 }
 
 // audioMimetype names Ogg audio as audio/ogg: sniffers say application/ogg,

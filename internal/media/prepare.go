@@ -13,6 +13,10 @@ type Options struct {
 	PTT      bool   // audio: a voice note (OGG/Opus mono, waveform)
 	Filename string // documents: kept; derived from the mimetype when empty
 	Mimetype string // declared by the caller, checked against the content
+	// MaxBytes bounds what a conversion writes (the kind's limit, as the
+	// input's): ffmpeg stops there and a larger result is MEDIA_TOO_LARGE.
+	// 0 is the kind's default limit (DefaultLimits).
+	MaxBytes int64
 }
 
 // Prepared is what to upload and the metadata its message carries.
@@ -39,6 +43,9 @@ func Prepare(ctx context.Context, k Kind, in *Blob, opt Options, cfg Config) (*P
 	cfg.setDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	if opt.MaxBytes <= 0 {
+		opt.MaxBytes = DefaultLimits().Of(k)
 	}
 	var (
 		p   *Prepared

@@ -7,6 +7,8 @@ import (
 	"image/jpeg"
 	"os"
 	"strconv"
+
+	"github.com/wabridge/wabridge/internal/werr"
 )
 
 // compressVideoMax is the longest side of a compressed video.
@@ -36,7 +38,7 @@ func prepareVideo(ctx context.Context, in *Blob, opt Options, cfg Config) (*Prep
 	}
 	src := in
 	if convert {
-		if src, err = transcodeVideo(ctx, cfg, in, pr.HasAudio); err != nil {
+		if src, err = transcodeVideo(ctx, cfg, in, pr.HasAudio, opt.MaxBytes); err != nil {
 			return nil, err
 		}
 		if pr, err = probeFile(ctx, cfg, src.Path); err != nil {
@@ -89,7 +91,7 @@ func videoThumbnail(ctx context.Context, cfg Config, path string, secs float64) 
 // transcodeVideo writes H.264 (yuv420p, even dimensions, longest side
 // ≤ 1280) and AAC into an MP4 whose index comes first, so receivers can play
 // it while downloading.
-func transcodeVideo(ctx context.Context, cfg Config, in *Blob, hasAudio bool) (*Blob, error) {
+func transcodeVideo(ctx context.Context, cfg Config, in *Blob, hasAudio bool, limit int64) (*Blob, error) {
 	side := strconv.Itoa(compressVideoMax)
 	args := append([]string{"-hide_banner", "-loglevel", "error", "-nostdin"}, inputArgs(in.Path)...)
 	args = append(args, "-map", "0:v:0",
@@ -99,20 +101,32 @@ func transcodeVideo(ctx context.Context, cfg Config, in *Blob, hasAudio bool) (*
 		args = append(args, "-map", "0:a:0", "-c:a", "aac", "-b:a", "128k", "-ac", "2")
 	}
 	args = append(args, "-movflags", "+faststart", "-map_metadata", "-1", "-f", "mp4")
-	return convertTo(ctx, cfg, in, "converting video to H.264 MP4", "mp4", args)
+	return convertTo(ctx, cfg, in, "converting video to H.264 MP4", "mp4", args, limit)
 }
 
 // convertTo runs ffmpeg with args plus a new temporary output file, which
-// becomes the Blob (hashed and sniffed in place, not copied).
-func convertTo(ctx context.Context, cfg Config, in *Blob, what, ext string, args []string) (*Blob, error) {
+// becomes the Blob (hashed and sniffed in place, not copied). The output is
+// bounded by limit: ffmpeg stops writing past it (-fs, a truncated file a
+// little larger than the bound), and a result over limit is refused.
+func convertTo(ctx context.Context, cfg Config, in *Blob, what, ext string, args []string, limit int64) (*Blob, error) {
 	out, err := os.CreateTemp(cfg.TempDir, "wabridge-conv-*."+ext)
 	if err != nil {
 		return nil, fmt.Errorf("%s: creating output file: %w", what, err)
 	}
 	out.Close()
-	if err := run(ctx, cfg, cfg.FFmpeg, nil, append(args, "-y", "file:"+out.Name())...); err != nil {
+	args = append(args, "-fs", strconv.FormatInt(limit+1, 10), "-y", "file:"+out.Name())
+	if err := run(ctx, cfg, cfg.FFmpeg, nil, args...); err != nil {
 		_ = os.Remove(out.Name())
 		return nil, toolFailed(err, "%s failed", what)
+	}
+	if st, err := os.Stat(out.Name()); err != nil || st.Size() > limit {
+		_ = os.Remove(out.Name())
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		return nil, werr.New(werr.KindTooLarge, werr.CodeMediaTooLarge,
+			"%s: the result would be larger than the limit of %d bytes", what, limit).
+			WithDetails(map[string]any{"limit": limit})
 	}
 	b, err := blobOfFile(out.Name())
 	if err != nil {

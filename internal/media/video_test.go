@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"image/jpeg"
+	"os"
 	"testing"
 
 	"github.com/wabridge/wabridge/internal/media"
@@ -98,5 +99,26 @@ func TestVideoWithoutFFmpeg(t *testing.T) {
 	p, err := media.Prepare(context.Background(), media.Video, mp4, media.Options{}, cfg)
 	if err != nil || p.Blob != mp4 || p.Width != 0 || p.Seconds != 0 || p.Thumbnail != nil {
 		t.Fatalf("an MP4 is sent as it is without metadata when ffmpeg is absent: %+v %v", p, err)
+	}
+}
+
+// A conversion's output is bounded by the kind's limit (Options.MaxBytes):
+// ffmpeg stops writing there and the result is MEDIA_TOO_LARGE, leaving no
+// file behind; within the limit it is kept.
+func TestVideoConversionBoundedByLimit(t *testing.T) {
+	in := testVideo(t, "noise.webm", "320x240", "-c:v", "libvpx", "-b:v", "1M", "-c:a", "libopus", "-shortest")
+	ctx := context.Background()
+	dir := t.TempDir()
+	_, err := media.Prepare(ctx, media.Video, in, media.Options{MaxBytes: 4 << 10}, media.Config{TempDir: dir})
+	wantCode(t, err, werr.CodeMediaTooLarge)
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Fatalf("the refused conversion left %d files", len(left))
+	}
+	p, err := media.Prepare(ctx, media.Video, in, media.Options{MaxBytes: 8 << 20}, media.Config{TempDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Converted(in) || p.Blob.Size > 8<<20 || p.Seconds != 3 {
+		t.Fatalf("prepared %+v (blob %+v)", p, p.Blob)
 	}
 }
