@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"image"
+	"image/color"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
@@ -16,6 +17,10 @@ import (
 // maxPixels bounds what is decoded: a small file can declare a huge canvas
 // (a decompression bomb), and 50 megapixels is beyond any phone camera.
 const maxPixels = 50_000_000
+
+// maxDecodedBytes bounds the memory of a decoded image: such a photo in
+// RGBA. Pixels alone would let a 16-bit PNG of as many pixels take twice it.
+const maxDecodedBytes = 4 * maxPixels
 
 // imageCodec decodes one sniffed format; chosen by the sniffed type, not by
 // image.Decode's global registry, so the answer never depends on imports.
@@ -46,11 +51,34 @@ func decodeImage(in *Blob) (image.Image, string, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPixels {
 		return nil, "", unsupported("the image is %d×%d pixels; at most %d pixels are accepted", cfg.Width, cfg.Height, maxPixels)
 	}
+	if bpp := bytesPerPixel(cfg.ColorModel); int64(cfg.Width)*int64(cfg.Height)*bpp > maxDecodedBytes {
+		return nil, "", unsupported("the image is %d×%d pixels of %d bytes; at most %d bytes are decoded", cfg.Width, cfg.Height, bpp, maxDecodedBytes)
+	}
 	img, err := withFile(in, codec.decode)
 	if err != nil {
 		return nil, "", unsupportedCause(err, "the %s image is corrupt", mt)
 	}
 	return img, mt, nil
+}
+
+// bytesPerPixel is what the decoder of an image of colour model m keeps per
+// pixel (YCbCr at its fullest, 4:4:4); a model not known here counts as
+// the widest, 16-bit RGBA.
+func bytesPerPixel(m color.Model) int64 {
+	switch m {
+	case color.GrayModel, color.AlphaModel:
+		return 1
+	case color.Gray16Model, color.Alpha16Model:
+		return 2
+	case color.YCbCrModel:
+		return 3
+	case color.RGBAModel, color.NRGBAModel, color.CMYKModel, color.NYCbCrAModel:
+		return 4
+	}
+	if _, ok := m.(color.Palette); ok {
+		return 1
+	}
+	return 8
 }
 
 func withFile[T any](in *Blob, fn func(io.Reader) (T, error)) (T, error) {
