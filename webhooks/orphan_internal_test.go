@@ -79,3 +79,24 @@ func TestLaggingRunnerOfDeletedWebhookLeavesNoConsumer(t *testing.T) {
 		t.Fatalf("the deleted webhook's consumer is there (err %v): an orphan holding WA_EVENTS' messages", err)
 	}
 }
+
+// Deleting a webhook right after creating it, before this node's watch
+// started its runner: the runner the watch then starts (from the creation
+// it shows first) must not leave the consumer there once Delete returned.
+func TestDeleteRightAfterCreateLeavesNoConsumer(t *testing.T) {
+	svc, js := startedService(t)
+	ctx := context.Background()
+	for i := range 60 {
+		c, err := svc.Create(ctx, Definition{URL: "http://127.0.0.1:1/hook"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Delete(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = js.Consumer(ctx, svc.cfg.Subjects.EventsStream(), consumerName(c.ID))
+		if !errors.Is(err, jetstream.ErrConsumerNotFound) {
+			t.Fatalf("round %d: the consumer is there after Delete returned (err %v)", i, err)
+		}
+	}
+}

@@ -110,8 +110,22 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 	if _, _, err := s.load(ctx, id); err != nil {
 		return err
 	}
+	applied := s.awaitDeletion(id)
+	defer s.forgetDeletion(id, applied)
 	if err := s.kv.Delete(ctx, id); err != nil {
 		return fmt.Errorf("deleting webhook %s: %w", id, err)
+	}
+	// This node's watch may not have applied the webhook's last change
+	// yet, and would then start a runner that creates the consumer again
+	// after it is deleted here; it applies the deletion after that change,
+	// stopping such a runner. (Runners elsewhere see themselves that the
+	// webhook is gone, see claimConsumer.)
+	select {
+	case <-applied:
+	case <-ctx.Done():
+		return fmt.Errorf("deleting webhook %s: %w", id, ctx.Err())
+	case <-time.After(deletionWait):
+		s.cfg.Log.Warn("the webhooks bucket's watch has not shown a deletion yet; deleting the consumer anyway", "webhook", id)
 	}
 	s.stopRunner(ctx, id)
 	s.stopRedrive(ctx, id)

@@ -60,8 +60,13 @@ func (s *Service) Rotate(ctx context.Context, id string, rot Rotation) (Rotated,
 		} else {
 			w.Secret, w.PreviousSecret = next, w.Secret
 		}
-		_, err = s.kv.Update(ctx, id, encodeWebhook(w), rev)
+		next, err := s.kv.Update(ctx, id, encodeWebhook(w), rev)
 		if err == nil {
+			// This node signs with the new keys from its next attempt on,
+			// not only once its watch shows the change (other nodes do).
+			if r := s.runner(id); r != nil {
+				s.updateInPlace(r, w, next)
+			}
 			return Rotated{ID: id, Secret: w.Secret, Rotating: w.PreviousSecret != ""}, nil
 		}
 		if !errors.Is(err, jetstream.ErrKeyRevisionMismatch) {

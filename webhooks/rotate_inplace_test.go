@@ -88,3 +88,25 @@ func TestFilterChangeRebindsTheConsumer(t *testing.T) {
 		return len(f) == 1 && strings.HasSuffix(f[0], ".message.sent")
 	})
 }
+
+// The node answering a rotation signs with the new secret from the next
+// attempt on, without waiting for its bucket's watch: an event published
+// after Rotate returned carries the new signature.
+func TestRotationTakesEffectAtOnceOnItsNode(t *testing.T) {
+	e := newEnv(t)
+	rc := newReceiver(t, func(string, string, int) int { return http.StatusOK })
+	c := e.create(webhooks.Definition{URL: rc.srv.URL})
+	ctx := context.Background()
+	e.publish(0)
+	eventually(t, "the first delivery", func() bool { return len(rc.succeeded()) == 1 })
+	for i := 1; i <= 30; i++ {
+		rot, err := e.svc.Rotate(ctx, c.ID, webhooks.Rotation{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.publish(i)
+		eventually(t, "the delivery after the rotation", func() bool { return len(rc.succeeded()) == i+1 })
+		d := rc.succeeded()[i]
+		verify(t, rot.Secret, d.body, d.header)
+	}
+}

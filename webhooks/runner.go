@@ -83,13 +83,19 @@ func (r *runner) sameConsumer(w Webhook) bool {
 // update takes w's settings in place: the events in flight and their
 // acks stay with this runner, instead of a restart handing them back and
 // holding delivery until they return.
+// Both this node's Rotate and the bucket's watch update: a revision older
+// than the one taken is ignored.
 func (r *runner) update(w Webhook, revision uint64) error {
 	set, err := newSettings(w, revision)
 	if err != nil {
 		return err
 	}
-	r.set.Store(set)
-	return nil
+	for {
+		cur := r.set.Load()
+		if cur.revision >= revision || r.set.CompareAndSwap(cur, set) {
+			return nil
+		}
+	}
 }
 
 func (r *runner) start() {
@@ -107,6 +113,17 @@ func (r *runner) stop(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("stopping webhook %s: %w", r.id, ctx.Err())
+	}
+}
+
+// ended reports whether the loop returned by itself (its webhook found
+// deleted): such a runner takes no settings, a new one is started.
+func (r *runner) ended() bool {
+	select {
+	case <-r.done:
+		return true
+	default:
+		return false
 	}
 }
 

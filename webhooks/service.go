@@ -27,10 +27,12 @@ type Service struct {
 	mu      sync.Mutex
 	runners map[string]*runner
 	redrive map[string]*redriveRun
-	root    context.Context // ends at Stop; redrives run under it
-	wg      sync.WaitGroup  // redrives
-	cancel  context.CancelFunc
-	done    chan struct{}
+	// deletions are Deletes waiting for this node's watch to apply them.
+	deletions map[string][]chan struct{}
+	root      context.Context // ends at Stop; redrives run under it
+	wg        sync.WaitGroup  // redrives
+	cancel    context.CancelFunc
+	done      chan struct{}
 }
 
 // New checks cfg; Start makes the bucket and streams and starts delivering.
@@ -39,7 +41,8 @@ func New(cfg Config) (*Service, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, runners: map[string]*runner{}, redrive: map[string]*redriveRun{}}, nil
+	return &Service{cfg: cfg, runners: map[string]*runner{}, redrive: map[string]*redriveRun{},
+		deletions: map[string][]chan struct{}{}}, nil
 }
 
 // Start creates (or updates) the KV bucket and the dead-letter stream and
@@ -127,6 +130,7 @@ func (s *Service) apply(ctx context.Context, e jetstream.KeyValueEntry) {
 	if e.Operation() != jetstream.KeyValuePut {
 		s.stopRunner(ctx, id)
 		s.stopRedrive(ctx, id)
+		s.deletionApplied(id)
 		return
 	}
 	w, err := decodeWebhook(e.Value())
@@ -165,10 +169,10 @@ func (s *Service) apply(ctx context.Context, e jetstream.KeyValueEntry) {
 // those (and acks still in flight) came back, up to twice the ack wait:
 // a secret rotation would stall delivery for that long.
 func (s *Service) updateInPlace(cur *runner, w Webhook, revision uint64) bool {
-	if cur.settings().revision == revision {
-		return true
+	if cur.settings().revision >= revision {
+		return true // taken already (from Rotate), or older than what runs
 	}
-	if w.Disabled || !cur.sameConsumer(w) {
+	if w.Disabled || !cur.sameConsumer(w) || cur.ended() {
 		return false
 	}
 	// Settings that do not parse: the restart logs why the webhook cannot run.
