@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/cloudevents/sdk-go/v2/event"
+	"github.com/nats-io/nats.go"
 
 	"github.com/wabridge/wabridge/internal/cenats"
 )
@@ -28,12 +28,12 @@ const (
 // stop.
 func (r *runner) deliverItem(ctx context.Context, it *item) bool {
 	msg := it.handle() // a redelivery carries the same event
-	ce, err := cenats.Decode(msg.Headers(), msg.Data())
-	if err != nil {
+	out := &outgoing{h: msg.Headers(), data: msg.Data()}
+	if _, err := out.delivery(r.settings().mode); err != nil {
 		// Not a CloudEvent: no attempt can succeed.
 		return r.settle(ctx, it, expired, fmt.Errorf("event at sequence %d is not a cloudevent: %w", it.seq, err), 0)
 	}
-	res, lastErr, attempts := r.attempt(ctx, ce, it.stored)
+	res, lastErr, attempts := r.attempt(ctx, out, it.stored)
 	switch res {
 	case canceled:
 		return false
@@ -42,6 +42,29 @@ func (r *runner) deliverItem(ctx context.Context, it *item) bool {
 		return false
 	}
 	return r.settle(ctx, it, res, lastErr, attempts)
+}
+
+// outgoing is one stored event as its attempts post it: its delivery is
+// built once, again only if a change of the webhook switched the mode.
+type outgoing struct {
+	h    nats.Header
+	data []byte
+
+	built bool
+	mode  cenats.Mode
+	d     Delivery
+}
+
+func (o *outgoing) delivery(mode cenats.Mode) (Delivery, error) {
+	if o.built && o.mode == mode {
+		return o.d, nil
+	}
+	d, err := prepareStored(o.h, o.data, mode)
+	if err != nil {
+		return Delivery{}, err
+	}
+	o.built, o.mode, o.d = true, mode, d
+	return d, nil
 }
 
 // settle acks a delivered event, or writes it to the dead letters first.
@@ -72,7 +95,7 @@ func (r *runner) settle(ctx context.Context, it *item, res outcome, lastErr erro
 	return true
 }
 
-// attempt posts ce until a 2xx, a 410, max_age after since, or ctx; it
+// attempt posts out until a 2xx, a 410, max_age after since, or ctx; it
 // tries at least once. Between attempts it waits an exponential backoff
 // with full jitter, or the receiver's Retry-After when longer.
 //
@@ -81,14 +104,18 @@ func (r *runner) settle(ctx context.Context, it *item, res outcome, lastErr erro
 // of its chat gives it a new max_age, and a backlog behind a dead receiver
 // reaches the dead letters in one attempt each rather than one event per
 // max_age (while WA_EVENTS' retention would drop the rest unseen).
-func (r *runner) attempt(ctx context.Context, ce event.Event, since time.Time) (outcome, error, int) {
+func (r *runner) attempt(ctx context.Context, out *outgoing, since time.Time) (outcome, error, int) {
 	cfg := r.svc.cfg
 	for n := 1; ; n++ {
 		// Each attempt takes the settings of now: a rotated secret or a
 		// new URL applies from the next attempt on.
 		set := r.settings()
 		maxAge := time.Duration(set.hook.MaxAge)
-		status, retryAfter, err := Post(ctx, cfg.Client, set.hook.URL, ce, set.mode, set.keys)
+		d, err := out.delivery(set.mode)
+		if err != nil {
+			return expired, err, n // the other mode's encoding cannot carry it
+		}
+		status, retryAfter, err := d.Post(ctx, cfg.Client, set.hook.URL, set.keys)
 		if err == nil {
 			// A 2xx is a delivery even when the runner stops meanwhile:
 			// handed back, the event would be posted again.

@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
-
-	"github.com/wabridge/wabridge/internal/cenats"
 )
 
 // RedriveStarted answers POST /webhooks/:id/redrive.
@@ -110,13 +108,13 @@ func (s *Service) redriveAll(ctx context.Context, r *runner) error {
 }
 
 func (s *Service) redriveOne(ctx context.Context, r *runner, raw *jetstream.RawStreamMsg) error {
-	ce, err := cenats.Decode(raw.Header, raw.Data)
-	if err != nil {
+	out := &outgoing{h: raw.Header, data: raw.Data}
+	if _, err := out.delivery(r.settings().mode); err != nil {
 		r.log.Warn("a dead letter is not a cloudevent and stays", "dead_seq", raw.Sequence, "err", err)
 		return nil
 	}
 	// A redriven event is old by definition: its max_age starts now.
-	res, lastErr, _ := r.attempt(ctx, ce, time.Now())
+	res, lastErr, _ := r.attempt(ctx, out, time.Now())
 	switch res {
 	case delivered:
 		if err := s.dead.DeleteMsg(ctx, raw.Sequence); err != nil {

@@ -34,38 +34,64 @@ const maxResponseBytes = 64 << 10
 // binding's binary headers are those of the NATS binding's draft, so the
 // one codec writes both.
 func NewRequest(ctx context.Context, url string, ce event.Event, mode cenats.Mode, keys [][]byte, ts time.Time) (*http.Request, error) {
-	h, body, err := cenats.Encode(ce, mode)
+	d, err := PrepareEvent(ce, mode)
 	if err != nil {
-		return nil, fmt.Errorf("encoding cloudevent %s for HTTP: %w", ce.ID(), err)
+		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	return d.Request(ctx, url, keys, ts)
+}
+
+// Request is the signed POST of d to url at ts. The delivery's header
+// values are shared, not copied: nothing modifies them.
+func (d Delivery) Request(ctx context.Context, url string, keys [][]byte, ts time.Time) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(d.Body))
 	if err != nil {
 		return nil, fmt.Errorf("building the request to the webhook: %w", err)
 	}
-	for k, vs := range h {
-		req.Header[http.CanonicalHeaderKey(k)] = vs
+	h := make(http.Header, len(d.Header)+4)
+	for k, vs := range d.Header {
+		h[k] = vs
 	}
-	req.Header.Set(HeaderID, ce.ID())
-	req.Header.Set(HeaderTimestamp, strconv.FormatInt(ts.Unix(), 10))
+	h[canonicalID] = []string{d.ID}
+	h[canonicalTimestamp] = []string{strconv.FormatInt(ts.Unix(), 10)}
 	if len(keys) > 0 {
-		req.Header.Set(HeaderSignature, signatures(keys, ce.ID(), ts, body))
+		h[canonicalSignature] = []string{signatures(keys, d.ID, ts, d.Body)}
 	}
-	req.Header.Set("User-Agent", "wabridge-webhooks")
+	h["User-Agent"] = userAgent
+	req.Header = h
 	return req, nil
 }
+
+// The Standard Webhooks headers as net/http spells them.
+var (
+	canonicalID        = http.CanonicalHeaderKey(HeaderID)
+	canonicalTimestamp = http.CanonicalHeaderKey(HeaderTimestamp)
+	canonicalSignature = http.CanonicalHeaderKey(HeaderSignature)
+)
+
+var userAgent = []string{"wabridge-webhooks"}
 
 // Post delivers ce to url with client (NewClient's: no redirects, bounded)
 // and answers the receiver's status and the wait its Retry-After asks for
 // (0 when none). err is set when no answer came (refused, timed out) and
 // when the answer is not 2xx; a 3xx is not followed and counts as failure.
 func Post(ctx context.Context, client *http.Client, url string, ce event.Event, mode cenats.Mode, keys [][]byte) (status int, retryAfter time.Duration, err error) {
-	req, err := NewRequest(ctx, url, ce, mode, keys, time.Now())
+	d, err := PrepareEvent(ce, mode)
+	if err != nil {
+		return 0, 0, err
+	}
+	return d.Post(ctx, client, url, keys)
+}
+
+// Post is Post of a prepared delivery, signed now.
+func (d Delivery) Post(ctx context.Context, client *http.Client, url string, keys [][]byte) (status int, retryAfter time.Duration, err error) {
+	req, err := d.Request(ctx, url, keys, time.Now())
 	if err != nil {
 		return 0, 0, err
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, 0, fmt.Errorf("posting event %s to the webhook: %w", ce.ID(), err)
+		return 0, 0, fmt.Errorf("posting event %s to the webhook: %w", d.ID, err)
 	}
 	drain(resp.Body)
 	retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wabridge/wabridge/events"
+	"github.com/wabridge/wabridge/internal/cenats"
 )
 
 // answerThenCancel answers 200 and, as it does, the runner is stopped.
@@ -37,7 +38,11 @@ func TestSuccessAsRunnerStopsIsDelivered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res, err, n := r.attempt(ctx, ce, time.Now()); res != delivered || err != nil || n != 1 {
+	h, data, err := cenats.Encode(ce, cenats.Binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err, n := r.attempt(ctx, &outgoing{h: h, data: data}, time.Now()); res != delivered || err != nil || n != 1 {
 		t.Fatalf("outcome %d (%v) after %d attempts, want delivered", res, err, n)
 	}
 }
