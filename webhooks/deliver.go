@@ -115,7 +115,9 @@ func (r *runner) attempt(ctx context.Context, out *outgoing, since time.Time) (o
 		if err != nil {
 			return expired, err, n // the other mode's encoding cannot carry it
 		}
-		status, retryAfter, err := d.Post(ctx, cfg.Client, set.hook.URL, set.keys)
+		postCtx, release := graceful(ctx, stopGrace)
+		status, retryAfter, err := d.Post(postCtx, cfg.Client, set.hook.URL, set.keys)
+		release()
 		if err == nil {
 			// A 2xx is a delivery even when the runner stops meanwhile:
 			// handed back, the event would be posted again.
@@ -140,6 +142,28 @@ func (r *runner) attempt(ctx context.Context, out *outgoing, since time.Time) (o
 		case <-time.After(wait):
 		}
 	}
+}
+
+// stopGrace is how long a stop lets an attempt in flight finish.
+const stopGrace = 2 * time.Second
+
+// graceful is the context of one attempt under ctx: when ctx ends, the
+// attempt still has grace to get its answer. Cut at once, a receiver
+// that took the event and was answering 2xx would have it handed back
+// and posted again by the next runner; a receiver that does not answer
+// does not hold a stop for longer than grace.
+func graceful(ctx context.Context, grace time.Duration) (context.Context, func()) {
+	postCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stopWatch := context.AfterFunc(ctx, func() {
+		t := time.NewTimer(grace)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancel()
+		case <-postCtx.Done():
+		}
+	})
+	return postCtx, func() { stopWatch(); cancel() }
 }
 
 // backoff is a random wait up to min(max, base·2^(n-1)) ("full jitter").

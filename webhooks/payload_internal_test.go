@@ -78,15 +78,18 @@ func TestUnusualStoredEventsTakeTheGeneralPath(t *testing.T) {
 		"percent-encoded value":     func(h nats.Header) []byte { h["ce-subject"] = []string{"a%20b"}; return data },
 		"time with an offset":       func(h nats.Header) []byte { h["ce-time"] = []string{"2025-03-01T14:00:00+02:00"}; return data },
 		"upper-case attribute name": func(h nats.Header) []byte { delete(h, "ce-id"); h["CE-ID"] = []string{"e1"}; return data },
-		"content type parameters":   func(h nats.Header) []byte { h["Content-Type"] = []string{"application/json; charset=utf-8"}; return data },
-		"datacontenttype header":    func(h nats.Header) []byte { h["ce-datacontenttype"] = []string{"application/json"}; return data },
-		"empty subject":             func(h nats.Header) []byte { h["ce-subject"] = []string{""}; return data },
-		"extension":                 func(h nats.Header) []byte { h["ce-causationid"] = []string{"cmd-1"}; return data },
-		"source to normalise":       func(h nats.Header) []byte { h["ce-source"] = []string{"/wabridge/a b"}; return data },
-		"invalid json":              func(nats.Header) []byte { return []byte(`{"text":`) },
-		"attribute twice":           func(h nats.Header) []byte { h["Ce-Id"] = []string{"e2"}; return data },
-		"no specversion":            func(h nats.Header) []byte { delete(h, "ce-specversion"); return data },
-		"no data":                   func(nats.Header) []byte { return nil },
+		"content type parameters": func(h nats.Header) []byte {
+			h["Content-Type"] = []string{"application/json; charset=utf-8"}
+			return data
+		},
+		"datacontenttype header": func(h nats.Header) []byte { h["ce-datacontenttype"] = []string{"application/json"}; return data },
+		"empty subject":          func(h nats.Header) []byte { h["ce-subject"] = []string{""}; return data },
+		"extension":              func(h nats.Header) []byte { h["ce-causationid"] = []string{"cmd-1"}; return data },
+		"source to normalise":    func(h nats.Header) []byte { h["ce-source"] = []string{"/wabridge/a b"}; return data },
+		"invalid json":           func(nats.Header) []byte { return []byte(`{"text":`) },
+		"attribute twice":        func(h nats.Header) []byte { h["Ce-Id"] = []string{"e2"}; return data },
+		"no specversion":         func(h nats.Header) []byte { delete(h, "ce-specversion"); return data },
+		"no data":                func(nats.Header) []byte { return nil },
 		"structured message": func(h nats.Header) []byte {
 			clear(h)
 			h["Content-Type"] = []string{cenats.ContentTypeStructured}
@@ -110,4 +113,3 @@ func TestUnusualStoredEventsTakeTheGeneralPath(t *testing.T) {
 		})
 	}
 }
-
