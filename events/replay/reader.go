@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -101,7 +102,9 @@ func (r *Reader) open(ctx context.Context, q Query, follow bool) (*Cursor, error
 	if err != nil {
 		return nil, fmt.Errorf("creating an ordered consumer on %s: %w", name, err)
 	}
+	c.stream, c.cons = stream, cons
 	if c.msgs, err = cons.Messages(jetstream.PullMaxMessages(r.cfg.Batch)); err != nil {
+		c.Close()
 		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
 	if !follow {
@@ -131,6 +134,8 @@ type Cursor struct {
 	follow bool
 	last   uint64 // replay: the stream's last sequence at the start
 	msgs   jetstream.MessagesContext
+	stream jetstream.Stream
+	cons   jetstream.Consumer
 	done   bool
 	log    *slog.Logger
 }
@@ -228,10 +233,34 @@ func (c *Cursor) take(m jetstream.Msg) (ev Event, skip bool, err error) {
 	return Event{Seq: seq, Type: typ, Stored: meta.Timestamp, Pending: meta.NumPending, JSON: raw}, false, nil
 }
 
-// Close stops the consumer (the server deletes it).
+// deleteWait bounds Close's deletion of the consumer.
+const deleteWait = 5 * time.Second
+
+// Close stops reading and deletes the consumer: stopping alone leaves it
+// on the server for its inactivity threshold (5 minutes for ordered
+// consumers), so clients that go away mid-stream, again and again, would
+// pile consumers up on WA_EVENTS.
 func (c *Cursor) Close() {
 	if c.msgs != nil {
 		c.msgs.Stop()
+		c.msgs = nil
 	}
 	c.done = true
+	if c.cons == nil {
+		return
+	}
+	// The ordered consumer's current one: a reset (a gap, a missed
+	// heartbeat) deletes the ones before it itself.
+	info := c.cons.CachedInfo()
+	c.cons = nil
+	if info == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), deleteWait)
+	defer cancel()
+	err := c.stream.DeleteConsumer(ctx, info.Name)
+	if err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
+		// The server still removes it once it has been inactive long enough.
+		c.log.Warn("deleting a replay's consumer", "consumer", info.Name, "err", err)
+	}
 }
