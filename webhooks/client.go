@@ -24,10 +24,13 @@ func NewClient(timeout time.Duration) *http.Client {
 		DialContext:           dialer.DialContext,
 		TLSHandshakeTimeout:   min(timeout, 10*time.Second),
 		ResponseHeaderTimeout: timeout,
-		MaxIdleConns:          256,
-		MaxIdleConnsPerHost:   64,
-		IdleConnTimeout:       90 * time.Second,
-		ForceAttemptHTTP2:     true,
+		// Every webhook's deliveries share the client: several webhooks of
+		// up to MaxConcurrency each to one receiver (n8n) all keep their
+		// connections instead of dialling again.
+		MaxIdleConns:        1024,
+		MaxIdleConnsPerHost: 4 * MaxConcurrency,
+		IdleConnTimeout:     90 * time.Second,
+		ForceAttemptHTTP2:   true,
 	}
 	return &http.Client{
 		Transport: tr,
