@@ -61,9 +61,9 @@ func encode(h nats.Header, data []byte, seq uint64) (typ string, out []byte, err
 		out = append(out, ',')
 	}
 	out = append(out, raw[1:]...)
-	if bytes.IndexByte(out, '\n') >= 0 {
+	if bytes.IndexAny(out, "\r\n") >= 0 {
 		// Data stored pretty-printed by another publisher: one event is
-		// one line in NDJSON and SSE.
+		// one line in NDJSON and SSE (where a lone CR ends a line too).
 		var b bytes.Buffer
 		if err := json.Compact(&b, out); err != nil {
 			return "", nil, fmt.Errorf("compacting stored event at sequence %d: %w", seq, err)
