@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -29,7 +30,7 @@ func webhookScenarios(c int) []scenario {
 	return []scenario{{
 		Name:     fmt.Sprintf("webhook fan-out c=%d", c),
 		Baseline: "raw HTTP POST loop of the same bodies to the same local receiver, c clients, keep-alive",
-		Wabridge: "N events async-published into WA_EVENTS until a webhook (concurrency c) delivered all N to the receiver; rss = wabridge's resident memory before (baseline column) and at its peak (wabridge column)",
+		Wabridge: "N events over max(7, c) chats async-published into WA_EVENTS until a webhook (concurrency c: c chats in parallel, each in order), running before the clock starts, delivered all N to the receiver; rss = wabridge's resident memory before (baseline column) and at its peak (wabridge column)",
 		run:      func(b *bench, ctx context.Context) ([]Row, error) { return b.webhookFanout(ctx, c) },
 	}}
 }
@@ -41,7 +42,7 @@ func (b *bench) webhookFanout(ctx context.Context, c int) ([]Row, error) {
 		return nil, err
 	}
 	defer rc.close()
-	msgs, err := b.hookEvents(b.load.N)
+	msgs, err := b.hookEvents(b.load.N, hookChats(c))
 	if err != nil {
 		return nil, err
 	}
@@ -53,6 +54,9 @@ func (b *bench) webhookFanout(ctx context.Context, c int) ([]Row, error) {
 		"url": rc.url, "sessions": []string{hookSession}, "concurrency": c}, nil)
 	if err := expectOK(status, env, err); err != nil {
 		return nil, fmt.Errorf("creating the webhook: %w", err)
+	}
+	if err := b.awaitHookRunning(ctx, env.Data); err != nil {
+		return nil, err
 	}
 	rss := startRSSSampler(b.wab.cmd.Process.Pid)
 	wab, err := b.publishUntilDelivered(ctx, rc, msgs)
@@ -68,13 +72,19 @@ func (b *bench) webhookFanout(ctx context.Context, c int) ([]Row, error) {
 	return rows, nil
 }
 
-// hookEvents are n valid message.received events of this run, as NATS
-// messages for WA_EVENTS.
-func (b *bench) hookEvents(n int) ([]*nats.Msg, error) {
+// hookChats is how many chats the scenario's events spread over: at
+// least c. A webhook's concurrency is how many chats proceed at once, each
+// in order, so with fewer chats than c it could not have the c deliveries
+// in flight the baseline's c clients have.
+func hookChats(c int) int { return max(7, c) }
+
+// hookEvents are n valid message.received events of this run over chats
+// chats, as NATS messages for WA_EVENTS.
+func (b *bench) hookEvents(n, chats int) ([]*nats.Msg, error) {
 	subj := natsbus.Subjects{}
 	out := make([]*nats.Msg, n)
 	for i := range n {
-		e := events.NumberedSample(hookSession, i)
+		e := inChat(events.NumberedSample(hookSession, i), fmt.Sprintf("1203630252461259%03d@g.us", i%chats))
 		e.Key = b.run + "|" + e.Key
 		ce, err := events.NewCloudEvent(e)
 		if err != nil {
@@ -88,6 +98,51 @@ func (b *bench) hookEvents(n int) ([]*nats.Msg, error) {
 		out[i] = m
 	}
 	return out, nil
+}
+
+// inChat moves a numbered sample message into chat.
+func inChat(e events.Event, chat string) events.Event {
+	msg := e.Data.(events.MessageReceived)
+	msg.Chat = events.JID{JID: chat}
+	msg.ID = "false_" + chat + "_" + msg.WAID
+	msg.Quoted.ID = "false_" + chat + "_" + msg.Quoted.WAID
+	e.Subject, e.Key, e.Data = chat, chat+"|"+msg.Sender.JID+"|"+msg.WAID, msg
+	return e
+}
+
+// awaitHookRunning waits until the created webhook (data: its id) has its
+// consumer bound and delivers: the scenario measures delivery, not the
+// start of a webhook.
+func (b *bench) awaitHookRunning(ctx context.Context, data json.RawMessage) error {
+	var created struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(data, &created); err != nil || created.ID == "" {
+		return fmt.Errorf("reading the created webhook's id from %s: %v", data, err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		status, env, err := b.wab.call(ctx, http.MethodGet, "/webhooks/"+created.ID, nil, nil)
+		if err := expectOK(status, env, err); err != nil {
+			return fmt.Errorf("reading the webhook: %w", err)
+		}
+		var view struct {
+			Status struct {
+				Running bool `json:"running"`
+			} `json:"status"`
+		}
+		if err := json.Unmarshal(env.Data, &view); err == nil && view.Status.Running {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("webhook %s is not running after 10 s", created.ID)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
 
 // rawPosts POSTs the events' bodies with c clients until all arrived.
