@@ -1,10 +1,13 @@
 package httpadapter
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -72,15 +75,34 @@ func (e eventRoutes) write(c *gin.Context, b []byte) bool {
 	return true
 }
 
-// sseFrame is one event; its JSON is one line, so one data field holds it.
+// sseFrame is one event. A line break (CR, LF or both) ends a field in
+// SSE: a type holding one (another publisher's event) is left out, the
+// data field it would be in being the event itself, and JSON over several
+// lines (the EventLog's is one) goes in several data fields, which the
+// client joins with LF, a JSON whitespace.
 func sseFrame(ev StoredEvent) []byte {
 	b := make([]byte, 0, len(ev.JSON)+len(ev.Type)+40)
 	b = append(b, "id: "...)
 	b = strconv.AppendUint(b, ev.Seq, 10)
-	b = append(b, "\nevent: "...)
-	b = append(b, ev.Type...)
+	if !strings.ContainsAny(ev.Type, "\r\n") {
+		b = append(b, "\nevent: "...)
+		b = append(b, ev.Type...)
+	}
+	rest := ev.JSON
+	for {
+		i := bytes.IndexAny(rest, "\r\n")
+		if i < 0 {
+			break
+		}
+		b = append(b, "\ndata: "...)
+		b = append(b, rest[:i]...)
+		if rest[i] == '\r' && i+1 < len(rest) && rest[i+1] == '\n' {
+			i++
+		}
+		rest = rest[i+1:]
+	}
 	b = append(b, "\ndata: "...)
-	b = append(b, ev.JSON...)
+	b = append(b, rest...)
 	return append(b, "\n\n"...)
 }
 
@@ -94,7 +116,7 @@ func resumeAfter(c *gin.Context, q *EventQuery) error {
 		return nil
 	}
 	seq, err := strconv.ParseUint(v, 10, 64)
-	if err != nil {
+	if err != nil || seq == math.MaxUint64 { // nothing follows it; +1 would wrap to the start
 		return werr.Invalid(werr.CodeInvalidPayload, "Last-Event-ID must be an event's sequence number").
 			WithDetails(map[string]any{"last_event_id": truncate(v)})
 	}
