@@ -44,6 +44,19 @@ func (q Query) Validate() error {
 			WithDetails(map[string]any{"session": ident.Clip(q.Session, 64)})
 	}
 	var problems []string
+	// Longer lists are refused as a whole, before each entry is looked at:
+	// a query string holds hundreds of thousands of them, and naming each
+	// (or the quadratic dedup) would cost more than any answer is worth.
+	for name, list := range map[string][]string{"chats": q.Chats, "types": q.Types} {
+		if len(list) > MaxFilters {
+			problems = append(problems, fmt.Sprintf("%d %s given, at most %d", len(list), name, MaxFilters))
+		}
+	}
+	if len(problems) > 0 {
+		slices.Sort(problems)
+		return werr.Invalid(werr.CodeInvalidPayload, "invalid event filter: %s", strings.Join(problems, "; ")).
+			WithDetails(map[string]any{"problems": problems})
+	}
 	if !q.Since.IsZero() && !q.Until.IsZero() && q.Until.Before(q.Since) {
 		problems = append(problems, "until is before since")
 	}
