@@ -28,6 +28,11 @@ type presenceSubs struct {
 	recent     *list.List // of types.JID, most recent first
 	at         map[types.JID]*list.Element
 	subscribed map[types.JID]bool // on the current connection
+	// gone are the last contacts evicted from recent that are subscribed
+	// (at most max): their marks are kept so a contact coming back soon is
+	// not subscribed twice, and dropped after, so that subscribed stays
+	// bounded however many contacts one connection hears from.
+	gone []types.JID
 	// wantAvailable is the session's last send.presence, kept across
 	// reconnects; available is whether it was said on this connection.
 	wantAvailable, available bool
@@ -55,6 +60,7 @@ func (p *presenceSubs) touch(contact types.JID) []types.JID {
 			// stop at the next reconnect, which does not renew it.
 			oldest := p.recent.Remove(p.recent.Back()).(types.JID)
 			delete(p.at, oldest)
+			p.evictedLocked(oldest)
 		}
 	}
 	if !p.available || p.subscribed[contact] {
@@ -73,7 +79,7 @@ func (p *presenceSubs) setAvailable(available bool) []types.JID {
 	defer p.mu.Unlock()
 	p.wantAvailable, p.available = available, available
 	if !available {
-		clear(p.subscribed)
+		p.forgetLocked()
 		return nil
 	}
 	return p.pendingLocked()
@@ -86,7 +92,7 @@ func (p *presenceSubs) connected() (conn uint64, wantAvailable bool) {
 	defer p.mu.Unlock()
 	p.conn++
 	p.available = false
-	clear(p.subscribed)
+	p.forgetLocked()
 	return p.conn, p.wantAvailable
 }
 
@@ -101,6 +107,29 @@ func (p *presenceSubs) availableAgain(conn uint64) []types.JID {
 	}
 	p.available = true
 	return p.pendingLocked()
+}
+
+// evictedLocked keeps the subscription mark of a contact that left the
+// list for the next max evictions only.
+func (p *presenceSubs) evictedLocked(contact types.JID) {
+	if !p.subscribed[contact] {
+		return
+	}
+	p.gone = append(p.gone, contact)
+	if len(p.gone) <= p.max {
+		return
+	}
+	old := p.gone[0]
+	p.gone = p.gone[1:]
+	if _, kept := p.at[old]; !kept {
+		delete(p.subscribed, old)
+	}
+}
+
+// forgetLocked drops every subscription mark: the connection has none.
+func (p *presenceSubs) forgetLocked() {
+	clear(p.subscribed)
+	p.gone = nil
 }
 
 // failed forgets that contact is subscribed, so its next touch tries again.
