@@ -108,7 +108,28 @@ func openFileSink(path string) (sink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the output file: %w", err)
 	}
+	if err := ownerOnly(f); err != nil {
+		f.Close()
+		return nil, err
+	}
 	return &lineSink{w: bufio.NewWriterSize(f, 64<<10), f: f}, nil
+}
+
+// ownerOnly takes group and other access away from a regular file that
+// existed before (OpenFile's mode applies to a new one only). Anything
+// else (a FIFO, /dev/stdout) is the caller's and left as it is.
+func ownerOnly(f *os.File) error {
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("reading the output file's mode: %w", err)
+	}
+	if !st.Mode().IsRegular() || st.Mode().Perm()&0o077 == 0 {
+		return nil
+	}
+	if err := f.Chmod(st.Mode().Perm() &^ 0o077); err != nil {
+		return fmt.Errorf("making the output file its owner's only: %w", err)
+	}
+	return nil
 }
 
 func (s *lineSink) Write(_ context.Context, ev replay.Event) error {
