@@ -36,7 +36,7 @@ type PublisherConfig struct {
 	DurableAfter time.Duration
 	// DeleteEvery and DeleteAfter group deletions: durable entries are
 	// deleted once DeleteEvery of them are due, or once the oldest has been
-	// due for DeleteAfter; defaults 32 and 100ms. What a crash leaves
+	// due for DeleteAfter; defaults 256 and 100ms. What a crash leaves
 	// undeleted is published again and stored once only within the stream's
 	// dedup window, so smaller is safer and larger saves fsyncs.
 	DeleteEvery int
@@ -68,7 +68,7 @@ func (c *PublisherConfig) setDefaults() {
 		c.DurableAfter = DefaultDurableAfter
 	}
 	if c.DeleteEvery <= 0 {
-		c.DeleteEvery = 32
+		c.DeleteEvery = 256
 	}
 	if c.DeleteAfter <= 0 {
 		c.DeleteAfter = 100 * time.Millisecond
