@@ -18,7 +18,10 @@
 //
 // SQL is written for SQLite (modernc, the default, in the data directory)
 // and PostgreSQL alike: $n placeholders, INTEGER/BIGINT/TEXT columns only,
-// times as Unix nanoseconds, INSERT … ON CONFLICT for upserts.
+// times as Unix nanoseconds, INSERT … ON CONFLICT for upserts. On
+// PostgreSQL (OpenDB, or Config.Driver postgres) the columns that reads
+// order by compare byte-wise, as in SQLite, whatever the database's
+// collation (migration 7).
 //
 // It may import events, events/chatview, internal packages and nats.go.
 package chatstore

@@ -8,9 +8,10 @@ import (
 )
 
 // migrations are the schema's versions, in order; version n is
-// migrations()[n-1]. Append, never edit: a store that ran a version does not
-// run it again.
-func migrations() [][]string {
+// migrations(postgres)[n-1]. Append, never edit: a store that ran a version
+// does not run it again. A version may differ between the databases
+// (postgres is true on PostgreSQL) but exists on both.
+func migrations(postgres bool) [][]string {
 	return [][]string{
 		{ // 1: chats, messages, contacts, and what the projector applied.
 			`CREATE TABLE chats (
@@ -129,12 +130,35 @@ func migrations() [][]string {
 			timestamp BIGINT NOT NULL,
 			PRIMARY KEY (session, chat, wa_id, voter))`,
 		},
+		byteOrder(postgres), // 7
 	}
 }
 
-// migrate brings db to the newest schema version, each version in one
-// transaction with its row in schema_migrations.
-func migrate(ctx context.Context, db *sql.DB) error {
+// byteOrder makes PostgreSQL order the columns that the reads sort by or
+// page on (the tie-breakers after a time) byte by byte, as SQLite does:
+// in the database's collation (en-US, say) "3EB0AB" sorts before
+// "3EB0aa", so messages of the same time came in another order than on
+// SQLite. contacts.jid goes with chats.jid: the chat list joins them, and
+// PostgreSQL compares two columns of different collations not at all.
+// SQLite compares text byte-wise already: nothing to change there.
+func byteOrder(postgres bool) []string {
+	if !postgres {
+		return nil
+	}
+	var stmts []string
+	for _, c := range []struct{ table, column string }{
+		{"chats", "jid"}, {"contacts", "jid"}, {"messages", "wa_id"},
+		{"reactions", "reactor"}, {"poll_votes", "voter"}, {"group_members", "member"},
+	} {
+		stmts = append(stmts, `ALTER TABLE `+c.table+` ALTER COLUMN `+c.column+` TYPE TEXT COLLATE "C"`)
+	}
+	return stmts
+}
+
+// migrate brings db (PostgreSQL when postgres) to the newest schema
+// version, each version in one transaction with its row in
+// schema_migrations.
+func migrate(ctx context.Context, db *sql.DB, postgres bool) error {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER NOT NULL PRIMARY KEY,
 		applied_at BIGINT NOT NULL)`); err != nil {
@@ -144,7 +168,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
 		return fmt.Errorf("reading the schema version: %w", err)
 	}
-	all := migrations()
+	all := migrations(postgres)
 	if have > len(all) {
 		return fmt.Errorf("chat store schema version %d is newer than this program's %d", have, len(all))
 	}

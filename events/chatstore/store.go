@@ -24,6 +24,9 @@ type Store struct {
 	r *sql.DB
 	// st are the projector's statements, prepared on w.
 	st *statements
+	// postgres is true on PostgreSQL, whose schema differs in a detail
+	// (see byteOrder); the SQL of reads and writes is the same.
+	postgres bool
 }
 
 var _ chatview.Reader = (*Store)(nil)
@@ -34,15 +37,32 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Store{log: cfg.Log}
-	var err error
-	if s.w, s.r, err = openPools(cfg); err != nil {
+	w, r, err := openPools(cfg)
+	if err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, s.w); err != nil {
+	return start(ctx, &Store{log: cfg.Log, w: w, r: r, postgres: cfg.Driver == DriverPostgres})
+}
+
+// OpenDB opens the store on db, a PostgreSQL pool the program opened with
+// the driver of its choice, and brings its schema up to date. The store
+// takes db over: Close closes it. Writes and reads share the pool; the
+// server, unlike SQLite, takes concurrent writers.
+func OpenDB(ctx context.Context, db *sql.DB, log *slog.Logger) (*Store, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return start(ctx, &Store{log: log, w: db, r: db, postgres: true})
+}
+
+// start migrates s's schema and prepares its statements; on failure s is
+// closed.
+func start(ctx context.Context, s *Store) (*Store, error) {
+	if err := migrate(ctx, s.w, s.postgres); err != nil {
 		s.Close()
 		return nil, err
 	}
+	var err error
 	if s.st, err = prepareStatements(ctx, s.w); err != nil {
 		s.Close()
 		return nil, err
