@@ -115,10 +115,8 @@ func TestChatStateRoundTrip(t *testing.T) {
 
 func isTrue(b *bool) bool { return b != nil && *b }
 
-// GET /chats and GET /chat/<jid>/messages answer from the chat store.
-// NEEDS THE LEAD'S WIRING (the store component and the sessions adapter
-// giving commands its Reader, cmd/wabridge/chatsession.go): until then
-// these answer INTERNAL_ERROR and this test fails.
+// GET /chats and GET /chat/<jid>/messages answer from the chat store, which
+// reflects the chat state changed by commands.
 func TestChatListReflectsChatState(t *testing.T) {
 	t.Parallel()
 	b := sharedBridge(t, "chats2")

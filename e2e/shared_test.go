@@ -15,7 +15,7 @@ import (
 // has its own session here, so what it counts (outbox, events, results,
 // consumers) is its own; adding a test means adding its session.
 func sharedSessions() []string {
-	return []string{"rest", "rpc", "durable", "badinput", "inbound", "pairing", "scan", "magic", "openapi", "reserved", "readyz", "history", "chats", "chats2", "chatpage", "chatsent", "kinds", "presence", "presence-sub", "poll-tally", "conv-ref", "polls", "link", "actions", "replay", "tail", "webhooks", "webhooks2", "users", "users2", "groups-a", "groups-b", "groups-c", "groups-ref", "groups-ref2", "groups-bad", "media-a", "media-b"}
+	return []string{"rest", "rpc", "durable", "badinput", "inbound", "pairing", "scan", "magic", "openapi", "reserved", "readyz", "history", "chats", "chats2", "chatpage", "chatsent", "kinds", "presence", "presence-sub", "poll-tally", "conv-ref", "polls", "link", "actions", "replay", "tail", "webhooks", "webhooks2", "users", "users2", "groups-a", "groups-b", "groups-c", "groups-ref", "groups-ref2", "groups-bad", "media-a", "media-b", "forward-media"}
 }
 
 // sharedSuite is set by TestMain before any test runs and stopped by it
