@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -207,16 +208,44 @@ func TestReceivedImageOnDemandWithMediaRetry(t *testing.T) {
 // the sender's phone uploads again what the restarted sandbox's CDN lost.
 func TestMediaFetcherSurvivesKill9(t *testing.T) {
 	t.Parallel()
+	// The kill must find media still queued; on a fast machine the fetcher
+	// may drain a short queue before it, so a run that proved nothing is
+	// tried again with a longer queue.
+	for _, n := range []int{24, 96} {
+		if fetcherKilledMidQueue(t, n) {
+			return
+		}
+		t.Logf("all %d media were stored before the kill; again with a longer queue", n)
+	}
+	t.Fatal("every media had been stored before the kill, also with the longest queue: the test proves nothing")
+}
+
+// fetcherKilledMidQueue queues n received images, kills the bridge at
+// once, restarts it and checks every media is stored and served. It
+// answers false when nothing was left to fetch at the kill.
+func fetcherKilledMidQueue(t *testing.T, n int) bool {
+	t.Helper()
 	opts := bridgeOpts{dataDir: t.TempDir(), httpAddr: freeAddr(t), natsAddr: freeAddr(t)}
 	b := startBridge(t, opts)
 	b.login("default")
-	const n = 24
-	var contents [][]byte
-	var ids []string
-	for range n {
-		contents = append(contents, jpegOf(t, 600_000))
-		ids = append(ids, sendImage(t, b, contents[len(contents)-1], nil))
+	contents := make([][]byte, n)
+	ids := make([]string, n)
+	for i := range contents {
+		contents[i] = jpegOf(t, 600_000)
 	}
+	// Sent from several contacts at once, so the queue grows faster than
+	// the fetcher drains it.
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += 4 {
+				ids[i] = sendImage(t, b, contents[i], nil)
+			}
+		}()
+	}
+	wg.Wait()
 	b.kill9() // at once: the fetcher is still working through the queue
 	b2 := startBridge(t, opts)
 	b2.waitLoggedIn("default")
@@ -227,7 +256,7 @@ func TestMediaFetcherSurvivesKill9(t *testing.T) {
 	t.Logf("%d of %d media stored after the restart began", storedObjects(t, b2, mediaIDs), n)
 	waitStoredObjects(t, b2, mediaIDs, n)
 	if !strings.Contains(b2.out.String(), "asking the phone to upload it again") {
-		t.Fatal("every media had been stored before the kill: the test proves nothing; make the queue longer")
+		return false
 	}
 	for i, id := range mediaIDs[:3] {
 		status, body, _ := getMedia(t, b2, id)
@@ -235,6 +264,7 @@ func TestMediaFetcherSurvivesKill9(t *testing.T) {
 			t.Fatalf("GET %s after the restart: %d, %d bytes", id, status, len(body))
 		}
 	}
+	return true
 }
 
 // View-once media is stored only with --media-download view_once, and then
