@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
 	wmjs "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/jetstream"
@@ -115,9 +116,18 @@ func (d *Durable) subscriberConfig(wlog watermill.LoggerAdapter) wmjs.Subscriber
 		Unmarshaler: headerCodec{},
 		// A client holds no more than the server lets it have unacked,
 		// so nothing waits in a buffer while its AckWait runs.
-		ConsumeOptions: []jetstream.PullConsumeOpt{jetstream.PullMaxMessages(c.MaxAckPending)},
+		// A pull request that reached the server while the consumer was
+		// at MaxAckPending can be answered with nothing: the client then
+		// waits for the pull's expiry before asking again (30 s by
+		// default), and the session's next command waits with it. A short
+		// expiry bounds that stall.
+		ConsumeOptions: []jetstream.PullConsumeOpt{jetstream.PullMaxMessages(c.MaxAckPending), jetstream.PullExpiry(pullExpiry)},
 	}
 }
+
+// pullExpiry is how long one pull request of the durable consumers waits
+// on the server (nats.go's minimum is 1 s; its heartbeat is derived from it).
+const pullExpiry = 2 * time.Second
 
 // topic is the subject filter of one session's commands.
 func (d *Durable) topic(session string) string { return d.cfg.Subjects.Cmd(session, ">") }
