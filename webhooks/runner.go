@@ -165,7 +165,7 @@ func (r *runner) run(ctx context.Context) error {
 	}
 	info := cons.CachedInfo()
 	gate := newBarrier(info.Delivered.Stream, info.NumAckPending, time.Now().Add(2*cfg.AckWait+5*time.Second))
-	iter, err := cons.Messages(jetstream.PullMaxMessages(min(cfg.Window, 256)))
+	iter, err := cons.Messages(jetstream.PullMaxMessages(min(cfg.Window, 256)), jetstream.PullExpiry(pullExpiry))
 	if err != nil {
 		return fmt.Errorf("reading the consumer of webhook %s: %w", r.id, err)
 	}
@@ -279,3 +279,8 @@ func chatOf(subject string) string {
 	}
 	return parts[1] + "." + parts[3]
 }
+
+// pullExpiry bounds how long one pull request waits on the server: a pull
+// that reached it while the consumer was at MaxAckPending comes back empty
+// and the client asks again only after its expiry (30 s by default).
+const pullExpiry = 2 * time.Second
