@@ -17,6 +17,7 @@ import (
 	"github.com/wabridge/wabridge/events"
 	"github.com/wabridge/wabridge/internal/cenats"
 	"github.com/wabridge/wabridge/internal/natsbus"
+	"github.com/wabridge/wabridge/internal/natsbus/natstest"
 	"github.com/wabridge/wabridge/webhooks"
 )
 
@@ -32,22 +33,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	srv, err := natsbus.StartServer(natsbus.ServerConfig{StoreDir: t.TempDir()}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nc, err := natsbus.ConnectInProcess(srv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { nc.Close(); srv.Shutdown(); srv.WaitForShutdown() })
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := natsbus.EnsureStreams(context.Background(), js, natsbus.StreamsConfig{}); err != nil {
-		t.Fatal(err)
-	}
+	js := natstest.JetStream(t)
 	e := &env{t: t, js: js, cfg: webhooks.Config{JS: js, Log: slog.New(slog.DiscardHandler),
 		BackoffMin: 10 * time.Millisecond, BackoffMax: 50 * time.Millisecond, AckWait: 2 * time.Second, Timeout: 2 * time.Second}}
 	e.start()

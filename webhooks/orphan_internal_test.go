@@ -9,29 +9,14 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/wabridge/wabridge/internal/natsbus"
+	"github.com/wabridge/wabridge/internal/natsbus/natstest"
 )
 
 // startedService is a webhooks service over an embedded JetStream with
 // the streams.
 func startedService(t *testing.T) (*Service, jetstream.JetStream) {
 	t.Helper()
-	srv, err := natsbus.StartServer(natsbus.ServerConfig{StoreDir: t.TempDir()}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nc, err := natsbus.ConnectInProcess(srv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { nc.Close(); srv.Shutdown(); srv.WaitForShutdown() })
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := natsbus.EnsureStreams(context.Background(), js, natsbus.StreamsConfig{}); err != nil {
-		t.Fatal(err)
-	}
+	js := natstest.JetStream(t)
 	svc, err := New(Config{JS: js, Log: slog.New(slog.DiscardHandler), AckWait: 2 * time.Second,
 		BackoffMin: 10 * time.Millisecond, BackoffMax: 50 * time.Millisecond})
 	if err != nil {
