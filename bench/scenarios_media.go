@@ -78,15 +78,37 @@ func (b *bench) mediaDocument(ctx context.Context) ([]Row, error) {
 // the floor of a document send (the bridge streams the upload into its
 // object store, then prepares, uploads and sends it).
 func (b *bench) rawPut(ctx context.Context, body func() io.Reader) (time.Duration, error) {
-	obs, err := b.base.js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: mediaRawBucket, Storage: jetstream.FileStorage})
+	obs, err := b.rawBucket(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("creating the raw object store: %w", err)
+		return 0, err
 	}
 	start := time.Now()
 	if _, err := obs.Put(ctx, jetstream.ObjectMeta{Name: b.run + "-document"}, body()); err != nil {
 		return 0, err
 	}
 	return time.Since(start), nil
+}
+
+// rawBucket is the baseline server's object store the raw puts go to.
+func (b *bench) rawBucket(ctx context.Context) (jetstream.ObjectStore, error) {
+	obs, err := b.base.js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: mediaRawBucket, Storage: jetstream.FileStorage})
+	if err != nil {
+		return nil, fmt.Errorf("creating the raw object store: %w", err)
+	}
+	return obs, nil
+}
+
+// rawPuts times the image scenarios' baseline: mediaImageSends raw puts
+// of img, mediaImageConc at a time, under names of this run and prefix.
+func (b *bench) rawPuts(ctx context.Context, img []byte, prefix string) (Sample, error) {
+	obs, err := b.rawBucket(ctx)
+	if err != nil {
+		return Sample{}, err
+	}
+	return loop(ctx, mediaImageConc, 0, mediaImageSends, b.load.Duration, func(ctx context.Context, _, i int) error {
+		_, err := obs.Put(ctx, jetstream.ObjectMeta{Name: b.run + prefix + strconv.Itoa(i)}, bytes.NewReader(img))
+		return err
+	})
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -99,14 +121,7 @@ func (b *bench) mediaImages(ctx context.Context) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	obs, err := b.base.js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: mediaRawBucket, Storage: jetstream.FileStorage})
-	if err != nil {
-		return nil, fmt.Errorf("creating the raw object store: %w", err)
-	}
-	base, err := loop(ctx, mediaImageConc, 0, mediaImageSends, b.load.Duration, func(ctx context.Context, _, i int) error {
-		_, err := obs.Put(ctx, jetstream.ObjectMeta{Name: b.run + "-" + strconv.Itoa(i)}, bytes.NewReader(img))
-		return err
-	})
+	base, err := b.rawPuts(ctx, img, "-")
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}
@@ -138,14 +153,7 @@ func (b *bench) mediaUploads(ctx context.Context) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	obs, err := b.base.js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: mediaRawBucket, Storage: jetstream.FileStorage})
-	if err != nil {
-		return nil, fmt.Errorf("creating the raw object store: %w", err)
-	}
-	base, err := loop(ctx, mediaImageConc, 0, mediaImageSends, b.load.Duration, func(ctx context.Context, _, i int) error {
-		_, err := obs.Put(ctx, jetstream.ObjectMeta{Name: b.run + "-up-" + strconv.Itoa(i)}, bytes.NewReader(img))
-		return err
-	})
+	base, err := b.rawPuts(ctx, img, "-up-")
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}
