@@ -2,7 +2,6 @@ package webhooks
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -10,10 +9,6 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
-
-	"github.com/wabridge/wabridge/events"
-	"github.com/wabridge/wabridge/internal/cenats"
-	"github.com/wabridge/wabridge/internal/natsbus"
 )
 
 // redeliveringIter hands out first, then (after a pause, with nothing
@@ -51,26 +46,8 @@ func TestRedeliveryDuringDeliveryDoesNotRace(t *testing.T) {
 		time.Sleep(300 * time.Millisecond) // the redelivery comes meanwhile
 	}))
 	t.Cleanup(srv.Close)
-	cfg := Config{Log: slog.New(slog.DiscardHandler)}
-	cfg.setDefaults()
-	r, err := newRunner(&Service{cfg: cfg}, Webhook{ID: "wh_race", Definition: Definition{URL: srv.URL, Secret: NewSecret(),
-		Mode: "binary", Concurrency: 1, MaxAge: Duration(time.Hour)}}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev := events.NumberedSample("default", 1)
-	ce, err := events.NewCloudEvent(ev)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nm, err := cenats.NewMsg(natsbus.Subjects{}.Event(ev.Session, ev.Subject, "message.received"), ce, cenats.Binary)
-	if err != nil {
-		t.Fatal(err)
-	}
-	msg := func(delivered uint64) *fakeMsg {
-		return &fakeMsg{nm: nm, acked: make(chan struct{}), meta: jetstream.MsgMetadata{
-			Sequence: jetstream.SequencePair{Stream: 9, Consumer: delivered}, NumDelivered: delivered, Timestamp: time.Now()}}
-	}
+	r := oneLaneRunner(t, "wh_race", srv.URL)
+	msg := deliveriesOfOneEvent(t, 9)
 	first, again := msg(1), msg(2)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -63,26 +63,8 @@ func TestSettledEventComingBackIsNotDeliveredAgain(t *testing.T) {
 	var posts atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { posts.Add(1) }))
 	t.Cleanup(srv.Close)
-	cfg := Config{Log: slog.New(slog.DiscardHandler)}
-	cfg.setDefaults()
-	r, err := newRunner(&Service{cfg: cfg}, Webhook{ID: "wh_t", Definition: Definition{URL: srv.URL, Secret: NewSecret(),
-		Mode: "binary", Concurrency: 1, MaxAge: Duration(time.Hour)}}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev := events.NumberedSample("default", 1)
-	ce, err := events.NewCloudEvent(ev)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nm, err := cenats.NewMsg(natsbus.Subjects{}.Event(ev.Session, ev.Subject, "message.received"), ce, cenats.Binary)
-	if err != nil {
-		t.Fatal(err)
-	}
-	msg := func(delivered uint64) *fakeMsg {
-		return &fakeMsg{nm: nm, acked: make(chan struct{}), meta: jetstream.MsgMetadata{
-			Sequence: jetstream.SequencePair{Stream: 7, Consumer: delivered}, NumDelivered: delivered, Timestamp: time.Now()}}
-	}
+	r := oneLaneRunner(t, "wh_t", srv.URL)
+	msg := deliveriesOfOneEvent(t, 7)
 	first, again := msg(1), msg(2)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -96,5 +78,38 @@ func TestSettledEventComingBackIsNotDeliveredAgain(t *testing.T) {
 	sched.stop()
 	if n := posts.Load(); n != 1 {
 		t.Fatalf("the event was posted %d times, want 1", n)
+	}
+}
+
+// oneLaneRunner is a runner of webhook id posting to url, one lane, no
+// consumer behind it: the tests hand it messages themselves.
+func oneLaneRunner(t *testing.T, id, url string) *runner {
+	t.Helper()
+	cfg := Config{Log: slog.New(slog.DiscardHandler)}
+	cfg.setDefaults()
+	r, err := newRunner(&Service{cfg: cfg}, Webhook{ID: id, Definition: Definition{URL: url, Secret: NewSecret(),
+		Mode: "binary", Concurrency: 1, MaxAge: Duration(time.Hour)}}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// deliveriesOfOneEvent makes the deliveries of one sample event at stream
+// sequence seq: msg(n) is its n-th delivery.
+func deliveriesOfOneEvent(t *testing.T, seq uint64) func(delivered uint64) *fakeMsg {
+	t.Helper()
+	ev := events.NumberedSample("default", 1)
+	ce, err := events.NewCloudEvent(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nm, err := cenats.NewMsg(natsbus.Subjects{}.Event(ev.Session, ev.Subject, "message.received"), ce, cenats.Binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(delivered uint64) *fakeMsg {
+		return &fakeMsg{nm: nm, acked: make(chan struct{}), meta: jetstream.MsgMetadata{
+			Sequence: jetstream.SequencePair{Stream: seq, Consumer: delivered}, NumDelivered: delivered, Timestamp: time.Now()}}
 	}
 }
