@@ -18,6 +18,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == rawPostCommand {
+		os.Exit(runRawPost(os.Args[2:], os.Stdout, os.Stderr))
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -129,7 +132,7 @@ func execute(ctx context.Context, o options, log *slog.Logger, progress io.Write
 		return rep, err
 	}
 
-	b := &bench{load: o.load, store: o.store, base: base, wab: wab, run: uuid.NewString()[:8]}
+	b := &bench{load: o.load, store: o.store, base: base, wab: wab, run: uuid.NewString()[:8], dir: dir}
 	var errs []error
 	for _, s := range sc {
 		fmt.Fprintf(progress, "running %s ...\n", s.Name)

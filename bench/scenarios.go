@@ -25,6 +25,7 @@ type bench struct {
 	base  *baseline
 	wab   *target
 	run   string
+	dir   string // the run's temp directory
 }
 
 // scenario pairs a baseline with the wabridge path it is the floor of.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -27,22 +26,31 @@ import (
 const hookSession = "benchhooks"
 
 func webhookScenarios(c int) []scenario {
+	const base = "raw HTTP POST loop of the same bodies to the same local receiver, c clients, keep-alive, from a process of its own as wabridge is"
 	return []scenario{{
 		Name:     fmt.Sprintf("webhook fan-out c=%d", c),
-		Baseline: "raw HTTP POST loop of the same bodies to the same local receiver, c clients, keep-alive",
-		Wabridge: "N events over max(7, c) chats async-published into WA_EVENTS until a webhook (concurrency c: c chats in parallel, each in order), running before the clock starts, delivered all N to the receiver; rss = wabridge's resident memory before (baseline column) and at its peak (wabridge column)",
-		run:      func(b *bench, ctx context.Context) ([]Row, error) { return b.webhookFanout(ctx, c) },
+		Baseline: base,
+		Wabridge: "N events over max(7, c) chats async-published into WA_EVENTS until a webhook (concurrency c: c chats in parallel, each in order), running before the clock starts, delivered all N to the receiver: storing the events and delivering them share the cores; rss = wabridge's resident memory before (baseline column) and at its peak (wabridge column)",
+		run:      func(b *bench, ctx context.Context) ([]Row, error) { return b.webhookFanout(ctx, c, false) },
+	}, {
+		Name:     fmt.Sprintf("webhook backlog c=%d", c),
+		Baseline: base,
+		Wabridge: "the same N events stored in WA_EVENTS while the receiver held the webhook's first requests (as after a receiver outage); the clock starts when the receiver answers again and stops when it has all N: the delivery alone; rss as above",
+		run:      func(b *bench, ctx context.Context) ([]Row, error) { return b.webhookFanout(ctx, c, true) },
 	}}
 }
 
-func (b *bench) webhookFanout(ctx context.Context, c int) ([]Row, error) {
+func (b *bench) webhookFanout(ctx context.Context, c int, backlog bool) ([]Row, error) {
 	name := fmt.Sprintf("webhook fan-out c=%d", c)
+	if backlog {
+		name = fmt.Sprintf("webhook backlog c=%d", c)
+	}
 	rc, err := startCountingReceiver()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.close()
-	msgs, err := b.hookEvents(b.load.N, hookChats(c))
+	msgs, err := b.hookEvents(name, b.load.N, hookChats(c))
 	if err != nil {
 		return nil, err
 	}
@@ -55,11 +63,18 @@ func (b *bench) webhookFanout(ctx context.Context, c int) ([]Row, error) {
 	if err := expectOK(status, env, err); err != nil {
 		return nil, fmt.Errorf("creating the webhook: %w", err)
 	}
-	if err := b.awaitHookRunning(ctx, env.Data); err != nil {
+	id, err := b.awaitHookRunning(ctx, env.Data)
+	if err != nil {
 		return nil, err
 	}
+	defer b.deleteHook(ctx, id)
 	rss := startRSSSampler(b.wab.cmd.Process.Pid)
-	wab, err := b.publishUntilDelivered(ctx, rc, msgs)
+	var wab Sample
+	if backlog {
+		wab, err = b.drainBacklog(ctx, rc, msgs)
+	} else {
+		wab, err = b.publishUntilDelivered(ctx, rc, msgs)
+	}
 	before, peak := rss.stop()
 	if err != nil {
 		return nil, fmt.Errorf("wabridge: %w", err)
@@ -72,20 +87,30 @@ func (b *bench) webhookFanout(ctx context.Context, c int) ([]Row, error) {
 	return rows, nil
 }
 
+// deleteHook removes a scenario's webhook, so the next scenario's events
+// are not delivered to a receiver that is gone.
+func (b *bench) deleteHook(ctx context.Context, id string) {
+	status, env, err := b.wab.call(ctx, http.MethodDelete, "/webhooks/"+id, nil, nil)
+	if err := expectOK(status, env, err); err != nil {
+		fmt.Fprintf(os.Stderr, "deleting webhook %s: %v\n", id, err)
+	}
+}
+
 // hookChats is how many chats the scenario's events spread over: at
 // least c. A webhook's concurrency is how many chats proceed at once, each
 // in order, so with fewer chats than c it could not have the c deliveries
 // in flight the baseline's c clients have.
 func hookChats(c int) int { return max(7, c) }
 
-// hookEvents are n valid message.received events of this run over chats
-// chats, as NATS messages for WA_EVENTS.
-func (b *bench) hookEvents(n, chats int) ([]*nats.Msg, error) {
+// hookEvents are n valid message.received events of this run and scenario
+// over chats chats, as NATS messages for WA_EVENTS: ids of their own, or
+// WA_EVENTS' deduplication would drop another scenario's.
+func (b *bench) hookEvents(scenario string, n, chats int) ([]*nats.Msg, error) {
 	subj := natsbus.Subjects{}
 	out := make([]*nats.Msg, n)
 	for i := range n {
 		e := inChat(events.NumberedSample(hookSession, i), fmt.Sprintf("1203630252461259%03d@g.us", i%chats))
-		e.Key = b.run + "|" + e.Key
+		e.Key = b.run + "|" + scenario + "|" + e.Key
 		ce, err := events.NewCloudEvent(e)
 		if err != nil {
 			return nil, err
@@ -113,18 +138,18 @@ func inChat(e events.Event, chat string) events.Event {
 // awaitHookRunning waits until the created webhook (data: its id) has its
 // consumer bound and delivers: the scenario measures delivery, not the
 // start of a webhook.
-func (b *bench) awaitHookRunning(ctx context.Context, data json.RawMessage) error {
+func (b *bench) awaitHookRunning(ctx context.Context, data json.RawMessage) (string, error) {
 	var created struct {
 		ID string `json:"id"`
 	}
 	if err := json.Unmarshal(data, &created); err != nil || created.ID == "" {
-		return fmt.Errorf("reading the created webhook's id from %s: %v", data, err)
+		return "", fmt.Errorf("reading the created webhook's id from %s: %v", data, err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		status, env, err := b.wab.call(ctx, http.MethodGet, "/webhooks/"+created.ID, nil, nil)
 		if err := expectOK(status, env, err); err != nil {
-			return fmt.Errorf("reading the webhook: %w", err)
+			return "", fmt.Errorf("reading the webhook: %w", err)
 		}
 		var view struct {
 			Status struct {
@@ -132,41 +157,31 @@ func (b *bench) awaitHookRunning(ctx context.Context, data json.RawMessage) erro
 			} `json:"status"`
 		}
 		if err := json.Unmarshal(env.Data, &view); err == nil && view.Status.Running {
-			return nil
+			return created.ID, nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("webhook %s is not running after 10 s", created.ID)
+			return "", fmt.Errorf("webhook %s is not running after 10 s", created.ID)
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return "", ctx.Err()
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
 }
 
-// rawPosts POSTs the events' bodies with c clients until all arrived.
+// rawPosts POSTs the events' bodies with c clients from a process of its
+// own until all arrived.
 func (b *bench) rawPosts(ctx context.Context, rc *countingReceiver, msgs []*nats.Msg, c int) (Sample, error) {
-	client := httpClient(c)
-	defer client.CloseIdleConnections()
 	rc.reset(len(msgs))
-	return loop(ctx, c, 0, len(msgs), b.load.Duration, func(ctx context.Context, _, i int) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, rc.url, bytes.NewReader(msgs[i].Data))
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode/100 != 2 {
-			return fmt.Errorf("receiver answered %d", resp.StatusCode)
-		}
-		return nil
-	})
+	s, err := rawPostsInChild(ctx, b.dir, rc.url, msgs, c, b.load.Duration)
+	if err != nil {
+		return Sample{}, err
+	}
+	if got := rc.count(); got != int64(s.Count) {
+		return Sample{}, fmt.Errorf("the receiver has %d of the %d bodies posted", got, s.Count)
+	}
+	return s, nil
 }
 
 // publishUntilDelivered publishes every event and waits until the receiver
@@ -194,6 +209,35 @@ func (b *bench) publishUntilDelivered(ctx context.Context, rc *countingReceiver,
 	return Sample{Count: len(msgs), Elapsed: time.Since(start)}, nil
 }
 
+// drainBacklog stores every event while the receiver holds the webhook's
+// first requests, then lets the receiver answer and measures until it has
+// each one: the webhook drains a stored backlog, as after an outage.
+func (b *bench) drainBacklog(ctx context.Context, rc *countingReceiver, msgs []*nats.Msg) (Sample, error) {
+	done := rc.reset(len(msgs))
+	release := rc.hold()
+	defer release()
+	for _, m := range msgs {
+		if _, err := b.wab.js.PublishMsgAsync(m); err != nil {
+			return Sample{}, fmt.Errorf("publishing an event: %w", err)
+		}
+	}
+	select {
+	case <-b.wab.js.PublishAsyncComplete():
+	case <-ctx.Done():
+		return Sample{}, ctx.Err()
+	}
+	start := time.Now()
+	release()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return Sample{}, ctx.Err()
+	case <-time.After(b.load.Duration + arrivalGrace):
+		return Sample{}, fmt.Errorf("the receiver has %d of %d events", rc.count(), len(msgs))
+	}
+	return Sample{Count: len(msgs), Elapsed: time.Since(start)}, nil
+}
+
 // countingReceiver answers 204 to everything and says when it has seen
 // want distinct deliveries (by webhook-id; every request without one).
 type countingReceiver struct {
@@ -201,6 +245,7 @@ type countingReceiver struct {
 	url string
 
 	mu   sync.Mutex
+	held chan struct{} // while open, requests wait before they are answered
 	seen map[string]bool
 	n    atomic.Int64
 	want int64
@@ -220,6 +265,16 @@ func startCountingReceiver() (*countingReceiver, error) {
 
 func (rc *countingReceiver) handle(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.Copy(io.Discard, r.Body)
+	rc.mu.Lock()
+	held := rc.held
+	rc.mu.Unlock()
+	if held != nil {
+		select {
+		case <-held:
+		case <-r.Context().Done():
+			return
+		}
+	}
 	w.WriteHeader(http.StatusNoContent)
 	if id := r.Header.Get("webhook-id"); id != "" {
 		rc.mu.Lock()
@@ -242,6 +297,24 @@ func (rc *countingReceiver) reset(want int) <-chan struct{} {
 	rc.seen, rc.want, rc.done = map[string]bool{}, int64(want), make(chan struct{})
 	rc.n.Store(0)
 	return rc.done
+}
+
+// hold makes requests wait until the returned release is called (once or
+// more).
+func (rc *countingReceiver) hold() (release func()) {
+	ch := make(chan struct{})
+	rc.mu.Lock()
+	rc.held = ch
+	rc.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			rc.mu.Lock()
+			rc.held = nil
+			rc.mu.Unlock()
+			close(ch)
+		})
+	}
 }
 
 func (rc *countingReceiver) count() int64 { return rc.n.Load() }

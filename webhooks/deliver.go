@@ -116,7 +116,7 @@ func (r *runner) attempt(ctx context.Context, out *outgoing, since time.Time) (o
 			return expired, err, n // the other mode's encoding cannot carry it
 		}
 		postCtx, release := graceful(ctx, stopGrace)
-		status, retryAfter, err := d.Post(postCtx, cfg.Client, set.hook.URL, set.keys)
+		status, retryAfter, err := r.post(postCtx, set.hook.URL, d, set.keys)
 		release()
 		if err == nil {
 			// A 2xx is a delivery even when the runner stops meanwhile:

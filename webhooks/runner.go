@@ -23,7 +23,8 @@ type runner struct {
 	id      string
 	log     *slog.Logger
 	st      *status
-	settled *settled // what this runner acked, across its runs
+	settled *settled    // what this runner acked, across its runs
+	fast    *fastPoster // nil: every delivery through Config.Client
 
 	// set is what a change of the webhook that keeps its consumer (a
 	// secret rotation, a new URL, max_age, mode) replaces while the
@@ -64,6 +65,9 @@ func newRunner(s *Service, w Webhook, revision uint64) (*runner, error) {
 		return nil, err
 	}
 	r := &runner{svc: s, id: w.ID, log: s.cfg.Log.With("webhook", w.ID), st: &status{}, settled: newSettled()}
+	if s.fast {
+		r.fast = newFastPoster(s.cfg.Timeout)
+	}
 	r.set.Store(set)
 	return r, nil
 }

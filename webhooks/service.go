@@ -19,6 +19,7 @@ import (
 // changes, on every node alike.
 type Service struct {
 	cfg  Config
+	fast bool // runners post plain HTTP with a fastPoster: no Config.Client was given
 	kv   jetstream.KeyValue
 	dead jetstream.Stream
 
@@ -37,12 +38,23 @@ type Service struct {
 
 // New checks cfg; Start makes the bucket and streams and starts delivering.
 func New(cfg Config) (*Service, error) {
+	// A client of the caller's makes every delivery; without one, plain
+	// HTTP goes through fastPoster.
+	custom := cfg.Client != nil
 	cfg.setDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, runners: map[string]*runner{}, redrive: map[string]*redriveRun{},
+	return &Service{cfg: cfg, fast: !custom, runners: map[string]*runner{}, redrive: map[string]*redriveRun{},
 		deletions: map[string][]chan struct{}{}}, nil
+}
+
+// post makes one delivery attempt of d to url.
+func (r *runner) post(ctx context.Context, url string, d Delivery, keys [][]byte) (int, time.Duration, error) {
+	if r.fast != nil && r.fast.handles(url) {
+		return r.fast.post(ctx, url, d, keys, time.Now())
+	}
+	return d.Post(ctx, r.svc.cfg.Client, url, keys)
 }
 
 // Start creates (or updates) the KV bucket and the dead-letter stream and
