@@ -35,6 +35,7 @@ func New(cfg Config) (http.Handler, error) {
 
 	r.GET(pathHealthz, healthz(cfg.Version))
 	r.GET(pathReadyz, readyz(cfg.Ready))
+	newDashboard(cfg.Auth).register(r) // public files; the page checks credentials itself
 
 	api := r.Group("/")
 	if cfg.Auth.Enabled() {
