@@ -10,7 +10,6 @@ import (
 	"image/png"
 	"io"
 
-	"github.com/disintegration/imaging"
 	xwebp "golang.org/x/image/webp"
 )
 
@@ -30,15 +29,51 @@ type imageCodec struct {
 }
 
 var imageCodecs = map[string]imageCodec{
-	"image/jpeg": {decodeJPEGOriented, jpeg.DecodeConfig},
+	"image/jpeg": {jpeg.Decode, jpeg.DecodeConfig},
 	"image/png":  {png.Decode, png.DecodeConfig},
 	"image/gif":  {gif.Decode, gif.DecodeConfig},
 	"image/webp": {xwebp.Decode, xwebp.DecodeConfig},
 }
 
+// decoded is an image as stored and the EXIF orientation it is shown in:
+// applied to what is made of it (the thumbnail, a scaled copy), not to the
+// decoded photo, whose turned copy would cost another full-size image.
+type decoded struct {
+	img    image.Image
+	orient orientation
+}
+
+// size is the image's size as shown.
+func (d decoded) size() (int, int) {
+	b := d.img.Bounds()
+	if d.orient.transposes() {
+		return b.Dy(), b.Dx()
+	}
+	return b.Dx(), b.Dy()
+}
+
+// fit is the image as shown with its longest side at most max.
+func (d decoded) fit(max int) image.Image {
+	return d.orient.apply(scaleToFit(d.img, max))
+}
+
 // decodeImage decodes the blob as the image its content says it is: content
 // of another type, a corrupt file or an absurd canvas is UNSUPPORTED_MEDIA.
-func decodeImage(in *Blob) (image.Image, string, error) {
+// A JPEG's EXIF orientation is read, not applied (see decoded).
+func decodeImage(in *Blob) (decoded, string, error) {
+	img, mt, err := decodeStored(in)
+	if err != nil || mt != "image/jpeg" {
+		return decoded{img: img}, mt, err
+	}
+	head, err := readAtMost(in, exifHead)
+	if err != nil {
+		return decoded{}, "", err
+	}
+	return decoded{img: img, orient: exifOrientation(head)}, mt, nil
+}
+
+// decodeStored decodes the blob's pixels as they are stored.
+func decodeStored(in *Blob) (image.Image, string, error) {
 	mt := baseType(in.Mimetype)
 	codec, ok := imageCodecs[mt]
 	if !ok {
@@ -93,11 +128,4 @@ func withFile[T any](in *Blob, fn func(io.Reader) (T, error)) (T, error) {
 		return zero, fmt.Errorf("decoding: %w", err)
 	}
 	return v, nil
-}
-
-// decodeJPEGOriented applies the EXIF orientation phones write instead of
-// rotating pixels: re-encoding drops EXIF, and the dimensions and thumbnail
-// must be the photo as it is shown.
-func decodeJPEGOriented(r io.Reader) (image.Image, error) {
-	return imaging.Decode(r, imaging.AutoOrientation(true))
 }

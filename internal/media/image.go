@@ -24,14 +24,16 @@ func prepareImage(in *Blob, opt Options, cfg Config) (*Prepared, error) {
 	if err := checkDeclared(in, opt.Mimetype); err != nil {
 		return nil, err
 	}
-	img, mt, err := decodeImage(in)
+	d, mt, err := decodeImage(in)
 	if err != nil {
 		return nil, err
 	}
 	p := &Prepared{Blob: in, Mimetype: mt}
 	if opt.Compress || (mt != "image/jpeg" && mt != "image/png") {
-		img = scaleToFit(img, compressMax)
-		data, err := encodeJPEG(img, compressQuality)
+		// The compressed copy is what the thumbnail is made of: a second
+		// pass over the full-size photo would cost as much again.
+		d = decoded{img: d.fit(compressMax)}
+		data, err := encodeJPEG(d.img, compressQuality)
 		if err != nil {
 			return nil, err
 		}
@@ -40,9 +42,9 @@ func prepareImage(in *Blob, opt Options, cfg Config) (*Prepared, error) {
 		}
 		p.Mimetype = "image/jpeg"
 	}
-	b := img.Bounds()
-	p.Width, p.Height = uint32(b.Dx()), uint32(b.Dy())
-	if p.Thumbnail, p.ThumbWidth, p.ThumbHeight, err = thumbnail(img); err != nil {
+	w, h := d.size()
+	p.Width, p.Height = uint32(w), uint32(h)
+	if p.Thumbnail, p.ThumbWidth, p.ThumbHeight, err = thumbnail(d); err != nil {
 		if p.Blob != in {
 			_ = p.Blob.Remove()
 		}
@@ -67,12 +69,13 @@ func GroupPhoto(ctx context.Context, in *Blob, cfg Config) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	img, _, err := decodeImage(in)
+	d, _, err := decodeImage(in)
 	if err != nil {
 		return nil, err
 	}
-	sq := scaleToFit(centreSquare(img), groupPhotoMax)
-	return encodeJPEG(sq, 85)
+	// The centre square turns into the centre square of the photo as shown.
+	sq := decoded{img: centreSquare(d.img), orient: d.orient}
+	return encodeJPEG(sq.fit(groupPhotoMax), 85)
 }
 
 func centreSquare(img image.Image) image.Image {

@@ -33,8 +33,14 @@ func maxInt(a, b int) int {
 // scale resizes img to w×h with imaging's separable linear filter, which
 // widens when shrinking (smooth large downscales) and needs only a w×srcH
 // 8-bit intermediate: x/image/draw's kernels hold w×srcH float64 quads,
-// 150 MB for a 12-megapixel photo.
+// 150 MB for a 12-megapixel photo. A large reduction (a thumbnail) first
+// box-averages the image by an integer factor to about twice the target,
+// so the filter, which converts every pixel it reads, reads few.
 func scale(img image.Image, w, h int) *image.NRGBA {
+	b := img.Bounds()
+	if small, ok := boxShrink(img, shrinkFactor(b.Dx(), b.Dy(), w, h)); ok {
+		img = small
+	}
 	return imaging.Resize(img, w, h, imaging.Linear)
 }
 
@@ -85,8 +91,8 @@ func encodeJPEG(img image.Image, quality int) ([]byte, error) {
 const thumbMax = 72
 
 // thumbnail is the small JPEG shown before the media is downloaded.
-func thumbnail(img image.Image) ([]byte, uint32, uint32, error) {
-	t := scaleToFit(img, thumbMax)
+func thumbnail(d decoded) ([]byte, uint32, uint32, error) {
+	t := d.fit(thumbMax)
 	data, err := encodeJPEG(t, 60)
 	if err != nil {
 		return nil, 0, 0, fmt.Errorf("making thumbnail: %w", err)

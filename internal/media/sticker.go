@@ -37,11 +37,11 @@ func prepareSticker(in *Blob, opt Options, cfg Config) (*Prepared, error) {
 			return p, err
 		}
 	}
-	img, _, err := decodeImage(in)
+	d, _, err := decodeImage(in)
 	if err != nil {
 		return nil, err
 	}
-	data, err := encodeSticker(img)
+	data, err := encodeSticker(d.orient.apply(d.img))
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func readAtMost(in *Blob, max int64) ([]byte, error) {
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, max))
 	if err != nil {
-		return nil, fmt.Errorf("reading sticker: %w", err)
+		return nil, fmt.Errorf("reading media: %w", err)
 	}
 	return data, nil
 }
