@@ -20,7 +20,6 @@ func dashboardOperations() []staticOperation {
 			"parameters": []any{obj{"name": "file", "in": "path", "required": true, "schema": obj{"type": "string"},
 				"description": "One of the embedded files the page names (dashboard.js, dashboard.css); any other name is 404."}},
 			"responses": withErrors(obj{"200": obj{"description": "The file, text/javascript or text/css.",
-				"content": obj{"text/javascript": obj{"schema": obj{"type": "string"}}, "text/css": obj{"schema": obj{"type": "string"}}}},
-				"301": obj{"description": "/dashboard/ redirects to /dashboard."}}, 404)}},
+				"content": obj{"text/javascript": obj{"schema": obj{"type": "string"}}, "text/css": obj{"schema": obj{"type": "string"}}}}}, 404)}},
 	}
 }

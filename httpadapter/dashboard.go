@@ -133,8 +133,11 @@ func (d dashboardRoutes) asset(c *gin.Context) {
 	name := strings.TrimPrefix(c.Param("file"), "/")
 	if name == "" {
 		// The page's links are relative to /dashboard; under /dashboard/
-		// they would miss, so send the browser to the page's own address.
-		c.Redirect(http.StatusMovedPermanently, "../dashboard")
+		// they would miss. The Location stays relative (http.Redirect
+		// would make it absolute) so it holds behind a prefixing proxy.
+		c.Header("Location", "../dashboard")
+		c.Status(http.StatusMovedPermanently)
+		c.Abort()
 		return
 	}
 	a, ok := dashboardAssets[name]
