@@ -92,7 +92,7 @@ func TestDashboardStaysInline(t *testing.T) {
 	_, page := getDash(t, srv, "/dashboard", nil)
 	for _, bad := range []*regexp.Regexp{
 		regexp.MustCompile(`<script(?:\s[^>]*)?>\s*[^<\s]`), // a script with a body
-		regexp.MustCompile(`(?i)\son[a-z]+\s*=`), // onclick= and the like
+		regexp.MustCompile(`(?i)\son[a-z]+\s*=`),            // onclick= and the like
 		regexp.MustCompile(`(?i)<style|\sstyle\s*=`),
 		regexp.MustCompile(`(?i)(?:src|href)\s*=\s*"(?:https?:)?//`),
 	} {
