@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/wabridge/wabridge/internal/werr"
 )
@@ -15,7 +16,8 @@ import (
 // serialised per idempotency key and answered from the key's record when
 // there is one; otherwise the handler runs, and a final outcome is recorded
 // and audited in one transaction, with the handler's pending writes.
-func (d *Dispatcher) Dispatch(ctx context.Context, c Call) Result {
+func (d *Dispatcher) Dispatch(ctx context.Context, c Call) (res Result) {
+	defer d.observe(c.Name, time.Now(), &res)
 	cc, err := d.check(c)
 	if err != nil {
 		d.logRejected(c, err)

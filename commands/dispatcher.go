@@ -51,6 +51,8 @@ type DispatcherConfig struct {
 	MaxDataBytes int
 	// PruneInterval is how often Run removes expired idempotency records.
 	PruneInterval time.Duration
+	// Observer, when set, is told how each delivery ended (metrics).
+	Observer Observer
 }
 
 func (c *DispatcherConfig) setDefaults() {
@@ -147,6 +149,7 @@ type Result struct {
 // e.g. a message that is not a CloudEvent. err is normally a *werr.Error.
 // Nothing is written: a transport that keeps it does so itself.
 func (d *Dispatcher) Reject(session, name string, err error) cloudevent.Event {
+	d.observeRejected(name, err)
 	return d.resultEvent(session, name, cloudevent.Event{}, "", nil, err)
 }
 
