@@ -346,7 +346,11 @@ async function readSSE(body, signal, dispatch) {
   };
   for (;;) {
     const { value, done } = await reader.read();
-    if (done) return;
+    if (done) {
+      // The CR held back at the end was a whole line ending after all.
+      if (buf.endsWith('\r')) line(buf.slice(0, -1));
+      return;
+    }
     buf += value;
     let m;
     const re = /\r\n|\r|\n/g;
