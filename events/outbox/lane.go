@@ -274,6 +274,7 @@ func (l *lane) send(ctx context.Context, msg *nats.Msg, id, typ string) error {
 	// Only a message stored now is the stream's position to build on; a
 	// duplicate's sequence is an older one.
 	l.chain = chain{last: ack.Sequence, ok: !ack.Duplicate}
+	l.published(typ, ack.Duplicate)
 	if ack.Duplicate {
 		l.p.log.Debug("outbox entry was already in the stream", "session", l.session, "ce_id", id, "ce_type", typ, "seq", ack.Sequence)
 	}

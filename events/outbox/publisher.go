@@ -49,6 +49,8 @@ type PublisherConfig struct {
 	// PruneEvery is how often the emitted ledger is pruned while Run runs;
 	// default 1h.
 	PruneEvery time.Duration
+	// Observer, when set, is told of each event newly stored (metrics).
+	Observer Observer
 }
 
 func (c *PublisherConfig) setDefaults() {

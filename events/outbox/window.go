@@ -83,6 +83,7 @@ func (l *lane) publishWindow(ctx context.Context, ap asyncPublisher, ws []window
 		}
 		l.chain.last = ack.Sequence
 		l.accept(ws[i].en.key)
+		l.published(ws[i].typ, false)
 	}
 	if len(futures) < len(ws) {
 		l.chain.ok = false
