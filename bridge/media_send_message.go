@@ -94,6 +94,7 @@ func documentMessage(m mediaMessage) *waE2E.Message {
 		Mimetype: proto.String(m.prep.Mimetype), FileName: proto.String(m.prep.Filename), Title: proto.String(m.prep.Filename),
 		Caption: optString(m.req.Caption), JPEGThumbnail: m.prep.Thumbnail, ContextInfo: m.ctx,
 		ThumbnailWidth: optUint32(m.prep.ThumbWidth), ThumbnailHeight: optUint32(m.prep.ThumbHeight),
+		PageCount: optUint32(m.prep.PageCount),
 	}}
 }
 

@@ -1,6 +1,7 @@
 package media
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 
@@ -12,12 +13,18 @@ import (
 // receiver opens it by the declared type); without one the sniffed type is
 // used, as it is for a generic application/octet-stream. Receivers need a
 // filename to save it, so one is derived when none is given.
-func prepareDocument(in *Blob, opt Options) (*Prepared, error) {
+// A PDF also gets its page count, which receivers show under the name;
+// one that cannot be read goes without it, as it came.
+func prepareDocument(ctx context.Context, in *Blob, opt Options) (*Prepared, error) {
 	mt := declaredType(opt.Mimetype)
 	if mt == "" {
 		mt = in.Mimetype
 	}
-	return &Prepared{Blob: in, Mimetype: mt, Filename: documentName(opt.Filename, mt)}, nil
+	p := &Prepared{Blob: in, Mimetype: mt, Filename: documentName(opt.Filename, mt)}
+	if baseType(in.Mimetype) == "application/pdf" {
+		p.PageCount, _ = pdfPageCount(ctx, in)
+	}
+	return p, nil
 }
 
 // documentName keeps the caller's name without any directory part, or names

@@ -30,6 +30,7 @@ type Prepared struct {
 	ThumbHeight        uint32
 	Waveform           []byte // 64 values 0..100, voice notes
 	Animated           bool   // stickers
+	PageCount          uint32 // PDF documents; 0 when unknown
 }
 
 // Converted reports whether p.Blob is a file Prepare made (which the caller
@@ -53,7 +54,7 @@ func Prepare(ctx context.Context, k Kind, in *Blob, opt Options, cfg Config) (*P
 	)
 	switch k {
 	case Document:
-		p, err = prepareDocument(in, opt)
+		p, err = prepareDocument(ctx, in, opt)
 	case Image:
 		p, err = prepareImage(in, opt, cfg)
 	case Sticker:
