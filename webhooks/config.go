@@ -48,6 +48,8 @@ type Config struct {
 	Replicas           int
 	DeadLetterMaxAge   time.Duration
 	DeadLetterMaxBytes int64
+	// Observer, when set, is told of every delivery outcome (metrics).
+	Observer Observer
 }
 
 func (c *Config) setDefaults() {

@@ -83,6 +83,7 @@ func (r *runner) settle(ctx context.Context, it *item, res outcome, lastErr erro
 			}
 		}
 		r.log.Warn("event dead-lettered after max_age", "seq", it.seq, "attempts", attempts, "err", lastErr)
+		r.observe(OutcomeDeadLettered)
 	}
 	// The ack is not waited for: the lane's next event is delivered only
 	// after this one either way, and an event whose ack was lost comes
@@ -122,12 +123,14 @@ func (r *runner) attempt(ctx context.Context, out *outgoing, since time.Time) (o
 			// A 2xx is a delivery even when the runner stops meanwhile:
 			// handed back, the event would be posted again.
 			r.st.success(status)
+			r.observe(OutcomeDelivered)
 			return delivered, nil, n
 		}
 		if ctx.Err() != nil {
 			return canceled, ctx.Err(), n
 		}
 		r.st.failure(status, err)
+		r.observe(OutcomeFailed)
 		if IsGone(err) {
 			return gone, err, n
 		}
