@@ -152,7 +152,8 @@ func checkSSEParser(t *testing.T, br *browser) {
 		const realFetch = window.fetch;
 		const seen = [];
 		window.fetch = async (path, init) => {
-			seen.push(path + ' ' + init.headers.get('Last-Event-ID'));
+			const u = new URL(path);
+			seen.push(u.pathname + (u.searchParams.has('since') ? '?since' : '') + ' ' + init.headers.get('Last-Event-ID'));
 			const first = seen.length === 1;
 			const body = new ReadableStream({ start(c) {
 				if (first) { c.enqueue(new TextEncoder().encode('id: 7\ndata: {"type":"io.wabridge.test"}\n\n')); c.close(); }
@@ -161,13 +162,13 @@ func checkSSEParser(t *testing.T, br *browser) {
 		};
 		const ctl = new AbortController();
 		state.lastEventId = '';
-		streamEvents('dash', ctl.signal);
+		streamEvents('dash', ctl.signal, new Date());
 		while (seen.length < 2) await new Promise((r) => setTimeout(r, 50));
 		ctl.abort();
 		window.fetch = realFetch;
 		return seen.join(' | ');
 	})()`)
-	if want := "events/stream null | events/stream 7"; resumed != want {
+	if want := "/events/stream?since null | /events/stream 7"; resumed != want {
 		t.Errorf("reconnect requests %q, want %q", resumed, want)
 	}
 }

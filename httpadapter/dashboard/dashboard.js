@@ -8,8 +8,21 @@ const MAX_EVENTS = 200;
 const SESSIONS_EVERY = 3000;
 const WEBHOOKS_EVERY = 10000;
 const QR_PREFIX = 'data:image/png;base64,';
+// The event list starts with what was stored this long before the page
+// connected: the stream alone would replay the whole history.
+const RECENT_MS = 10 * 60 * 1000;
 
 const $ = (id) => document.getElementById(id);
+
+// The page's address may carry user:password (http://ann:pw@host/dashboard),
+// and fetch refuses such URLs: requests resolve against the address without
+// them, and the browser still sends the credentials it keeps for the site.
+const BASE = (() => {
+  const u = new URL('.', location.href);
+  u.username = '';
+  u.password = '';
+  return u;
+})();
 
 const state = {
   token: sessionStorage.getItem(TOKEN_KEY) || '',
@@ -22,6 +35,8 @@ const state = {
   lastEventId: '',
   stream: null, // AbortController of the running event stream
   login: null, // {session, timer}
+  skew: 0, // the bridge's clock minus ours, from its Date headers
+  drawing: false, // a redraw of the event list is scheduled
 };
 
 class AuthError extends Error {}
@@ -34,10 +49,12 @@ async function api(path, opts = {}) {
   if (!headers.has('Accept')) headers.set('Accept', 'application/json');
   if (state.token) headers.set('Authorization', 'Bearer ' + state.token);
   if (opts.session) headers.set('X-Session', opts.session);
-  const resp = await fetch(path, {
+  const resp = await fetch(new URL(path, BASE), {
     method: opts.method || 'GET', headers, signal: opts.signal,
     cache: 'no-store', credentials: 'same-origin', redirect: 'error',
   });
+  const date = Date.parse(resp.headers.get('Date') || '');
+  if (!isNaN(date)) state.skew = date - Date.now();
   if (resp.status === 401) {
     needAuth(resp);
     throw new AuthError('credentials required');
@@ -280,16 +297,22 @@ function connectEvents() {
   if (!session) return;
   const ctl = new AbortController();
   state.stream = ctl;
-  streamEvents(session, ctl.signal);
+  streamEvents(session, ctl.signal, new Date(Date.now() + state.skew - RECENT_MS));
 }
 
-async function streamEvents(session, signal) {
+// streamEvents follows one session's events from since (by the bridge's
+// clock, when it stored them), and after a drop from the last one seen.
+async function streamEvents(session, signal, since) {
   let backoff = 1000;
   while (!signal.aborted) {
     try {
       const headers = { Accept: 'text/event-stream' };
-      if (state.lastEventId) headers['Last-Event-ID'] = state.lastEventId;
-      const resp = await api('events/stream', { session, headers, signal });
+      let path = 'events/stream?since=' + encodeURIComponent(since.toISOString());
+      if (state.lastEventId) {
+        headers['Last-Event-ID'] = state.lastEventId;
+        path = 'events/stream';
+      }
+      const resp = await api(path, { session, headers, signal });
       if (!resp.ok) {
         const env = await resp.json().catch(() => ({}));
         throw new Error(env.message || 'HTTP ' + resp.status);
@@ -378,7 +401,12 @@ function onEvent(msg) {
     $('events-pause').textContent = 'Resume (' + state.missed + ' new)';
     return;
   }
-  renderEvents();
+  // Events can come by the thousand (the recent ones at connect): the list
+  // is redrawn once per frame, not once per event.
+  if (!state.drawing) {
+    state.drawing = true;
+    requestAnimationFrame(() => { state.drawing = false; if (!state.paused) renderEvents(); });
+  }
 }
 
 function addType(type) {
