@@ -14,7 +14,7 @@ const RECENT_MS = 10 * 60 * 1000;
 
 const $ = (id) => document.getElementById(id);
 
-// The page's address may carry user:password (http://ann:pw@host/dashboard),
+// The page's address may carry user:password (ann:pw@host/dashboard),
 // and fetch refuses such URLs: requests resolve against the address without
 // them, and the browser still sends the credentials it keeps for the site.
 const BASE = (() => {
