@@ -65,13 +65,13 @@ func forwarded(m StoredMessage) (*waE2E.Message, error) {
 	if m.Message == nil {
 		return nil, werr.Invalid(werr.CodeInvalidPayload, "message %s has no content the bridge can forward", ref)
 	}
+	if m.ViewOnce || viewOnce(m.Message) {
+		return nil, werr.Invalid(werr.CodeInvalidPayload, "message %s is view-once: it cannot be forwarded", ref)
+	}
 	msg := proto.CloneOf(m.Message)
 	ci := contextSlot(msg)
 	if ci == nil {
 		return nil, werr.Invalid(werr.CodeInvalidPayload, "message %s is of a kind the bridge cannot forward yet", ref)
-	}
-	if m.ViewOnce || viewOnce(msg) {
-		return nil, werr.Invalid(werr.CodeInvalidPayload, "message %s is view-once: it cannot be forwarded", ref)
 	}
 	score := (*ci).GetForwardingScore() + 1
 	*ci = &waE2E.ContextInfo{IsForwarded: proto.Bool(true), ForwardingScore: proto.Uint32(score)}
@@ -104,7 +104,23 @@ func contextSlot(msg *waE2E.Message) **waE2E.ContextInfo {
 	return nil
 }
 
+// viewOnce reports whether msg is view-once: flagged on its media, or in a
+// view-once envelope (as the bridge's own view-once sends are kept).
 func viewOnce(msg *waE2E.Message) bool {
+	if _, wrapped := unwrapViewOnce(msg); wrapped {
+		return true
+	}
 	return msg.GetImageMessage().GetViewOnce() || msg.GetVideoMessage().GetViewOnce() || msg.GetPtvMessage().GetViewOnce() ||
 		msg.GetAudioMessage().GetViewOnce()
+}
+
+// unwrapViewOnce is the message inside msg's view-once envelope (V1, V2 or
+// the V2 extension) and true, or msg itself and false.
+func unwrapViewOnce(msg *waE2E.Message) (*waE2E.Message, bool) {
+	for _, env := range []*waE2E.FutureProofMessage{msg.GetViewOnceMessage(), msg.GetViewOnceMessageV2(), msg.GetViewOnceMessageV2Extension()} {
+		if env.GetMessage() != nil {
+			return env.GetMessage(), true
+		}
+	}
+	return msg, false
 }

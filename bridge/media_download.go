@@ -152,6 +152,7 @@ func (s *Session) mediaMessage(ref string) (StoredMessage, error) {
 // downloadable is the media part of m, with what the event said of it.
 func downloadable(m *waE2E.Message) (whatsmeow.DownloadableMessage, *DownloadedMedia) {
 	out := &DownloadedMedia{ViewOnce: viewOnce(m)}
+	m, _ = unwrapViewOnce(m) // the bridge's own view-once sends are kept in their envelope
 	switch {
 	case m.GetImageMessage() != nil:
 		x := m.GetImageMessage()

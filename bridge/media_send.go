@@ -111,7 +111,7 @@ func (s *Session) SendMedia(ctx context.Context, req SendMediaRequest) (MediaSen
 	if err != nil {
 		return MediaSendResult{}, err
 	}
-	msg := kind.build(mediaMessage{up: up, prep: prep.Prepared, req: req, ctx: ctxInfo})
+	msg := viewOnceEnvelope(kind.build(mediaMessage{up: up, prep: prep.Prepared, req: req, ctx: ctxInfo}), req.Kind, req.ViewOnce)
 	text := ""
 	if kind.caption {
 		text = req.Caption

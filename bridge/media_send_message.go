@@ -53,9 +53,7 @@ func imageMessage(m mediaMessage) *waE2E.Message {
 		FileEncSHA256: m.up.FileEncSHA256, FileSHA256: m.up.FileSHA256, FileLength: proto.Uint64(m.up.FileLength),
 		Mimetype: proto.String(m.prep.Mimetype), Caption: optString(m.req.Caption),
 		Width: optUint32(m.prep.Width), Height: optUint32(m.prep.Height), JPEGThumbnail: m.prep.Thumbnail,
-		// WhatsApp's clients mark a view-once photo on the message itself
-		// now; the ViewOnceMessage wrappers are what older ones sent.
-		ViewOnce: optBool(m.req.ViewOnce), ContextInfo: m.ctx,
+		ViewOnce: optBool(m.req.ViewOnce), ContextInfo: m.ctx, // and wrapped: viewOnceEnvelope
 	}}
 }
 
@@ -68,6 +66,18 @@ func videoMessage(m mediaMessage) *waE2E.Message {
 		JPEGThumbnail: m.prep.Thumbnail, GifPlayback: proto.Bool(false),
 		ViewOnce: optBool(m.req.ViewOnce), ContextInfo: m.ctx,
 	}}
+}
+
+// viewOnceEnvelope wraps a view-once photo or video as WhatsApp's phones
+// send one: the media flagged ViewOnce inside a ViewOnceMessageV2. A
+// receiver that looks for either finds it; whatsmeow's send path unwraps
+// the envelope to type the stanza (getTypeFromMessage), as it unwraps
+// received ones (events.Message.UnwrapRaw).
+func viewOnceEnvelope(msg *waE2E.Message, kind media.Kind, viewOnce bool) *waE2E.Message {
+	if !viewOnce || (kind != media.Image && kind != media.Video) {
+		return msg
+	}
+	return &waE2E.Message{ViewOnceMessageV2: &waE2E.FutureProofMessage{Message: msg}}
 }
 
 func audioMessage(m mediaMessage) *waE2E.Message {

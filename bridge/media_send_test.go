@@ -22,8 +22,9 @@ const contactJID = "4917612345678@s.whatsapp.net"
 
 // An image is uploaded as an image, in memory, and sent as WhatsApp's
 // ImageMessage: the upload's URL, path, key and hashes, the JPEG's own
-// mimetype, length, dimensions and thumbnail, the caption, view once on
-// the message itself, and the quote's context.
+// mimetype, length, dimensions and thumbnail, the caption, view once as
+// phones send it (the flag on the message, the message in a
+// ViewOnceMessageV2), and the quote's context.
 func TestSendImageBuildsImageMessage(t *testing.T) {
 	photo := jpegOf(t, 64, 48)
 	e, c := newMediaEnv(t, map[string]memFile{"photo": {data: photo, mimetype: "image/jpeg"}})
@@ -48,9 +49,9 @@ func TestSendImageBuildsImageMessage(t *testing.T) {
 		t.Fatalf("uploads %+v, want the JPEG once as an image from memory", summary(ups))
 	}
 	sent := c.sentMessages()
-	img := sent[len(sent)-1].Msg.GetImageMessage()
-	if img == nil {
-		t.Fatalf("sent %v, want an ImageMessage", sent[len(sent)-1].Msg)
+	img := sent[len(sent)-1].Msg.GetViewOnceMessageV2().GetMessage().GetImageMessage()
+	if img == nil || sent[len(sent)-1].Msg.GetImageMessage() != nil {
+		t.Fatalf("sent %v, want an ImageMessage in a ViewOnceMessageV2 and nothing beside it", sent[len(sent)-1].Msg)
 	}
 	sum := sha256.Sum256(photo)
 	want := &waE2E.ImageMessage{
@@ -172,7 +173,7 @@ func TestSendVideoBuildsVideoMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := c.sentMessages()[0].Msg.GetVideoMessage()
+	v := c.sentMessages()[0].Msg.GetViewOnceMessageV2().GetMessage().GetVideoMessage()
 	if v.GetMimetype() != "video/mp4" || v.GetWidth() != 160 || v.GetHeight() != 120 || v.GetSeconds() < 1 || v.GetSeconds() > 3 ||
 		v.GifPlayback == nil || v.GetGifPlayback() || len(v.GetJPEGThumbnail()) == 0 || !v.GetViewOnce() || v.GetCaption() != "Watch this video!" ||
 		v.GetFileLength() != uint64(len(mp4)) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"strings"
 	"testing"
 
 	"go.mau.fi/whatsmeow/proto/waE2E"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/wabridge/wabridge/bridge"
 	"github.com/wabridge/wabridge/events"
+	"github.com/wabridge/wabridge/internal/media"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
@@ -146,5 +148,43 @@ func TestDownloadRefusesViewOnceUndownloaded(t *testing.T) {
 	plain := receiveImage(t, e, f, "3EB0KEEP", "/v/once", "", jpegBytes)
 	if _, err := download(t, e, bridge.DownloadRequest{Ref: plain, RefuseViewOnce: true}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Only a view-once photo or video is wrapped: the same image without the
+// option, and stickers, documents and audio, are sent bare.
+func TestSendMediaViewOnceEnvelopeOnlyWhenAsked(t *testing.T) {
+	e, c := newMediaEnv(t, map[string]memFile{"photo": {data: jpegOf(t, 40, 30), mimetype: "image/jpeg"}})
+	s := e.session("default")
+	if _, err := s.SendMedia(context.Background(), bridge.SendMediaRequest{Kind: media.Image, To: "4917612345678", Media: "mem:photo", Key: "plain"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SendMedia(context.Background(), bridge.SendMediaRequest{Kind: media.Document, To: "4917612345678", Media: "mem:photo", ViewOnce: true, Key: "doc"}); err != nil {
+		t.Fatal(err)
+	}
+	sent := c.sentMessages()
+	if m := sent[0].Msg; m.GetImageMessage() == nil || m.ViewOnceMessageV2 != nil || m.GetImageMessage().ViewOnce != nil {
+		t.Fatalf("plain image sent as %v", m)
+	}
+	if m := sent[1].Msg; m.GetDocumentMessage() == nil || m.ViewOnceMessageV2 != nil {
+		t.Fatalf("document sent as %v", m)
+	}
+}
+
+// The bridge's own view-once send is kept as it was sent, in its envelope:
+// it is still known as view-once, so it is not forwarded.
+func TestOwnViewOnceSendIsNotForwarded(t *testing.T) {
+	e, _ := newMediaEnv(t, map[string]memFile{"photo": {data: jpegOf(t, 40, 30), mimetype: "image/jpeg"}})
+	s := e.session("default")
+	res, err := s.SendMedia(context.Background(), bridge.SendMediaRequest{Kind: media.Image, To: "4917612345678", Media: "mem:photo", ViewOnce: true, Key: "once"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.Commit(res.Cache); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.ForwardMessage(context.Background(), bridge.ForwardRequest{MessageID: res.MessageID, To: "4917612345679", Key: "fwd"})
+	if err == nil || !strings.Contains(err.Error(), "view-once") {
+		t.Fatalf("forwarding the own view-once photo: %v", err)
 	}
 }
