@@ -424,8 +424,10 @@ function renderEvents() {
     if (want && ce.type !== want) continue;
     const tr = el('tr');
     tr.dataset.type = String(ce.type);
+    const sum = el('td', summary(ce), 'summary');
+    sum.title = sum.textContent; // the cell clips to its width
     tr.append(el('td', fmtTime(ce.time)), el('td', String(ce.type).replace(/^io\.wabridge\./, '')),
-      el('td', ce.wasession || '—'), el('td', ce.subject || '—'), el('td', summary(ce), 'summary'));
+      el('td', ce.wasession || '—'), el('td', ce.subject || '—'), sum);
     rows.push(tr);
   }
   $('events-body').replaceChildren(...rows);
@@ -477,6 +479,7 @@ function webhookRow(w) {
     lastErr = (st.last_status ? st.last_status + ' ' : '') + clip(st.last_error, 120) + ' (' + fmtTime(st.last_error_at) + ')';
   }
   const events = w.events && w.events.length ? w.events.map((t) => t.replace(/^io\.wabridge\./, '')).join(', ') : 'all';
+  tr.title = w.id;
   tr.append(el('td', w.url, 'url'), el('td', events), el('td', running, st.running && !w.disabled ? 'ok' : 'bad'),
     el('td', fmtTime(st.last_success)), el('td', lastErr, st.last_error ? 'warn' : ''),
     el('td', st.consecutive_failures || 0, st.consecutive_failures ? 'bad' : ''), el('td', st.lag || 0),
