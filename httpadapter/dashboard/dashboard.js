@@ -496,7 +496,15 @@ function start() {
   state.started = true;
   refreshSessions();
   refreshWebhooks();
-  timers = [setInterval(refreshSessions, SESSIONS_EVERY), setInterval(refreshWebhooks, WEBHOOKS_EVERY)];
+  // A tab nobody looks at does not poll; it catches up when shown again.
+  const whenShown = (f) => () => { if (!document.hidden) f(); };
+  timers = [setInterval(whenShown(refreshSessions), SESSIONS_EVERY), setInterval(whenShown(refreshWebhooks), WEBHOOKS_EVERY)];
+}
+
+function onVisible() {
+  if (document.hidden || !state.started) return;
+  refreshSessions();
+  refreshWebhooks();
 }
 
 function stopAll() {
@@ -518,5 +526,6 @@ document.addEventListener('DOMContentLoaded', () => {
   $('events-pause').addEventListener('click', onPause);
   $('events-clear').addEventListener('click', () => { state.events = []; renderEvents(); });
   $('webhooks-refresh').addEventListener('click', refreshWebhooks);
+  document.addEventListener('visibilitychange', onVisible);
   start();
 });
