@@ -24,7 +24,8 @@ const pathMedia = "/media/:id"
 const metaViewOnce = "view_once"
 
 // mediaRoutes serves GET /media/:id from the media store: the content type
-// it was stored with, its sha256 as ETag, single byte ranges. Only the
+// it was stored with, its sha256 as ETag, byte ranges (several as
+// multipart/byteranges, at most maxRanges). Only the
 // request's session's media ids are served (MediaConfig.IDs). A missing
 // object is fetched first (downloaded from WhatsApp) when a Fetcher is set.
 type mediaRoutes struct {
@@ -74,10 +75,9 @@ func (m mediaRoutes) get(c *gin.Context) {
 		for _, h := range []string{"Range", "If-Range", "If-None-Match", "If-Modified-Since"} {
 			c.Request.Header.Del(h)
 		}
-	} else if strings.Contains(c.GetHeader("Range"), ",") {
-		// One range at a time: the object store reads forward only, and
-		// ignoring Range (a 200 with everything) is what RFC 9110 allows.
-		c.Request.Header.Del("Range")
+	} else if n := rangeCount(c.GetHeader("Range")); n > maxRanges {
+		refuseRanges(c.Writer, info.Size, n)
+		return
 	}
 	content := &objectReader{ctx: c.Request.Context(), store: m.cfg.Store, name: id, size: info.Size}
 	defer content.Close()
@@ -164,8 +164,9 @@ func inlineSafe(mt string) bool {
 
 // objectReader is a stored object as the io.ReadSeeker http.ServeContent
 // needs. The object store reads forward only: a Seek just moves the
-// position, and a Read at another position than the open stream's reopens
-// the object and skips to it.
+// position; a Read ahead of the open stream skips forward on it (ranges in
+// order are one pass over the object), one behind it reopens the object
+// and skips to it.
 type objectReader struct {
 	ctx   context.Context
 	store MediaStore
@@ -200,6 +201,11 @@ func (o *objectReader) Read(p []byte) (int, error) {
 	if o.pos >= o.size {
 		return 0, io.EOF
 	}
+	if o.rc != nil && o.rcPos < o.pos {
+		if err := o.skip(); err != nil {
+			return 0, err
+		}
+	}
 	if o.rc == nil || o.rcPos != o.pos {
 		if err := o.open(); err != nil {
 			return 0, err
@@ -222,6 +228,20 @@ func (o *objectReader) open() error {
 		return fmt.Errorf("skipping to byte %d of media object %s: %w", o.pos, o.name, err)
 	}
 	o.rc, o.rcPos = rc, o.pos
+	return nil
+}
+
+// skip reads the open stream up to the position; a stream that fails is
+// closed, and the Read reopens the object.
+func (o *objectReader) skip() error {
+	n, err := io.CopyN(io.Discard, o.rc, o.pos-o.rcPos)
+	o.rcPos += n
+	if err != nil {
+		o.Close()
+		if err == io.EOF {
+			return fmt.Errorf("media object %s ended at byte %d of %d", o.name, o.rcPos, o.size)
+		}
+	}
 	return nil
 }
 

@@ -82,11 +82,6 @@ func TestGetMedia(t *testing.T) {
 	if resp.StatusCode != http.StatusRequestedRangeNotSatisfiable || resp.Header.Get("Content-Range") != fmt.Sprintf("bytes */%d", len(content)) {
 		t.Fatalf("unsatisfiable range: %d %v", resp.StatusCode, resp.Header)
 	}
-	// Several ranges: the whole content instead.
-	resp, body = e.get(t, "/media/m1.default", map[string]string{"Range": "bytes=0-1,5-6"})
-	if resp.StatusCode != 200 || !bytes.Equal(body, content) {
-		t.Fatalf("multi-range: %d, %d bytes", resp.StatusCode, len(body))
-	}
 }
 
 // Media from strangers never runs as a page of this origin.
