@@ -21,7 +21,7 @@ const chatName = `CASE WHEN c.name <> '' THEN c.name
 // newest last message first (as WhatsApp lists them); chats without any
 // message come last.
 func (s *Store) ListChats(ctx context.Context, session string, q chatview.ChatQuery) (chatview.ChatPage, error) {
-	where, args, err := chatFilter(session, q)
+	where, args, err := chatFilter(session, q, s.foldSQL)
 	if err != nil {
 		return chatview.ChatPage{}, err
 	}
@@ -58,8 +58,9 @@ func (s *Store) ListChats(ctx context.Context, session string, q chatview.ChatQu
 	return page, nil
 }
 
-// chatFilter is the WHERE of a chat query, its arguments numbered from $1.
-func chatFilter(session string, q chatview.ChatQuery) (where []string, args []any, err error) {
+// chatFilter is the WHERE of a chat query, its arguments numbered from $1;
+// fold is the database's case folding of an SQL expression (see fold.go).
+func chatFilter(session string, q chatview.ChatQuery, fold func(expr string) string) (where []string, args []any, err error) {
 	add := func(clause string, vals ...any) {
 		n := make([]any, len(vals))
 		for i, v := range vals {
@@ -76,7 +77,10 @@ func chatFilter(session string, q chatview.ChatQuery) (where []string, args []an
 		add("c.is_group = $%d", boolInt(*q.IsGroup))
 	}
 	if q.Q != "" {
-		add("LOWER("+chatName+") LIKE $%d ESCAPE '\\'", "%"+likeEscape(strings.ToLower(q.Q))+"%")
+		// Name and pattern folded alike by the database, so that both
+		// sides of LIKE follow the same rules (ESCAPE's \ % _ fold to
+		// themselves).
+		add(fold(chatName)+" LIKE "+fold("$%d")+" ESCAPE '\\'", "%"+likeEscape(q.Q)+"%")
 	}
 	if q.Before != "" {
 		cur, err := chatview.DecodeCursor(q.Before)
