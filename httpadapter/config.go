@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -134,6 +135,8 @@ type Config struct {
 	// Media enables multipart uploads and GET /media/:id; nil serves
 	// neither.
 	Media *MediaConfig
+	// Metrics is served as GET /metrics (same auth); nil serves none.
+	Metrics http.Handler
 }
 
 func (c *Config) setDefaults() {

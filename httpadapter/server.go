@@ -88,6 +88,7 @@ func register(g *gin.RouterGroup, cfg Config) (err error) {
 	if cfg.Media != nil {
 		newMediaRoutes(cfg.Media, cfg.Log).register(g)
 	}
+	metricsRoute(g, cfg.Metrics)
 	if cfg.Webhooks != nil {
 		webhookRoutes{hooks: cfg.Webhooks, maxBody: cfg.MaxBodyBytes}.register(g)
 	}

@@ -38,6 +38,7 @@ type commandsPart struct {
 	token    string
 	failed   chan<- error
 	up       chan struct{}
+	observer commands.Observer // metrics.go
 
 	dispatcher *commands.Dispatcher
 	rpc        *transport.RPCServer
@@ -62,6 +63,7 @@ func (p *commandsPart) Start(context.Context) error {
 		Subjects: p.subjects,
 		Lifetime: p.cfg.CommandLifetime,
 		Log:      p.log.With("component", "commands"),
+		Observer: p.observer,
 	})
 	if err != nil {
 		return err

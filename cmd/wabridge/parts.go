@@ -41,6 +41,7 @@ type outboxPart struct {
 	nats     *natsPart
 	mode     cenats.Mode
 	subjects natsbus.Subjects
+	observer outbox.Observer // metrics.go
 
 	ob     *outbox.Outbox
 	pub    *outbox.Publisher
@@ -61,7 +62,7 @@ func (p *outboxPart) Start(context.Context) error {
 		return err
 	}
 	p.ob = ob
-	p.pub = outbox.NewPublisher(ob, p.nats.js, outbox.PublisherConfig{Mode: p.mode, DurableAfter: p.nats.durableAfter}, p.log)
+	p.pub = outbox.NewPublisher(ob, p.nats.js, outbox.PublisherConfig{Mode: p.mode, DurableAfter: p.nats.durableAfter, Observer: p.observer}, p.log)
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel, p.done = cancel, make(chan struct{})
 	go func() {

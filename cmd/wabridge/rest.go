@@ -30,6 +30,7 @@ type httpPart struct {
 	failed   chan<- error
 	webhooks *webhooksPart
 	media    *mediaPart
+	metrics  http.Handler // GET /metrics (metrics.go)
 
 	srv  *http.Server
 	addr string
@@ -68,6 +69,7 @@ func (p *httpPart) Start(context.Context) error {
 		Webhooks:       p.webhooks.svc,
 		Events:         newEventLog(p.nats.js, p.subjects, p.log),
 		Media:          p.media.rest(),
+		Metrics:        p.metrics,
 	})
 	if err != nil {
 		return err

@@ -46,6 +46,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	runner := &lifecycle.Runner{Log: log}
 	rest := &httpPart{cfg: cfg, log: log.With("component", "http"), nats: nc, sessions: sess, subjects: subjects,
 		token: secret, ready: runner.Ready, failed: failed, webhooks: hooks, media: med}
+	if err := wireMetrics(log.With("component", "metrics"), ob, sess, cmds, hooks, rest); err != nil {
+		return err
+	}
 
 	startErr := runner.Start(ctx, storage, nc, med, ob, sess, mfetch, chats, cmds, hooks, rest)
 	if startErr == nil {

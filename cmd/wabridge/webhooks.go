@@ -57,6 +57,7 @@ type webhooksPart struct {
 	log      *slog.Logger
 	nats     *natsPart
 	subjects natsbus.Subjects
+	observer webhooks.Observer // metrics.go
 
 	svc    *webhooks.Service
 	cancel context.CancelFunc
@@ -71,7 +72,8 @@ func (p *webhooksPart) Name() string { return "webhooks" }
 
 func (p *webhooksPart) Start(context.Context) error {
 	svc, err := webhooks.New(webhooks.Config{JS: p.nats.js, Subjects: p.subjects, Log: p.log,
-		AckWait: p.cfg.WebhookAckWait, BackoffMin: p.cfg.WebhookBackoffMin, BackoffMax: p.cfg.WebhookBackoffMax})
+		AckWait: p.cfg.WebhookAckWait, BackoffMin: p.cfg.WebhookBackoffMin, BackoffMax: p.cfg.WebhookBackoffMax,
+		Observer: p.observer})
 	if err != nil {
 		return err
 	}

@@ -36,3 +36,9 @@ func (m *Metrics) CommandDone(name, code string, d time.Duration) {
 	m.commandsTotal.WithLabelValues(name, m.codes.bound(code, OtherCode)).Inc()
 	m.commandDuration.WithLabelValues(name).Observe(d.Seconds())
 }
+
+// CommandRejected records a delivery of command name answered with code
+// before it became a command (nothing ran: no duration is observed).
+func (m *Metrics) CommandRejected(name, code string) {
+	m.commandsTotal.WithLabelValues(m.commands.bound(name, UnknownCommand), m.codes.bound(code, OtherCode)).Inc()
+}

@@ -136,3 +136,20 @@ func TestGoAndProcessCollectors(t *testing.T) {
 		}
 	}
 }
+
+// TestCommandRejectedCountsWithoutADuration: a delivery refused before it
+// became a command is counted but does not pull the latency histogram down.
+func TestCommandRejectedCountsWithoutADuration(t *testing.T) {
+	m := newMetrics(t, metrics.Config{Codes: []string{"BUSY"}})
+	m.CommandRejected("send.message", "BUSY")
+	m.CommandRejected("forged.name", "BUSY")
+	compare(t, m, `
+# HELP wabridge_commands_total Command deliveries dispatched (REST and NATS, rpc and durable), by command and result code (OK on success).
+# TYPE wabridge_commands_total counter
+wabridge_commands_total{code="BUSY",command="send.message"} 1
+wabridge_commands_total{code="BUSY",command="unknown"} 1
+`, "wabridge_commands_total")
+	if mf := family(t, m, "wabridge_command_duration_seconds"); len(mf.GetMetric()) != 0 {
+		t.Fatalf("rejections observed durations: %v", mf)
+	}
+}
