@@ -214,5 +214,5 @@ func staticOperations() []staticOperation {
 		{http.MethodGet, "/media/{id}", mediaOperation()},
 		{http.MethodHead, "/media/{id}", mediaHeadOperation()},
 	}
-	return slices.Concat(ops, webhookOperations(), eventOperations(), dashboardOperations())
+	return slices.Concat(ops, webhookOperations(), eventOperations(), dashboardOperations(), metricsOperations())
 }

@@ -3,6 +3,7 @@ package httpadapter_test
 import (
 	"encoding/json"
 	"io/fs"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -67,6 +68,7 @@ func TestOpenAPIListsEveryRoute(t *testing.T) {
 		Media:    &httpadapter.MediaConfig{Store: &memStore{objects: map[string][]byte{}}},
 		Webhooks: &fakeHooks{},
 		Sandbox:  &fakeSandbox{},
+		Metrics:  http.NotFoundHandler(),
 	})
 	if err != nil {
 		t.Fatal(err)
