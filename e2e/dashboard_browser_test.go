@@ -17,9 +17,11 @@ import (
 // could not). It logs a session in by QR code, sees a message arrive live,
 // pauses and filters the list, and sees a webhook's health.
 func TestDashboardInBrowser(t *testing.T) {
-	br := startBrowser(t)
 	const token = "dash-token-1"
 	b := startBridge(t, bridgeOpts{extra: append(webhookFlags(), "--sessions", "dash,dashqr", "--http-tokens", token)})
+	// Started second, the browser closes first (cleanups run last in, first
+	// out): an event stream still open would hold the bridge's shutdown.
+	br := startBrowser(t)
 
 	var hits atomic.Int64
 	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -170,5 +172,26 @@ func checkSSEParser(t *testing.T, br *browser) {
 	})()`)
 	if want := "/events/stream?since null | /events/stream 7"; resumed != want {
 		t.Errorf("reconnect requests %q, want %q", resumed, want)
+	}
+}
+
+// TestDashboardBasicAuthInBrowser: with basic auth the browser holds the
+// credentials, here given in the address as a bookmark would; the page's
+// requests must not carry them in their URLs (fetch refuses those) and
+// still get through.
+func TestDashboardBasicAuthInBrowser(t *testing.T) {
+	b := startBridge(t, bridgeOpts{extra: []string{"--sessions", "dash", "--http-basic-auth", "ann:pw-dash"}})
+	br := startBrowser(t) // closes before the bridge stops, as above
+	u := strings.Replace(b.httpURL, "http://", "http://ann:pw-dash@", 1)
+	br.do("open the page", chromedp.Navigate(u+"/dashboard"))
+	until[bool](br, "the session is listed",
+		`(() => { const r = document.querySelector('#sessions-body tr[data-session="dash"]'); return r && r.cells[1].textContent === 'not logged in'; })()`,
+		`document.body.textContent`)
+	until[bool](br, "the events stream is live", `document.getElementById('events-state').textContent === 'live'`,
+		`document.getElementById('events-state').textContent`)
+	until[bool](br, "the webhooks are read", `document.getElementById('webhooks-msg').textContent.startsWith('No webhooks.')`,
+		`document.getElementById('webhooks-msg').textContent`)
+	if !eval[bool](br, `document.getElementById('auth').hidden`) {
+		t.Fatal("the page asks for a token although the browser holds the credentials")
 	}
 }
