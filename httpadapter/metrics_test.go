@@ -2,7 +2,9 @@ package httpadapter_test
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/wabridge/wabridge/httpadapter"
 	"github.com/wabridge/wabridge/internal/metrics"
+	"github.com/wabridge/wabridge/internal/safebuf"
 )
 
 func metricsHandler(t *testing.T) http.Handler {
@@ -80,5 +83,30 @@ func TestMetricsOnlyWhenConfigured(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+}
+
+// TestMetricsScrapesLogAtDebug: a scraper every 15 s must not drown the
+// info log, as probes do not; a refused scrape still shows.
+func TestMetricsScrapesLogAtDebug(t *testing.T) {
+	var logs safebuf.Buffer
+	srv := newServer(t, noBus{}, func(c *httpadapter.Config) {
+		c.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		c.Metrics = metricsHandler(t)
+		c.Auth = httpadapter.Auth{BearerTokens: []string{"scrape-token"}}
+	})
+	getMetrics(t, srv.URL, "Bearer scrape-token")
+	getMetrics(t, srv.URL, "")
+	srv.Close() // waits for in-flight handlers, so every log line is written
+	var levels []string
+	for line := range strings.SplitSeq(logs.String(), "\n") {
+		if strings.Contains(line, "route=/metrics") {
+			level, _, _ := strings.Cut(line[strings.Index(line, "level=")+len("level="):], " ")
+			status, _, _ := strings.Cut(line[strings.Index(line, "status=")+len("status="):], " ")
+			levels = append(levels, status+":"+level)
+		}
+	}
+	if !slices.Equal(levels, []string{"200:DEBUG", "401:INFO"}) {
+		t.Fatalf("scrape log lines (status:level) %v, want [200:DEBUG 401:INFO]\n%s", levels, logs.String())
 	}
 }

@@ -44,8 +44,8 @@ func requestLog(log *slog.Logger) gin.HandlerFunc {
 		switch {
 		case status >= http.StatusInternalServerError:
 			level = slog.LevelError
-		case route == pathHealthz || route == pathReadyz:
-			level = slog.LevelDebug // probes would drown everything else
+		case route == pathHealthz || route == pathReadyz, route == pathMetrics && status == http.StatusOK:
+			level = slog.LevelDebug // probes and scrapes would drown everything else
 		}
 		log.Log(c.Request.Context(), level, "http request", attrs...)
 	}
