@@ -37,6 +37,7 @@ const state = {
   login: null, // {session, timer}
   skew: 0, // the bridge's clock minus ours, from its Date headers
   drawing: false, // a redraw of the event list is scheduled
+  soon: 0, // timer of a refresh of the sessions an event asked for
 };
 
 class AuthError extends Error {}
@@ -395,7 +396,11 @@ function onEvent(msg) {
   state.events.unshift(ce);
   if (state.events.length > MAX_EVENTS) state.events.length = MAX_EVENTS;
   addType(String(ce.type || msg.type));
-  if (String(ce.type).startsWith('io.wabridge.session.')) refreshSessions();
+  // A session's state changed: show it now rather than at the next poll
+  // (once for a burst, as the recent events at connect can be).
+  if (String(ce.type).startsWith('io.wabridge.session.') && !state.soon) {
+    state.soon = setTimeout(() => { state.soon = 0; refreshSessions(); }, 200);
+  }
   if (state.paused) {
     state.missed++;
     $('events-pause').textContent = 'Resume (' + state.missed + ' new)';
