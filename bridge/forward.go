@@ -25,7 +25,8 @@ type ForwardRequest struct {
 // forwarded mark: IsForwarded and the score one higher than the original's
 // (clients show "forwarded many times" from 5). Its quote and mentions stay
 // behind, as WhatsApp clients forward. Media is sent as the same encrypted
-// blob (URL, direct path and keys unchanged), so nothing is uploaded again.
+// blob (URL, direct path and keys unchanged), so nothing is uploaded again
+// while WhatsApp still has it (forwardableMedia).
 func (s *Session) ForwardMessage(ctx context.Context, req ForwardRequest) (SendResult, error) {
 	to, err := ParseRecipient(req.To)
 	if err != nil {
@@ -45,6 +46,9 @@ func (s *Session) ForwardMessage(ctx context.Context, req ForwardRequest) (SendR
 	}
 	if !l.client.IsConnected() {
 		return SendResult{}, errNotConnected(s.name)
+	}
+	if err := s.forwardableMedia(ctx, l, orig, msg); err != nil { // forward_media.go
+		return SendResult{}, err
 	}
 	return s.send(ctx, l, me, sendJob{to: to, msg: msg, key: req.Key, text: orig.Text, what: "forwarding the message to %s"})
 }
