@@ -3,12 +3,10 @@ package commands
 import (
 	"fmt"
 	"io/fs"
-	"strings"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/wabridge/wabridge/events"
 	"github.com/wabridge/wabridge/internal/ident"
+	"github.com/wabridge/wabridge/internal/jsonyaml"
 	"github.com/wabridge/wabridge/schemas"
 )
 
@@ -29,7 +27,11 @@ func AsyncAPIYAML(version string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return jsonToYAML(raw)
+	y, err := jsonyaml.Convert(raw)
+	if err != nil {
+		return nil, fmt.Errorf("the AsyncAPI document: %w", err)
+	}
+	return y, nil
 }
 
 func asyncAPI(fsys fs.FS, cmds []Spec, evts []events.Spec, version string) ([]byte, error) {
@@ -147,34 +149,5 @@ func cloudEventTrait() obj {
 				"Content-Type":     str("The data's media type: application/json."),
 			},
 		},
-	}
-}
-
-// jsonToYAML re-encodes a JSON document as block-style YAML, keeping the key
-// order of the JSON (sorted, so the output stays deterministic).
-func jsonToYAML(raw []byte) ([]byte, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("reading the AsyncAPI document as YAML: %w", err)
-	}
-	blockStyle(&doc)
-	var sb strings.Builder
-	enc := yaml.NewEncoder(&sb)
-	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
-		return nil, fmt.Errorf("encoding the AsyncAPI document as YAML: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("encoding the AsyncAPI document as YAML: %w", err)
-	}
-	return []byte(sb.String()), nil
-}
-
-// blockStyle drops the flow style and quoting the JSON source implies; the
-// encoder quotes again whatever would otherwise read as another type.
-func blockStyle(n *yaml.Node) {
-	n.Style = 0
-	for _, c := range n.Content {
-		blockStyle(c)
 	}
 }
