@@ -49,3 +49,25 @@ type testPage struct{}
 
 func (testPage) pageData() any      { return []string{"a"} }
 func (testPage) pageCursor() string { return "next" }
+
+// BenchmarkResultCode: what the observer costs a command, for a small
+// error and for a success whose data is 1 MiB (the scan stops before it).
+func BenchmarkResultCode(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		data ResultData
+	}{
+		{"error", resultData(nil, werr.New(werr.KindNotConnected, werr.CodeNotConnected, "not connected"))},
+		{"success 1MiB", resultData(map[string]string{"text": strings.Repeat("x", 1<<20)}, nil)},
+	} {
+		ev := cloudevent.New()
+		if err := ev.SetData(cloudevent.ApplicationJSON, c.data); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				resultCode(ev)
+			}
+		})
+	}
+}
