@@ -22,11 +22,11 @@ type RedriveStarted struct {
 // as live events; each is removed from the dead letters once delivered,
 // and stays when it fails again. One redrive per webhook runs at a time.
 func (s *Service) Redrive(ctx context.Context, id string) (RedriveStarted, error) {
-	w, _, err := s.load(ctx, id)
+	w, rev, err := s.load(ctx, id)
 	if err != nil {
 		return RedriveStarted{}, err
 	}
-	r, err := newRunner(s, w, 0)
+	r, err := newRunner(s, w, rev)
 	if err != nil {
 		return RedriveStarted{}, err
 	}
@@ -100,9 +100,30 @@ func (s *Service) redriveAll(ctx context.Context, r *runner) error {
 			return nil
 		}
 		seq = raw.Sequence + 1
+		if err := s.takeCurrent(ctx, r); err != nil {
+			return err
+		}
 		if err := s.redriveOne(ctx, r, raw); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// takeCurrent gives the redrive's runner the webhook's stored settings of
+// now, before each dead letter: a secret rotated (or a URL or max_age
+// changed) during a long redrive signs from the next delivery on, as live
+// delivery takes them at each attempt. The redrive's runner is not the
+// live one, so neither Rotate nor the watch reach it. A webhook deleted
+// meanwhile ends the redrive.
+func (s *Service) takeCurrent(ctx context.Context, r *runner) error {
+	w, rev, err := s.load(ctx, r.id)
+	if err != nil {
+		return fmt.Errorf("reading the webhook's settings: %w", err)
+	}
+	// An older or the same revision is ignored: settings parse once a change.
+	if err := r.update(w, rev); err != nil {
+		return fmt.Errorf("the webhook's settings: %w", err)
 	}
 	return nil
 }
