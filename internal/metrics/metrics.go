@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -137,20 +138,11 @@ func (m *Metrics) Handler() http.Handler {
 	})
 }
 
-// slogLogger adapts slog to promhttp's Println logger.
+// slogLogger adapts slog to promhttp's Println logger (the error of a
+// source that could not be read, or of writing the answer).
 type slogLogger struct{ log *slog.Logger }
 
-func (l slogLogger) Println(v ...any) {
-	msg := make([]string, 0, len(v))
-	for _, x := range v {
-		if err, ok := x.(error); ok {
-			msg = append(msg, err.Error())
-		} else if s, ok := x.(string); ok {
-			msg = append(msg, s)
-		}
-	}
-	l.log.Warn("serving metrics", "err", slices.Compact(msg))
-}
+func (l slogLogger) Println(v ...any) { l.log.Warn("serving metrics", "err", fmt.Sprint(v...)) }
 
 // set is a closed catalog of label values.
 type set map[string]struct{}

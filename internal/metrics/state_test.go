@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/wabridge/wabridge/internal/metrics"
+	"github.com/wabridge/wabridge/internal/safebuf"
 )
 
 type fakeOutbox struct {
@@ -125,10 +127,12 @@ wabridge_session_state{session="shop",state="logged_out"} 0
 // TestHandlerServesTheRestWhenASourceFails: an unreadable outbox or
 // webhook list drops its own metrics from the scrape, not the counters.
 func TestHandlerServesTheRestWhenASourceFails(t *testing.T) {
+	var logs safebuf.Buffer
 	m := newMetrics(t, metrics.Config{
 		Outbox:   fakeOutbox{err: errors.New("bbolt closed")},
 		Webhooks: &fakeHooks{err: errors.New("nats: timeout")},
 		Sessions: fakeSessions{{Name: "default"}},
+		Log:      slog.New(slog.NewTextHandler(&logs, nil)),
 	})
 	m.CommandDone("send.message", "", time.Millisecond)
 	families := scrape(t, m)
@@ -140,6 +144,11 @@ func TestHandlerServesTheRestWhenASourceFails(t *testing.T) {
 	for _, name := range []string{"wabridge_outbox_entries", "wabridge_webhook_lag_events"} {
 		if families[name] != nil {
 			t.Errorf("%s served from a failed read", name)
+		}
+	}
+	for _, cause := range []string{"bbolt closed", "nats: timeout"} {
+		if !strings.Contains(logs.String(), cause) {
+			t.Errorf("the log does not say %q:\n%s", cause, logs.String())
 		}
 	}
 }
