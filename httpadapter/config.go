@@ -132,6 +132,10 @@ type Config struct {
 	// a comment (default DefaultEventsKeepAlive).
 	Events          EventLog
 	EventsKeepAlive time.Duration
+	// Stopping is closed when the server begins to shut down: live event
+	// streams (which never end by themselves) end then, so a shutdown does
+	// not wait its whole budget for a dashboard left open. Nil: never.
+	Stopping <-chan struct{}
 	// Media enables multipart uploads and GET /media/:id; nil serves
 	// neither.
 	Media *MediaConfig

@@ -56,6 +56,7 @@ type EventLog interface {
 type eventRoutes struct {
 	log       EventLog
 	keepAlive time.Duration
+	stopping  <-chan struct{} // closed when the server begins to shut down
 }
 
 func (e eventRoutes) register(g gin.IRoutes) {

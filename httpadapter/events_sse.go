@@ -31,7 +31,8 @@ func (e eventRoutes) sse(c *gin.Context) {
 		writeErr(c, err)
 		return
 	}
-	ctx := c.Request.Context()
+	ctx, cancel := e.untilStopping(c.Request.Context())
+	defer cancel()
 	cur, err := e.log.Tail(ctx, q)
 	if err != nil {
 		writeErr(c, err)
@@ -56,7 +57,9 @@ func (e eventRoutes) sse(c *gin.Context) {
 			if !e.write(c, sseFrame(ev)) {
 				return
 			}
-		case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+		case ctx.Err() != nil:
+			return // the client went away or the server stops
+		case errors.Is(err, context.DeadlineExceeded):
 			if !e.write(c, []byte(": keep-alive\n\n")) {
 				return
 			}
@@ -65,6 +68,22 @@ func (e eventRoutes) sse(c *gin.Context) {
 			return
 		}
 	}
+}
+
+// untilStopping is ctx, ended also when the server begins to shut down.
+func (e eventRoutes) untilStopping(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	if e.stopping == nil {
+		return ctx, cancel
+	}
+	go func() {
+		select {
+		case <-e.stopping:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
 }
 
 func (e eventRoutes) write(c *gin.Context, b []byte) bool {

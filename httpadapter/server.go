@@ -83,7 +83,7 @@ func register(g *gin.RouterGroup, cfg Config) (err error) {
 		}
 	}
 	if cfg.Events != nil {
-		eventRoutes{log: cfg.Events, keepAlive: cfg.EventsKeepAlive}.register(g)
+		eventRoutes{log: cfg.Events, keepAlive: cfg.EventsKeepAlive, stopping: cfg.Stopping}.register(g)
 	}
 	if cfg.Media != nil {
 		newMediaRoutes(cfg.Media, cfg.Log).register(g)

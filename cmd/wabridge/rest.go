@@ -52,6 +52,7 @@ func (p *httpPart) Start(context.Context) error {
 	if err != nil {
 		return err
 	}
+	stopping := make(chan struct{})
 	handler, err := httpadapter.New(httpadapter.Config{
 		Routes:         rts,
 		Bus:            p.nats.nc,
@@ -70,6 +71,7 @@ func (p *httpPart) Start(context.Context) error {
 		Events:         newEventLog(p.nats.js, p.subjects, p.log),
 		Media:          p.media.rest(),
 		Metrics:        p.metrics,
+		Stopping:       stopping,
 	})
 	if err != nil {
 		return err
@@ -84,6 +86,7 @@ func (p *httpPart) Start(context.Context) error {
 	p.srv = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: time.Minute, WriteTimeout: 90 * time.Second, IdleTimeout: 2 * time.Minute,
 		MaxHeaderBytes: 64 << 10}
+	p.srv.RegisterOnShutdown(func() { close(stopping) })
 	p.done = make(chan struct{})
 	go func() {
 		defer close(p.done)
