@@ -73,6 +73,7 @@ func (c *Client) Connect() error {
 		return nil
 	}
 	c.events.enqueue(delivery{evt: &events.Connected{}, prepare: c.acceptLogin})
+	c.net.deliverOffline(c) // what WhatsApp queued meanwhile, after Connected
 	return nil
 }
 

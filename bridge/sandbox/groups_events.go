@@ -11,13 +11,11 @@ import (
 // whose account is one of members, as WhatsApp sends every member's
 // devices the w:gp2 notification. whatsmeow acks those only after its
 // handlers returned, so an unacknowledged one is delivered again. Sessions
-// offline now miss it (WhatsApp would queue it).
+// offline now get it when they connect again, as WhatsApp queues it
+// (offline.go).
 func (n *Network) notify(members []types.JID, evt any) {
 	for _, c := range n.clientsOf(members) {
-		if c.readyForTraffic() != nil {
-			continue
-		}
-		c.events.enqueue(delivery{evt: evt, attempts: n.cfg.RedeliveryAttempts, backoff: n.cfg.RedeliveryBackoff})
+		n.toMember(c, delivery{evt: evt, attempts: n.cfg.RedeliveryAttempts, backoff: n.cfg.RedeliveryBackoff})
 	}
 }
 

@@ -56,7 +56,7 @@ func (c *Client) postToGroup(group, sender types.JID, id types.MessageID, msg *w
 	c.mu.Unlock()
 	sender = sender.ToNonAD()
 	for _, other := range c.net.clientsOf(members) {
-		if other == c || other.ownID().User == sender.User || other.readyForTraffic() != nil {
+		if other == c || other.ownID().User == sender.User {
 			continue
 		}
 		evt := (&events.Message{
@@ -68,7 +68,8 @@ func (c *Client) postToGroup(group, sender types.JID, id types.MessageID, msg *w
 			Message:    proto.CloneOf(msg),
 			RawMessage: proto.CloneOf(msg),
 		}).UnwrapRaw()
-		other.events.enqueue(delivery{evt: evt, attempts: c.net.cfg.RedeliveryAttempts, backoff: c.net.cfg.RedeliveryBackoff})
+		// Members offline now get it when they connect again (offline.go).
+		c.net.toMember(other, delivery{evt: evt, attempts: c.net.cfg.RedeliveryAttempts, backoff: c.net.cfg.RedeliveryBackoff})
 	}
 }
 

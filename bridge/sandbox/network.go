@@ -83,6 +83,7 @@ type Network struct {
 	blobs     blobStore        // uploaded media, encrypted, as WhatsApp's CDN keeps them (media_blobs.go)
 	media     inboundMedia     // contacts' media: its source, what their phones keep (inbound_media.go)
 	presences contactPresences // contacts' last presence (presence_subscribe.go)
+	offline   offlineQueues    // what offline member devices get when they connect (offline.go)
 }
 
 // NewNetwork returns an empty network.
