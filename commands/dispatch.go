@@ -18,6 +18,8 @@ import (
 // and audited in one transaction, with the handler's pending writes.
 func (d *Dispatcher) Dispatch(ctx context.Context, c Call) (res Result) {
 	defer d.observe(c.Name, time.Now(), &res)
+	ctx, span := d.startSpan(ctx, c) // tracing.go
+	defer d.endSpan(ctx, span, c, &res)
 	cc, err := d.check(c)
 	if err != nil {
 		d.logRejected(c, err)

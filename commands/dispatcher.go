@@ -8,6 +8,7 @@ import (
 	"time"
 
 	cloudevent "github.com/cloudevents/sdk-go/v2/event"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/wabridge/wabridge/internal/natsbus"
 	"github.com/wabridge/wabridge/internal/store"
@@ -53,6 +54,9 @@ type DispatcherConfig struct {
 	PruneInterval time.Duration
 	// Observer, when set, is told how each delivery ended (metrics).
 	Observer Observer
+	// Tracing makes each command's span (tracing.go); nil makes none, and
+	// a command's trace context still reaches its result.
+	Tracing trace.TracerProvider
 }
 
 func (c *DispatcherConfig) setDefaults() {
@@ -128,6 +132,7 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg.Audit = tracedAudit{cfg.Audit} // results carry the command span's traceparent
 	d := &Dispatcher{cfg: cfg, log: cfg.Log, specs: specs, store: store, locks: newKeyLocks()}
 	if _, err := d.Prune(); err != nil {
 		return nil, err
