@@ -43,7 +43,7 @@ func (s *Service) Redrive(ctx context.Context, id string) (RedriveStarted, error
 		return RedriveStarted{}, errors.New("webhooks service not started")
 	}
 	runCtx, cancel := context.WithCancel(s.root)
-	run := &redriveRun{cancel: cancel, done: make(chan struct{})}
+	run := &redriveRun{cancel: cancel, done: make(chan struct{}), r: r}
 	s.redrive[id] = run
 	s.wg.Add(1)
 	go func() {
@@ -62,6 +62,23 @@ func (s *Service) Redrive(ctx context.Context, id string) (RedriveStarted, error
 type redriveRun struct {
 	cancel context.CancelFunc
 	done   chan struct{}
+	r      *runner // the redrive's own, not the live runner
+}
+
+// updateRedrive gives the webhook's running redrive, if one runs on this
+// node, the settings Rotate just stored: the attempts of the dead letter in
+// flight sign with them from the next one on, not only the dead letters
+// after it (takeCurrent). A change made on another node reaches the
+// redrive at its next dead letter.
+func (s *Service) updateRedrive(id string, w Webhook, revision uint64) {
+	s.mu.Lock()
+	run := s.redrive[id]
+	s.mu.Unlock()
+	if run != nil {
+		// Settings that do not parse: takeCurrent ends the redrive at the
+		// next dead letter, saying why.
+		_ = run.r.update(w, revision)
+	}
 }
 
 // stopRedrive cancels the redrive of webhook id, if one runs on this node,

@@ -89,3 +89,65 @@ func TestRedriveSignsWithTheRotatedSecret(t *testing.T) {
 		}
 	}
 }
+
+// The dead letter a redrive is retrying when the secret rotates signs with
+// the new secret from its next attempt on: a receiver that switched to it
+// at once (and refuses the old signature) gets it before max_age.
+func TestRedriveRetriesSignWithTheRotatedSecret(t *testing.T) {
+	e := newEnv(t)
+	var (
+		redriving atomic.Bool
+		arrived   = make(chan struct{}, 1)
+		release   = make(chan struct{})
+		oldKey    atomic.Pointer[standardwebhooks.Webhook]
+		attempts  atomic.Int32
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if !redriving.Load() {
+			w.WriteHeader(http.StatusInternalServerError) // a dead letter, after max_age
+			return
+		}
+		if attempts.Add(1) == 1 {
+			arrived <- struct{}{}
+			<-release // held until the secret rotated
+		}
+		if oldKey.Load().Verify(body, r.Header) == nil {
+			w.WriteHeader(http.StatusUnauthorized) // this receiver knows only the new secret
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	c := e.create(webhooks.Definition{URL: srv.URL, MaxAge: webhooks.Duration(time.Second)})
+	old, err := standardwebhooks.NewWebhook(c.Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldKey.Store(old)
+	e.publish(0)
+	eventually(t, "a dead letter", func() bool {
+		v, err := e.svc.Get(ctx, c.ID)
+		return err == nil && v.Status.DeadLetters == 1
+	})
+
+	redriving.Store(true)
+	if _, err := e.svc.Redrive(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	<-arrived
+	for _, rot := range []webhooks.Rotation{{}, {End: true}} {
+		if _, err := e.svc.Rotate(ctx, c.ID, rot); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(release)
+	eventually(t, "the dead letter delivered with the new secret", func() bool {
+		v, err := e.svc.Get(ctx, c.ID)
+		return err == nil && v.Status.DeadLetters == 0
+	})
+	if n := attempts.Load(); n < 2 {
+		t.Errorf("%d attempts, want the refused one and a retry", n)
+	}
+}

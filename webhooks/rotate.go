@@ -67,6 +67,7 @@ func (s *Service) Rotate(ctx context.Context, id string, rot Rotation) (Rotated,
 			if r := s.runner(id); r != nil {
 				s.updateInPlace(r, w, next)
 			}
+			s.updateRedrive(id, w, next) // redrive.go: its attempts in flight too
 			return Rotated{ID: id, Secret: w.Secret, Rotating: w.PreviousSecret != ""}, nil
 		}
 		if !errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
