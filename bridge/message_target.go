@@ -134,7 +134,7 @@ func (l *link) now() time.Time {
 // id. Nothing is cached: a protocol message is not quotable.
 func (s *Session) sendAction(ctx context.Context, l *link, m StoredMessage, j sendJob) (ActionResult, error) {
 	id := MessageIDFromKey(j.key)
-	resp, err := l.client.SendMessage(ctx, j.to, j.msg, whatsmeow.SendRequestExtra{ID: id})
+	resp, err := s.sendMessage(ctx, l, j.to, j.msg, id) // tracing.go
 	if err != nil {
 		return ActionResult{}, classify(err, op(j.to, j.what, m.ID))
 	}

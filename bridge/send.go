@@ -56,7 +56,7 @@ type sendJob struct {
 // for the command's transaction.
 func (s *Session) send(ctx context.Context, l *link, me self, j sendJob) (SendResult, error) {
 	id := MessageIDFromKey(j.key)
-	resp, err := l.client.SendMessage(ctx, j.to, j.msg, whatsmeow.SendRequestExtra{ID: id})
+	resp, err := s.sendMessage(ctx, l, j.to, j.msg, id) // tracing.go
 	if err != nil {
 		return SendResult{}, classify(err, op(j.to, j.what, j.to))
 	}
