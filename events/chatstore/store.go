@@ -27,6 +27,8 @@ type Store struct {
 	// postgres is true on PostgreSQL, whose schema differs in a detail
 	// (see byteOrder); the SQL of reads and writes is the same.
 	postgres bool
+	// pgCollate makes PostgreSQL's LOWER fold Unicode (fold.go).
+	pgCollate string
 }
 
 var _ chatview.Reader = (*Store)(nil)
@@ -61,6 +63,9 @@ func start(ctx context.Context, s *Store) (*Store, error) {
 	if err := migrate(ctx, s.w, s.postgres); err != nil {
 		s.Close()
 		return nil, err
+	}
+	if s.postgres {
+		s.pgCollate = s.postgresFold(ctx)
 	}
 	var err error
 	if s.st, err = prepareStatements(ctx, s.w); err != nil {
