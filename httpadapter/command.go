@@ -16,6 +16,7 @@ import (
 	"github.com/wabridge/wabridge/internal/cenats"
 	"github.com/wabridge/wabridge/internal/ident"
 	"github.com/wabridge/wabridge/internal/natsbus"
+	"github.com/wabridge/wabridge/internal/tracing"
 	"github.com/wabridge/wabridge/internal/werr"
 )
 
@@ -101,6 +102,7 @@ func (h *commandHandler) buildEvent(c *gin.Context) (event.Event, time.Time, err
 	if corr := correlationOf(c); corr != "" {
 		e.SetExtension(ident.ExtCorrelationID, corr)
 	}
+	tracing.SetEvent(c.Request.Context(), &e) // the request's span (tracing.go) is the command's parent
 	if err := e.SetData(event.ApplicationJSON, data); err != nil {
 		return event.Event{}, time.Time{}, fmt.Errorf("setting command data: %w", err)
 	}

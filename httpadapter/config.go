@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/wabridge/wabridge/internal/natsbus"
 )
@@ -141,6 +142,9 @@ type Config struct {
 	Media *MediaConfig
 	// Metrics is served as GET /metrics (same auth); nil serves none.
 	Metrics http.Handler
+	// Tracing makes each request's span (tracing.go); nil makes none, and
+	// the caller's traceparent still reaches the command.
+	Tracing trace.TracerProvider
 }
 
 func (c *Config) setDefaults() {

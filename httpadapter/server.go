@@ -29,7 +29,7 @@ func New(cfg Config) (http.Handler, error) {
 	// 500 it became.
 	// The guard runs before auth: a rebinding or cross-site request is
 	// refused whether or not the browser holds credentials.
-	r.Use(requestLog(cfg.Log), recovery(cfg.Log), securityHeaders, echoIDs, newGuard(cfg).middleware)
+	r.Use(requestLog(cfg.Log), traceRequests(cfg.Tracing), recovery(cfg.Log), securityHeaders, echoIDs, newGuard(cfg).middleware)
 	r.NoRoute(notFound)
 	r.NoMethod(methodNotAllowed)
 
