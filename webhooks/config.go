@@ -2,6 +2,7 @@ package webhooks
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -26,7 +27,13 @@ const (
 	// DefaultDeadLetterMaxBytes bounds all webhooks' dead letters together,
 	// as WA_EVENTS is bounded by default; the oldest are dropped first.
 	DefaultDeadLetterMaxBytes = 10 << 30
+	// DefaultLeaseTTL is how long a webhook's lease outlives its holder's
+	// last renewal: how long a webhook pauses when its node dies.
+	DefaultLeaseTTL = 15 * time.Second
 )
+
+// maxNodeID bounds Config.NodeID, which every lease value carries.
+const maxNodeID = 128
 
 // Config configures the webhooks service. JS and Log are required.
 type Config struct {
@@ -50,6 +57,12 @@ type Config struct {
 	DeadLetterMaxBytes int64
 	// Observer, when set, is told of every delivery outcome (metrics).
 	Observer Observer
+	// NodeID names this node in the webhooks' leases (GET /webhooks shows
+	// the holder); default a random one per Service.
+	NodeID string
+	// LeaseTTL is how long a webhook's lease lasts unrenewed (renewed
+	// every third of it); default DefaultLeaseTTL, the same on every node.
+	LeaseTTL time.Duration
 }
 
 func (c *Config) setDefaults() {
@@ -80,6 +93,12 @@ func (c *Config) setDefaults() {
 	if c.DeadLetterMaxBytes <= 0 {
 		c.DeadLetterMaxBytes = DefaultDeadLetterMaxBytes
 	}
+	if c.LeaseTTL <= 0 {
+		c.LeaseTTL = DefaultLeaseTTL
+	}
+	if c.NodeID == "" {
+		c.NodeID = randomNodeID()
+	}
 }
 
 // Validate reports every problem at once, zero values meaning defaults.
@@ -98,12 +117,24 @@ func (c Config) Validate() error {
 	if c.AckWait < time.Second {
 		errs = append(errs, errors.New("webhooks: ack wait must be at least 1s"))
 	}
+	if c.LeaseTTL < time.Second {
+		errs = append(errs, errors.New("webhooks: lease TTL must be at least 1s"))
+	}
+	if len(c.NodeID) > maxNodeID || strings.ContainsFunc(c.NodeID, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		errs = append(errs, fmt.Errorf("webhooks: node id must be at most %d bytes without control characters", maxNodeID))
+	}
 	return errors.Join(errs...)
 }
 
 // bucket is the KV bucket of webhooks: WA_WEBHOOKS under the prefix wa.
 func (c Config) bucket() string {
 	return strings.TrimSuffix(c.Subjects.EventsStream(), "_EVENTS") + "_WEBHOOKS"
+}
+
+// leaseBucket holds the webhooks' leases: WA_WEBHOOK_LEASES under the
+// prefix wa.
+func (c Config) leaseBucket() string {
+	return strings.TrimSuffix(c.Subjects.EventsStream(), "_EVENTS") + "_WEBHOOK_LEASES"
 }
 
 // deadStream holds every webhook's dead letters, on subjects outside

@@ -135,7 +135,7 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 	if err := s.dead.Purge(ctx, jetstream.WithPurgeSubject(s.cfg.deadSubject(id))); err != nil {
 		return fmt.Errorf("deleting the dead letters of webhook %s: %w", id, err)
 	}
-	return nil
+	return s.leases.erase(ctx, id)
 }
 
 // disable marks w disabled with reason (a receiver's 410 Gone); its

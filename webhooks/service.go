@@ -16,14 +16,20 @@ import (
 // Service keeps the webhooks of the KV bucket delivering: it watches the
 // bucket and runs one runner (the durable consumer and its delivery
 // engine) for each enabled webhook, starting and stopping them as the set
-// changes, on every node alike.
+// changes; of the nodes sharing the bucket, the one holding a webhook's
+// lease runs its runner (lease.go).
 type Service struct {
 	cfg  Config
 	fast bool // runners post plain HTTP with a fastPoster: no Config.Client was given
 	kv   jetstream.KeyValue
 	dead jetstream.Stream
 
-	started atomic.Bool // kv and dead are set
+	started atomic.Bool // kv, dead and leases are set
+	leases  *leases
+
+	// runMu serializes starting and stopping runners: the watch applying
+	// a change and the lease keepers gaining or losing a lease.
+	runMu sync.Mutex
 
 	mu      sync.Mutex
 	runners map[string]*runner
@@ -79,6 +85,9 @@ func (s *Service) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("creating the webhook dead-letter stream: %w", err)
 	}
+	if err := s.startLeases(ctx); err != nil {
+		return err
+	}
 	s.kv, s.dead = kv, dead
 	s.started.Store(true)
 	w, err := kv.WatchAll(context.Background())
@@ -106,14 +115,18 @@ func (s *Service) Stop(ctx context.Context) error {
 		return fmt.Errorf("stopping webhooks: %w", ctx.Err())
 	}
 	s.wg.Wait()
+	s.runMu.Lock() // no lease keeper starts a runner after this
 	s.mu.Lock()
 	runners := s.runners
 	s.runners = map[string]*runner{}
 	s.mu.Unlock()
+	s.runMu.Unlock()
 	var errs []error
 	for _, r := range runners {
 		errs = append(errs, r.stop(ctx))
 	}
+	// Only once every runner stopped: another node may take over at once.
+	errs = append(errs, s.leases.release(ctx))
 	return errors.Join(errs...)
 }
 
@@ -138,9 +151,12 @@ func (s *Service) watch(ctx context.Context, w jetstream.KeyWatcher) {
 }
 
 func (s *Service) apply(ctx context.Context, e jetstream.KeyValueEntry) {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
 	id := e.Key()
 	if e.Operation() != jetstream.KeyValuePut {
 		s.stopRunner(ctx, id)
+		s.leases.drop(id)
 		s.stopRedrive(ctx, id)
 		s.deletionApplied(id)
 		return
@@ -149,6 +165,7 @@ func (s *Service) apply(ctx context.Context, e jetstream.KeyValueEntry) {
 	if err != nil {
 		s.cfg.Log.Error("a stored webhook does not decode; it is not delivered", "webhook", id, "err", err)
 		s.stopRunner(ctx, id)
+		s.leases.drop(id)
 		return
 	}
 	s.mu.Lock()
@@ -159,20 +176,13 @@ func (s *Service) apply(ctx context.Context, e jetstream.KeyValueEntry) {
 	}
 	s.stopRunner(ctx, id)
 	if w.Disabled {
+		s.leases.drop(id)
 		s.stopRedrive(ctx, id)
 		return
 	}
-	r, err := newRunner(s, w, e.Revision())
-	if err != nil {
-		s.cfg.Log.Error("webhook cannot run", "webhook", id, "err", err)
-		return
+	if s.holds(id) { // else its keeper starts the runner once it holds the lease
+		s.startRunner(w, e.Revision())
 	}
-	// Started under the lock: a Delete on this node (stopRunner) finds
-	// the runner only once its cancel and done are set.
-	s.mu.Lock()
-	s.runners[id] = r
-	r.start()
-	s.mu.Unlock()
 }
 
 // updateInPlace gives the running runner w's settings when its consumer

@@ -71,7 +71,9 @@ type View struct {
 	CreatedAt      time.Time `json:"created_at"`
 	Disabled       bool      `json:"disabled,omitempty"`
 	DisabledReason string    `json:"disabled_reason,omitempty"`
-	Status         Status    `json:"status"`
+	// Node holds the webhook's lease and delivers it; absent while none does.
+	Node   string `json:"node,omitempty"`
+	Status Status `json:"status"`
 }
 
 func viewOf(w Webhook) View {

@@ -36,6 +36,11 @@ func (s *Service) Get(ctx context.Context, id string) (View, error) {
 
 func (s *Service) view(ctx context.Context, w Webhook) (View, error) {
 	v := viewOf(w)
+	node, err := s.leases.holder(ctx, w.ID)
+	if err != nil {
+		return View{}, err
+	}
+	v.Node = node
 	if r := s.runner(w.ID); r != nil {
 		v.Status = r.st.get()
 		v.Status.InFlight = r.inFlight()
