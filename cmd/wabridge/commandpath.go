@@ -39,6 +39,7 @@ type commandsPart struct {
 	failed   chan<- error
 	up       chan struct{}
 	observer commands.Observer // metrics.go
+	tracing  *tracingPart      // tracing.go
 
 	dispatcher *commands.Dispatcher
 	rpc        *transport.RPCServer
@@ -64,6 +65,7 @@ func (p *commandsPart) Start(context.Context) error {
 		Lifetime: p.cfg.CommandLifetime,
 		Log:      p.log.With("component", "commands"),
 		Observer: p.observer,
+		Tracing:  p.tracing.tracerProvider(),
 	})
 	if err != nil {
 		return err

@@ -31,6 +31,7 @@ type httpPart struct {
 	webhooks *webhooksPart
 	media    *mediaPart
 	metrics  http.Handler // GET /metrics (metrics.go)
+	tracing  *tracingPart // tracing.go
 
 	srv  *http.Server
 	addr string
@@ -71,6 +72,7 @@ func (p *httpPart) Start(context.Context) error {
 		Events:         newEventLog(p.nats.js, p.subjects, p.log),
 		Media:          p.media.rest(),
 		Metrics:        p.metrics,
+		Tracing:        p.tracing.tracerProvider(),
 		Stopping:       stopping,
 	})
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 // commands and drain those in flight, close the sessions, flush the
 // outbox, close NATS and the stores.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+	log = withTraceIDs(log) // tracing.go
 	warnInsecure(cfg, log)
 	mode, err := cenats.ParseMode(cfg.EventMode)
 	if err != nil {
@@ -32,6 +33,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	}
 	subjects := natsbus.Subjects{Prefix: cfg.Prefix}
 	failed := make(chan error, 4) // a part that dies after its start
+	tr := &tracingPart{log: log.With("component", "tracing")}
 	storage := &storagePart{cfg: cfg}
 	nc := &natsPart{cfg: cfg, log: log}
 	med := &mediaPart{cfg: cfg, log: log.With("component", "media"), nats: nc}
@@ -41,16 +43,16 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	med.fetcher = mfetch
 	chats := &storePart{cfg: cfg, log: log.With("component", "chatstore"), nats: nc}
 	cmds := &commandsPart{cfg: cfg, log: log, storage: storage, nats: nc, outbox: ob, sessions: sess, chats: chats,
-		mode: mode, subjects: subjects, token: secret, failed: failed, up: make(chan struct{})}
+		mode: mode, subjects: subjects, token: secret, failed: failed, up: make(chan struct{}), tracing: tr}
 	hooks := &webhooksPart{cfg: cfg, log: log.With("component", "webhooks"), nats: nc, subjects: subjects}
 	runner := &lifecycle.Runner{Log: log}
 	rest := &httpPart{cfg: cfg, log: log.With("component", "http"), nats: nc, sessions: sess, subjects: subjects,
-		token: secret, ready: runner.Ready, failed: failed, webhooks: hooks, media: med}
+		token: secret, ready: runner.Ready, failed: failed, webhooks: hooks, media: med, tracing: tr}
 	if err := wireMetrics(log.With("component", "metrics"), ob, sess, cmds, hooks, rest); err != nil {
 		return err
 	}
 
-	startErr := runner.Start(ctx, storage, nc, med, ob, sess, mfetch, chats, cmds, hooks, rest)
+	startErr := runner.Start(ctx, tr, storage, nc, med, ob, sess, mfetch, chats, cmds, hooks, rest)
 	if startErr == nil {
 		startErr = wait(ctx, log, cmds.up, failed, func() {
 			log.Info("wabridge is up", "http", rest.addr, "nats", nc.addr(), "data_dir", cfg.DataDir,

@@ -1,0 +1,132 @@
+package e2e_test
+
+import (
+	"encoding/hex"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	"google.golang.org/protobuf/proto"
+)
+
+// otlpSpan is what the test's collector keeps of an exported span.
+type otlpSpan struct{ name, trace, id, parent, service string }
+
+// otlpCollector receives OTLP/HTTP trace exports, as a collector would.
+type otlpCollector struct {
+	mu    sync.Mutex
+	spans []otlpSpan
+}
+
+func (c *otlpCollector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	req := &collectortrace.ExportTraceServiceRequest{}
+	if err == nil {
+		err = proto.Unmarshal(body, req)
+	}
+	if err != nil || r.URL.Path != "/v1/traces" {
+		http.Error(w, "bad export", http.StatusBadRequest)
+		return
+	}
+	c.mu.Lock()
+	for _, rs := range req.ResourceSpans {
+		service := ""
+		for _, a := range rs.GetResource().GetAttributes() {
+			if a.Key == "service.name" {
+				service = a.GetValue().GetStringValue()
+			}
+		}
+		for _, ss := range rs.ScopeSpans {
+			for _, s := range ss.Spans {
+				c.spans = append(c.spans, otlpSpan{name: s.Name, trace: hex.EncodeToString(s.TraceId),
+					id: hex.EncodeToString(s.SpanId), parent: hex.EncodeToString(s.ParentSpanId), service: service})
+			}
+		}
+	}
+	c.mu.Unlock()
+	out, _ := proto.Marshal(&collectortrace.ExportTraceServiceResponse{})
+	w.Header().Set("Content-Type", "application/x-protobuf")
+	_, _ = w.Write(out)
+}
+
+func (c *otlpCollector) find(trace, name string) (otlpSpan, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, s := range c.spans {
+		if s.trace == trace && s.name == name {
+			return s, true
+		}
+	}
+	return otlpSpan{}, false
+}
+
+// TestTraceFromRESTToTheWhatsAppSend: a REST send carrying a traceparent
+// comes back with one in the same trace, and the process exports, when it
+// stops, one trace of the REST request, the command (across the NATS hop)
+// and the send to WhatsApp, each the child of the one before; the send's
+// log line names the trace (CONTRACT §11). Not parallel: the collector's
+// address reaches the process through the environment.
+func TestTraceFromRESTToTheWhatsAppSend(t *testing.T) {
+	col := &otlpCollector{}
+	srv := httptest.NewServer(col)
+	defer srv.Close()
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", srv.URL)
+	t.Setenv("OTEL_SERVICE_NAME", "wabridge-e2e")
+	// Nothing is exported before the stop: its flush must carry it all.
+	t.Setenv("OTEL_BSP_SCHEDULE_DELAY", "3600000")
+	b := startBridge(t, bridgeOpts{extra: []string{"--sessions", "tracing"}})
+	b.session = "tracing"
+	b.login(b.session)
+
+	const caller = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	const trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+	req, err := http.NewRequest(http.MethodPost, b.httpURL+"/send/message", strings.NewReader(`{"phone":"4917612345678","message":"traced"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Session", b.session)
+	req.Header.Set("traceparent", caller)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("send: %d", resp.StatusCode)
+	}
+	answered := strings.Split(resp.Header.Get("traceparent"), "-")
+	if len(answered) != 4 || answered[1] != trace {
+		t.Fatalf("response traceparent %q, want one in trace %s", resp.Header.Get("traceparent"), trace)
+	}
+	if err := b.stop(); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+
+	rest, ok := col.find(trace, "POST /send/message")
+	if !ok || rest.parent != "00f067aa0ba902b7" || rest.id != answered[2] || rest.service != "wabridge-e2e" {
+		t.Fatalf("REST span %+v (found %v): want the caller's child, named in the response, of service wabridge-e2e", rest, ok)
+	}
+	cmd, ok := col.find(trace, "command send.message")
+	if !ok || cmd.parent != rest.id {
+		t.Fatalf("command span %+v (found %v), want the child of the REST span %s", cmd, ok, rest.id)
+	}
+	send, ok := col.find(trace, "whatsapp.send")
+	if !ok || send.parent != cmd.id {
+		t.Fatalf("send span %+v (found %v), want the child of the command span %s", send, ok, cmd.id)
+	}
+	for _, line := range strings.Split(b.out.String(), "\n") {
+		if strings.Contains(line, "whatsapp send done") {
+			if !strings.Contains(line, "trace_id="+trace) || !strings.Contains(line, "span_id="+send.id) {
+				t.Fatalf("send log line %q lacks the send span's ids", line)
+			}
+			return
+		}
+	}
+	t.Fatal("no log line of the send")
+}
