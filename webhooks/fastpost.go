@@ -62,11 +62,10 @@ func newFastPoster(timeout time.Duration) *fastPoster {
 		// n8n's, is 5 s), so a connection the receiver is closing is
 		// seldom taken for a delivery.
 		MaxIdleConnDuration: 4 * time.Second,
-		// An answer's body is discarded: a larger one ends the
-		// connection, the status still counts (see post).
-		MaxResponseBodySize: maxResponseBytes,
-		ReadTimeout:         timeout,
-		WriteTimeout:        timeout,
+		// An answer's body is read up to maxResponseBytes and discarded
+		// (see do); a larger one ends the connection.
+		ReadTimeout:  timeout,
+		WriteTimeout: timeout,
 		// The path and headers go as written.
 		DisablePathNormalizing: true,
 	}
@@ -156,10 +155,10 @@ func (p *fastPoster) post(ctx context.Context, raw string, d Delivery, keys [][]
 		resp.Reset()
 		err = p.do(ctx, req, resp)
 	}
-	status = resp.StatusCode()
-	if err != nil && !(errors.Is(err, fasthttp.ErrBodyTooLarge) && status != 0) {
+	if err != nil {
 		return 0, 0, fmt.Errorf("posting event %s to the webhook: %w", d.ID, err)
 	}
+	status = resp.StatusCode()
 	retryAfter = parseRetryAfter(string(resp.Header.Peek("Retry-After")), time.Now())
 	if status < 200 || status > 299 {
 		return status, retryAfter, &StatusError{Status: status}
@@ -167,25 +166,56 @@ func (p *fastPoster) post(ctx context.Context, raw string, d Delivery, keys [][]
 	return status, retryAfter, nil
 }
 
-// do runs the request on its own goroutine; a ctx that ends first aborts
-// it: the poster's connections are closed until the request returns (a
-// connection dialled meanwhile is closed on the next round).
+// do runs the request and reads (and discards) what of the answer's
+// body comes, at most maxResponseBytes. The body is streamed so that the
+// answer counts once its headers came, as net/http's Post has it: a 2xx
+// whose body never ends, or is larger, is still a delivery (taken for a
+// failure, the event would be posted again); the attempt's deadline bounds
+// the reading. err is set only when no answer's headers came.
+//
+// A ctx that ends first aborts the request: the poster's connections are
+// closed until it returns (a connection dialled meanwhile is closed on the
+// next round). Watching ctx starts no goroutine until it ends.
 func (p *fastPoster) do(ctx context.Context, req *fasthttp.Request, resp *fasthttp.Response) error {
-	done := make(chan error, 1)
-	go func() { done <- p.client.DoTimeout(req, resp, p.timeout) }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-	}
-	t := time.NewTicker(50 * time.Millisecond)
-	defer t.Stop()
-	for {
-		p.abort()
-		select {
-		case <-done:
-			return ctx.Err()
-		case <-t.C:
+	finished := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			p.abort()
+			select {
+			case <-finished:
+				return
+			case <-t.C:
+			}
 		}
+	})
+	resp.StreamBody = true
+	err := p.client.DoTimeout(req, resp, p.timeout)
+	if err == nil {
+		if body := resp.BodyStream(); body != nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(body, maxResponseBytes))
+		}
+		// A body not read to its end takes its connection with it.
+		_ = resp.CloseBodyStream()
 	}
+	close(finished)
+	// Always unregistered: left registered, the end of ctx after the
+	// attempt (its release) would abort the other lanes' requests.
+	if aborted := !stop(); aborted && err != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+// close ends the poster's connections, idle or not: its runner (or
+// redrive) has ended, so none will be used again; left to fasthttp's idle
+// timeout, each dead runner would hold one open to its receiver meanwhile.
+// A nil poster has none.
+func (p *fastPoster) close() {
+	if p == nil {
+		return
+	}
+	p.client.CloseIdleConnections()
+	p.abort()
 }

@@ -50,6 +50,7 @@ func (s *Service) Redrive(ctx context.Context, id string) (RedriveStarted, error
 		defer s.wg.Done()
 		defer close(run.done)
 		defer func() { s.mu.Lock(); delete(s.redrive, id); s.mu.Unlock() }()
+		defer r.fast.close() // the redrive's own poster
 		if err := s.redriveAll(runCtx, r); err != nil && runCtx.Err() == nil {
 			r.log.Error("redrive stopped", "err", err)
 		}

@@ -135,6 +135,7 @@ func (r *runner) ended() bool {
 // stream not there yet, NATS away) until the runner stops.
 func (r *runner) loop(ctx context.Context) {
 	defer close(r.done)
+	defer r.fast.close() // before done: a Delete returns with them closed
 	for delay := 250 * time.Millisecond; ctx.Err() == nil; delay = min(2*delay, 30*time.Second) {
 		err := r.run(ctx)
 		if ctx.Err() != nil {
