@@ -134,6 +134,29 @@ func TestShutdownFlushesToTheOTLPEndpoint(t *testing.T) {
 	}
 }
 
+func TestTracesEndpointIsUsedAsItIs(t *testing.T) {
+	col := &collector{}
+	srv := httptest.NewServer(col)
+	defer srv.Close()
+	t.Setenv(tracing.EnvEndpoint, "http://127.0.0.1:1") // the traces one wins
+	t.Setenv(tracing.EnvTracesEndpoint, srv.URL+"/custom/traces")
+	p, err := tracing.New(context.Background(), tracing.Config{Getenv: os.Getenv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, span := p.TracerProvider().Tracer("test").Start(context.Background(), "probe")
+	span.End()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := p.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, paths := col.spans()
+	if len(got) != 1 || paths[0] != "/custom/traces" {
+		t.Fatalf("received %v at %v, want the span at /custom/traces", got, paths)
+	}
+}
+
 func TestExportFailureIsLoggedNotFatal(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "no", http.StatusBadRequest) // not retried by the exporter
