@@ -2,15 +2,20 @@ package e2e_test
 
 import (
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/wabridge/wabridge/internal/cenats"
 )
 
 // otlpSpan is what the test's collector keeps of an exported span.
@@ -68,7 +73,9 @@ func (c *otlpCollector) find(trace, name string) (otlpSpan, bool) {
 // comes back with one in the same trace, and the process exports, when it
 // stops, one trace of the REST request, the command (across the NATS hop)
 // and the send to WhatsApp, each the child of the one before; the send's
-// log line names the trace (CONTRACT §11). Not parallel: the collector's
+// log line names the trace (CONTRACT §11). Commands over NATS, rpc in
+// structured mode and durable in binary mode, continue the traceparent
+// extension the same way, and their results carry it. Not parallel: the collector's
 // address reaches the process through the environment.
 func TestTraceFromRESTToTheWhatsAppSend(t *testing.T) {
 	col := &otlpCollector{}
@@ -104,8 +111,17 @@ func TestTraceFromRESTToTheWhatsAppSend(t *testing.T) {
 	if len(answered) != 4 || answered[1] != trace {
 		t.Fatalf("response traceparent %q, want one in trace %s", resp.Header.Get("traceparent"), trace)
 	}
+	rpcTrace, durableTrace := natsTraced(t, b)
 	if err := b.stop(); err != nil {
 		t.Fatalf("stop: %v", err)
+	}
+	// Over NATS the command span continues the CloudEvent's traceparent.
+	for name, tr := range map[string]string{"rpc": rpcTrace, "durable": durableTrace} {
+		cmd, ok := col.find(tr, "command send.message")
+		send, sent := col.find(tr, "whatsapp.send")
+		if !ok || cmd.parent != "00f067aa0ba902b7" || !sent || send.parent != cmd.id {
+			t.Errorf("%s command span %+v (found %v), send %+v (found %v)", name, cmd, ok, send, sent)
+		}
 	}
 
 	rest, ok := col.find(trace, "POST /send/message")
@@ -129,4 +145,45 @@ func TestTraceFromRESTToTheWhatsAppSend(t *testing.T) {
 		}
 	}
 	t.Fatal("no log line of the send")
+}
+
+// natsTraced sends a send.message with a traceparent over rpc in
+// structured mode and over the durable stream in binary mode, and checks
+// that each result (the rpc reply, the audited copy on the result subject)
+// is in the command's trace. It returns the two traces.
+func natsTraced(t *testing.T, b *bridgeProc) (rpcTrace, durableTrace string) {
+	t.Helper()
+	rpcTrace, durableTrace = "11111111111111111111111111111111", "22222222222222222222222222222222"
+	nc := b.nats()
+	data := map[string]string{"phone": "4917612345678", "message": "traced over nats"}
+	cmd := command(t, "send.message", "trace-rpc", data)
+	cmd.SetExtension("traceparent", "00-"+rpcTrace+"-00f067aa0ba902b7-01")
+	res, env := request(t, nc, "wa.tracing.rpc.send.message", cmd, cenats.Structured)
+	if env.Status != http.StatusOK || !strings.Contains(fmt.Sprint(res.Extensions()["traceparent"]), rpcTrace) {
+		t.Fatalf("rpc result %d, traceparent %v: want one in trace %s", env.Status, res.Extensions()["traceparent"], rpcTrace)
+	}
+	cmd = command(t, "send.message", "trace-durable", data)
+	cmd.SetExtension("traceparent", "00-"+durableTrace+"-00f067aa0ba902b7-01")
+	msg, err := cenats.NewMsg("wa.tracing.cmd.send.message", cmd, cenats.Binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := js.PublishMsg(t.Context(), msg); err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	for _, r := range streamEvents(t, nc, "wa.tracing.result.send.message", 3, 30*time.Second) {
+		tp := fmt.Sprint(r.ce.Extensions()["traceparent"])
+		for _, tr := range []string{rpcTrace, durableTrace} {
+			found[tr] = found[tr] || strings.Contains(tp, tr)
+		}
+	}
+	if !found[rpcTrace] || !found[durableTrace] {
+		t.Fatalf("audited results in traces %v, want both %s and %s", found, rpcTrace, durableTrace)
+	}
+	return rpcTrace, durableTrace
 }
