@@ -28,7 +28,8 @@ const (
 // settings is what the environment asks for.
 type settings struct {
 	disabled bool
-	// endpoint is where spans are exported, "" for nowhere.
+	// endpoint is where spans are exported, "" for nowhere, its password
+	// masked: the exporter reads the real one from the environment.
 	endpoint string
 	sampler  sdktrace.Sampler
 }
@@ -78,7 +79,8 @@ func wantsOTLP(v string) (bool, error) {
 }
 
 // endpoint is the configured OTLP endpoint, the traces one first, checked
-// as the exporter will use it; "" when none is set. Only http/protobuf is
+// as the exporter will use it and with any password masked; "" when none
+// is set. Only http/protobuf is
 // built in.
 func endpoint(get func(string) string) (string, error) {
 	proto, name := get(EnvTracesProtocol), EnvTracesProtocol
@@ -99,7 +101,8 @@ func endpoint(get func(string) string) (string, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", fmt.Errorf("%s=%q: want an http:// or https:// URL", name, ep)
 	}
-	return ep, nil
+	// Only for logs: a password in the URL is the collector's secret.
+	return u.Redacted(), nil
 }
 
 // sampler builds the sampler OTEL_TRACES_SAMPLER names, parentbased_always_on

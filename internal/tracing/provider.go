@@ -20,9 +20,11 @@ const DefaultServiceName = "wabridge"
 
 // Config configures New.
 type Config struct {
-	// Getenv reads the OTEL_* variables this package decides by; default
-	// os.Getenv. The SDK and exporter read the rest from the process
-	// environment themselves.
+	// Getenv reads the OTEL_* variables this package decides by (whether
+	// and where to export, the sampler); default os.Getenv. The exporter
+	// then reads its own settings, the endpoint included, from the process
+	// environment, so anything but os.Getenv only suits tests of those
+	// decisions.
 	Getenv func(string) string
 	// ServiceName and Version describe the process in the resource.
 	ServiceName string
@@ -100,7 +102,8 @@ func newResource(ctx context.Context, cfg Config) (*resource.Resource, error) {
 // TracerProvider is what span makers are given.
 func (p *Provider) TracerProvider() trace.TracerProvider { return p.tp }
 
-// Endpoint is where spans are exported, "" when nowhere.
+// Endpoint is where spans are exported, "" when nowhere; a password in it
+// is masked, so it can be logged.
 func (p *Provider) Endpoint() string { return p.endpoint }
 
 // Shutdown exports the spans still queued and stops, within ctx. Spans

@@ -254,6 +254,13 @@ func TestBadEnvironmentIsAClearError(t *testing.T) {
 	}
 }
 
+func TestEndpointPasswordIsMasked(t *testing.T) {
+	p := newProvider(t, env(tracing.EnvEndpoint, "https://bridge:s3cret@collector.example:4318"))
+	if strings.Contains(p.Endpoint(), "s3cret") || !strings.Contains(p.Endpoint(), "collector.example:4318") {
+		t.Fatalf("endpoint for logs %q", p.Endpoint())
+	}
+}
+
 func TestExporterNoneExportsNothing(t *testing.T) {
 	p := newProvider(t, env(tracing.EnvTracesExporter, "none", tracing.EnvEndpoint, "http://127.0.0.1:1"))
 	if p.Endpoint() != "" {
