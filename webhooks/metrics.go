@@ -21,3 +21,17 @@ func (r *runner) observe(outcome string) {
 		o.WebhookDelivery(r.id, outcome)
 	}
 }
+
+// Forgetter is an Observer that keeps something per webhook (metrics'
+// series): it is told once a deleted webhook's delivery has ended on this
+// node, so no outcome of it follows.
+type Forgetter interface {
+	ForgetWebhook(id string)
+}
+
+// forget tells the Observer, if it is a Forgetter, that webhook id is gone.
+func (s *Service) forget(id string) {
+	if f, ok := s.cfg.Observer.(Forgetter); ok {
+		f.ForgetWebhook(id)
+	}
+}

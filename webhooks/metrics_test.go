@@ -1,6 +1,7 @@
 package webhooks_test
 
 import (
+	"context"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -64,5 +65,38 @@ func TestObserverCountsEachOutcome(t *testing.T) {
 	}
 	if got := obs.counts(); !maps.Equal(got, want) {
 		t.Fatalf("observed %v, want %v", got, want)
+	}
+}
+
+type forgettingCounter struct {
+	outcomeCounter
+	forgotten chan string
+}
+
+func (f *forgettingCounter) ForgetWebhook(id string) { f.forgotten <- id }
+
+// TestDeleteTellsTheObserverToForget: an Observer that keeps series per
+// webhook hears of a deletion once the webhook's delivery has ended, so a
+// deleted webhook's series do not stay until the process restarts.
+func TestDeleteTellsTheObserverToForget(t *testing.T) {
+	obs := &forgettingCounter{outcomeCounter: outcomeCounter{n: map[[2]string]int{}}, forgotten: make(chan string, 8)}
+	js := natstest.JetStream(t)
+	e := &env{t: t, js: js, cfg: webhooks.Config{JS: js, Log: slog.New(slog.DiscardHandler), Observer: obs,
+		BackoffMin: 10 * time.Millisecond, BackoffMax: 50 * time.Millisecond, AckWait: 2 * time.Second, Timeout: 2 * time.Second}}
+	e.start()
+	rcv := newReceiver(t, func(string, string, int) int { return http.StatusNoContent })
+	a := e.create(webhooks.Definition{URL: rcv.srv.URL})
+	e.publish(1)
+	eventually(t, "the event delivered", func() bool { return obs.counts()[[2]string{a.ID, webhooks.OutcomeDelivered}] == 1 })
+	if err := e.svc.Delete(context.Background(), a.ID); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case id := <-obs.forgotten:
+		if id != a.ID {
+			t.Fatalf("forgot %q, want %q", id, a.ID)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the observer was not told to forget the deleted webhook")
 	}
 }

@@ -158,6 +158,7 @@ func (s *Service) apply(ctx context.Context, e jetstream.KeyValueEntry) {
 		s.stopRunner(ctx, id)
 		s.leases.drop(id)
 		s.stopRedrive(ctx, id)
+		s.forget(id) // its delivery has ended here: no outcome follows
 		s.deletionApplied(id)
 		return
 	}

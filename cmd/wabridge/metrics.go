@@ -90,9 +90,10 @@ var (
 	_ metrics.Webhooks = webhookStatus{}
 	_ metrics.Sessions = sessionStates{}
 
-	_ commands.Observer = (*metrics.Metrics)(nil)
-	_ outbox.Observer   = (*metrics.Metrics)(nil)
-	_ webhooks.Observer = (*metrics.Metrics)(nil)
+	_ commands.Observer  = (*metrics.Metrics)(nil)
+	_ outbox.Observer    = (*metrics.Metrics)(nil)
+	_ webhooks.Observer  = (*metrics.Metrics)(nil)
+	_ webhooks.Forgetter = (*metrics.Metrics)(nil) // a deleted webhook's series go
 )
 
 // wireMetrics makes the registry and hands its recorders to the parts that

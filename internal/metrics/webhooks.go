@@ -110,3 +110,11 @@ func boolValue(b bool) float64 {
 	}
 	return 0
 }
+
+// ForgetWebhook drops the delivery counters of webhook id, which was
+// deleted: ids are never reused, so its series would otherwise stay in
+// every scrape until the process restarts. The gauges need nothing: they
+// are read from the webhooks present at each scrape.
+func (m *Metrics) ForgetWebhook(id string) {
+	m.deliveries.DeletePartialMatch(prometheus.Labels{"webhook": id})
+}
