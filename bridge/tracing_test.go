@@ -63,6 +63,31 @@ func TestCommandTraceReachesTheWhatsAppSend(t *testing.T) {
 	}
 }
 
+// A reaction (like an edit or a revoke) is a send of its own.
+func TestReactionSendIsTraced(t *testing.T) {
+	tr := newTraceRig(t)
+	sent := tr.dispatch(t, "1")
+	var rd struct {
+		Data struct {
+			MessageID string `json:"message_id"`
+		} `json:"data"`
+	}
+	if err := sent.Event.DataAs(&rd); err != nil || rd.Data.MessageID == "" {
+		t.Fatalf("send result %s", sent.Event.Data())
+	}
+	res := tr.dispatchCommand(t, "message.reaction", "2", `{"message_id":"`+rd.Data.MessageID+`","emoji":"👍"}`)
+	if got := tr.status(t, res); got != 200 {
+		t.Fatalf("reaction status %d: %s", got, res.Event.Data())
+	}
+	cmd := tr.span(t, "command message.reaction")
+	for _, s := range tr.spans.Ended() {
+		if s.Name() == "whatsapp.send" && s.Parent().SpanID() == cmd.SpanContext().SpanID() {
+			return
+		}
+	}
+	t.Fatal("no whatsapp.send span below the reaction's command span")
+}
+
 func TestFailedWhatsAppSendSpanIsAnError(t *testing.T) {
 	tr := newTraceRig(t)
 	tr.client.mu.Lock()
@@ -114,15 +139,21 @@ func newTraceRig(t *testing.T) *traceRig {
 
 func (r *traceRig) dispatch(t *testing.T, id string) commands.Result {
 	t.Helper()
+	return r.dispatchCommand(t, "send.message", id, `{"phone":"4917612345678","message":"hi"}`)
+}
+
+// dispatchCommand runs command name with data, carrying callerParent.
+func (r *traceRig) dispatchCommand(t *testing.T, name, id, data string) commands.Result {
+	t.Helper()
 	cmd := cloudevent.New()
 	cmd.SetID(id)
 	cmd.SetSource("/tests")
-	cmd.SetType(commands.TypeOf("send.message"))
+	cmd.SetType(commands.TypeOf(name))
 	cmd.SetExtension(tracing.ExtTraceParent, callerParent)
-	if err := cmd.SetData(cloudevent.ApplicationJSON, []byte(`{"phone":"4917612345678","message":"hi"}`)); err != nil {
+	if err := cmd.SetData(cloudevent.ApplicationJSON, []byte(data)); err != nil {
 		t.Fatal(err)
 	}
-	return r.d.Dispatch(context.Background(), commands.Call{Session: "default", Name: "send.message", Cmd: cmd})
+	return r.d.Dispatch(context.Background(), commands.Call{Session: "default", Name: name, Cmd: cmd})
 }
 
 func (r *traceRig) status(t *testing.T, res commands.Result) int {
