@@ -9,6 +9,7 @@ import (
 
 	"github.com/cloudevents/sdk-go/v2/event"
 	"github.com/cloudevents/sdk-go/v2/types"
+	"github.com/google/uuid"
 	"github.com/nats-io/nats.go"
 
 	"github.com/wabridge/wabridge/commands"
@@ -61,9 +62,24 @@ func (s *RPCServer) reject(session, name string, cause error, log *slog.Logger) 
 	if err := s.results.Put(s.base, s.cfg.Subjects.Result(session, name), res); err != nil {
 		// The audit trail must hold a result before the caller hears it.
 		log.Error("recording rpc rejection", "ce_id", res.ID(), "err", err)
-		return s.ex.Reject(session, name, werr.Wrap(err, werr.KindInternal, werr.CodeInternal, "recording the result failed"))
+		return unrecorded(res, err)
 	}
 	return res
+}
+
+// unrecorded answers a rejection the audit trail could not take: res (its
+// type, source, session) as INTERNAL_ERROR under an id of its own, since
+// the failed Put may have stored res after all. It is built from res, not
+// by a second Reject, which the dispatcher would report to its observer
+// again: one refused request counts once in the metrics, by its cause.
+func unrecorded(res event.Event, cause error) event.Event {
+	we := werr.From(werr.Wrap(cause, werr.KindInternal, werr.CodeInternal, "recording the result failed"))
+	out := res.Clone()
+	out.SetID(uuid.NewString())
+	if err := out.SetData(event.ApplicationJSON, commands.ResultData{Status: we.Status(), Code: we.Code, Message: we.Message}); err != nil {
+		panic(err) // a struct of strings and an int always encodes
+	}
+	return out
 }
 
 // dispatch runs the command within Timeout, and within the caller's
