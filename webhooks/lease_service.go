@@ -12,6 +12,9 @@ func (s *Service) startLeases(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("creating the webhook lease bucket: %w", err)
 	}
+	if s.leaseKV != nil { // tests: a bucket whose requests can be made to fail
+		kv = s.leaseKV(kv)
+	}
 	s.leases = newLeases(s, kv)
 	return nil
 }

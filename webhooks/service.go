@@ -26,6 +26,7 @@ type Service struct {
 
 	started atomic.Bool // kv, dead and leases are set
 	leases  *leases
+	leaseKV func(jetstream.KeyValue) jetstream.KeyValue // tests only: wraps the lease bucket
 
 	// runMu serializes starting and stopping runners: the watch applying
 	// a change and the lease keepers gaining or losing a lease.
