@@ -120,8 +120,8 @@ func (c Config) Validate() error {
 	if c.LeaseTTL < time.Second {
 		errs = append(errs, errors.New("webhooks: lease TTL must be at least 1s"))
 	}
-	if len(c.NodeID) > maxNodeID || strings.ContainsFunc(c.NodeID, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		errs = append(errs, fmt.Errorf("webhooks: node id must be at most %d bytes without control characters", maxNodeID))
+	if err := CheckNodeID(c.NodeID); err != nil {
+		errs = append(errs, fmt.Errorf("webhooks: %w", err))
 	}
 	return errors.Join(errs...)
 }
@@ -129,6 +129,15 @@ func (c Config) Validate() error {
 // bucket is the KV bucket of webhooks: WA_WEBHOOKS under the prefix wa.
 func (c Config) bucket() string {
 	return strings.TrimSuffix(c.Subjects.EventsStream(), "_EVENTS") + "_WEBHOOKS"
+}
+
+// CheckNodeID reports a node id unfit for the lease values (empty is
+// fine: a random one is taken).
+func CheckNodeID(id string) error {
+	if len(id) > maxNodeID || strings.ContainsFunc(id, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return fmt.Errorf("node id must be at most %d bytes without control characters", maxNodeID)
+	}
+	return nil
 }
 
 // leaseBucket holds the webhooks' leases: WA_WEBHOOK_LEASES under the

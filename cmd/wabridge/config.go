@@ -101,6 +101,9 @@ type Config struct {
 	Webhooks                             []webhooks.Definition
 	WebhookAckWait                       time.Duration
 	WebhookBackoffMin, WebhookBackoffMax time.Duration
+	// NodeID names this process in the webhooks' leases; empty: host
+	// name and process id.
+	NodeID string
 }
 
 func defaultConfig() Config {
@@ -188,6 +191,7 @@ func (c *Config) options() []option {
 		{name: "webhook-ack-wait", usage: "how long a webhook event in delivery may go unreported before NATS hands it out again (after a crash: the wait before it is retried)", value: (*durationValue)(&c.WebhookAckWait)},
 		{name: "webhook-backoff-min", usage: "first bound of a webhook's exponential backoff between attempts", value: (*durationValue)(&c.WebhookBackoffMin)},
 		{name: "webhook-backoff-max", usage: "largest wait between two attempts of a webhook delivery", value: (*durationValue)(&c.WebhookBackoffMax)},
+		{name: "node-id", usage: "name of this process among those sharing the NATS, shown as the holder of the webhooks it delivers (default: host name and process id)", value: (*stringValue)(&c.NodeID)},
 		{name: "log-level", usage: "debug, info, warn or error", value: (*stringValue)(&c.LogLevel)},
 		{name: "log-format", usage: "text or json", value: (*stringValue)(&c.LogFormat)},
 		{name: "qr-terminal", usage: "print login QR codes in the terminal", value: (*boolValue)(&c.QRTerminal)},

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -42,6 +43,9 @@ func (c Config) validateWebhooks() error {
 			errs = append(errs, fmt.Errorf("webhook %d (%s): %w", i+1, d.URL, err))
 		}
 	}
+	if err := webhooks.CheckNodeID(c.NodeID); err != nil {
+		errs = append(errs, err)
+	}
 	if c.WebhookAckWait < time.Second || c.WebhookBackoffMin <= 0 || c.WebhookBackoffMin > c.WebhookBackoffMax {
 		errs = append(errs, errors.New("webhook-ack-wait must be at least 1s and 0 < webhook-backoff-min ≤ webhook-backoff-max"))
 	}
@@ -73,7 +77,7 @@ func (p *webhooksPart) Name() string { return "webhooks" }
 func (p *webhooksPart) Start(context.Context) error {
 	svc, err := webhooks.New(webhooks.Config{JS: p.nats.js, Subjects: p.subjects, Log: p.log,
 		AckWait: p.cfg.WebhookAckWait, BackoffMin: p.cfg.WebhookBackoffMin, BackoffMax: p.cfg.WebhookBackoffMax,
-		Observer: p.observer})
+		Observer: p.observer, NodeID: nodeID(p.cfg.NodeID)})
 	if err != nil {
 		return err
 	}
@@ -133,4 +137,20 @@ func (p *webhooksPart) Ready(context.Context) (any, error) {
 		return nil, fmt.Errorf("webhooks: %w", err)
 	}
 	return nil, nil
+}
+
+// nodeID is the configured node id, else host name and process id: the
+// same name in the log, the leases and GET /webhooks for one process.
+func nodeID(configured string) string {
+	if configured != "" {
+		return configured
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "wabridge"
+	}
+	if len(host) > 100 { // within webhooks.CheckNodeID's bound
+		host = host[:100]
+	}
+	return fmt.Sprintf("%s-%d", host, os.Getpid())
 }
