@@ -57,10 +57,20 @@ type leases struct {
 	mu       sync.Mutex
 	keepers  map[string]*keeper
 	releases sync.WaitGroup // keepers dropped, releasing their key
+
+	stopWatch context.CancelFunc
+	watchDone chan struct{}
 }
 
 func newLeases(s *Service, kv jetstream.KeyValue) *leases {
 	return &leases{svc: s, kv: kv, ttl: s.cfg.LeaseTTL, node: s.cfg.NodeID, keepers: map[string]*keeper{}}
+}
+
+// start watches the bucket for other nodes' changes (lease_watch.go).
+func (l *leases) start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	l.stopWatch, l.watchDone = cancel, make(chan struct{})
+	go l.watch(ctx)
 }
 
 // renewEvery is how often a held lease is renewed, and how often a node
@@ -122,6 +132,10 @@ func (l *leases) release(ctx context.Context) error {
 		errs = append(errs, k.release(ctx))
 	}
 	l.releases.Wait()
+	if l.stopWatch != nil {
+		l.stopWatch()
+		<-l.watchDone
+	}
 	return errors.Join(errs...)
 }
 

@@ -18,6 +18,7 @@ type keeper struct {
 	cancel context.CancelFunc
 	ctx    context.Context
 	done   chan struct{}
+	wake   chan struct{} // another node changed the key: act now
 
 	mu sync.Mutex
 	// rev is the revision this node last wrote to the key, 0 while it
@@ -28,7 +29,7 @@ type keeper struct {
 
 func newKeeper(l *leases, id string) *keeper {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &keeper{l: l, id: id, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	return &keeper{l: l, id: id, ctx: ctx, cancel: cancel, done: make(chan struct{}), wake: make(chan struct{}, 1)}
 }
 
 func (k *keeper) held() bool {
@@ -129,14 +130,16 @@ func (k *keeper) lose(why error) {
 	k.l.svc.leaseLost(k.ctx, k.id)
 }
 
-// sleep waits d or until the keeper is released, and reports whether it
-// may go on.
+// sleep waits d, or until another node changed the key, or until the
+// keeper is released, and reports whether it may go on.
 func (k *keeper) sleep(d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-k.ctx.Done():
 		return false
+	case <-k.wake:
+		return true
 	case <-t.C:
 		return true
 	}

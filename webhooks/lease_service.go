@@ -16,6 +16,7 @@ func (s *Service) startLeases(ctx context.Context) error {
 		kv = s.leaseKV(kv)
 	}
 	s.leases = newLeases(s, kv)
+	s.leases.start()
 	return nil
 }
 
