@@ -17,6 +17,7 @@ func (s *Service) startLeases(ctx context.Context) error {
 	}
 	s.leases = newLeases(s, kv)
 	s.leases.start()
+	s.cfg.Log.Info("webhooks are delivered by the node holding each one's lease", "node", s.cfg.NodeID, "lease_ttl", s.cfg.LeaseTTL)
 	return nil
 }
 
@@ -32,8 +33,8 @@ func (s *Service) leaseAcquired(ctx context.Context, id string) {
 	}
 	w, rev, err := s.load(ctx, id)
 	switch {
-	case errors.Is(err, errNotFound):
-		return // the watch drops the keeper
+	case errors.Is(err, errNotFound), ctx.Err() != nil:
+		return // the watch drops (or dropped) the keeper
 	case err != nil:
 		s.cfg.Log.Error("webhook lease taken but the webhook cannot be read; it is not delivered until the lease is taken again", "webhook", id, "err", err)
 		return
