@@ -35,7 +35,12 @@ import (
 // from NATS stops before the server lets another node take the key.
 //
 // A clean stop deletes the keys held (at their revision), so another node
-// takes the webhooks over at its next attempt instead of after the TTL.
+// takes the webhooks over at once (it watches the bucket, lease_watch.go)
+// instead of after the TTL. After a crash the key expires: the webhook
+// pauses for up to the TTL and a third.
+//
+// There is no taking back a lease under one's own node id after a
+// restart: two processes given the same id would take it from each other.
 //
 // Every node must use the same LeaseTTL: the bucket's TTL is the one the
 // last started node set.
