@@ -18,8 +18,8 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == rawPostCommand {
-		os.Exit(runRawPost(os.Args[2:], os.Stdout, os.Stderr))
+	if os.Getenv(rawPostEnv) == "1" {
+		os.Exit(runRawPost(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -186,7 +186,7 @@ func TestSelectScenarios(t *testing.T) {
 	}{
 		{"", nil}, // nil: all of them
 		{"REST", []string{"REST c=1", "REST c=4"}},
-		{"c=4", []string{"request-reply c=4", "inbound flood c=4", "REST c=4", "webhook fan-out c=4"}},
+		{"c=4", []string{"request-reply c=4", "inbound flood c=4", "REST c=4", "webhook fan-out c=4", "webhook backlog c=4"}},
 		{"durable", []string{"durable commands"}},
 		{"store", []string{"store history sync 50", "store chat.list 10 chats", "store chat.messages 100"}},
 		{"nothing like this", []string{}},
