@@ -119,6 +119,18 @@ func knownServer(server string) bool {
 	return false
 }
 
+// unwrapViewOnce is the message inside WhatsApp's view-once wrappers, or
+// msg when it has none.
+func unwrapViewOnce(msg *waE2E.Message) *waE2E.Message {
+	for _, w := range []*waE2E.FutureProofMessage{msg.GetViewOnceMessage(), msg.GetViewOnceMessageV2(),
+		msg.GetViewOnceMessageV2Extension()} {
+		if inner := w.GetMessage(); inner != nil {
+			return inner
+		}
+	}
+	return msg
+}
+
 func isUserServer(server string) bool {
 	return server == types.DefaultUserServer || server == types.HiddenUserServer
 }
@@ -136,8 +148,10 @@ func (c *Client) acknowledge(contact types.JID, id types.MessageID, sent time.Ti
 	}
 }
 
-// describe reads what the outbox shows of a message.
+// describe reads what the outbox shows of a message; a view-once photo or
+// video comes wrapped as phones send it (the media inside is flagged).
 func describe(msg *waE2E.Message) Delivery {
+	msg = unwrapViewOnce(msg)
 	switch {
 	case msg.GetConversation() != "":
 		return Delivery{Type: "text", Message: msg.GetConversation()}

@@ -54,6 +54,14 @@ func TestSendMessageRecordsDeliveries(t *testing.T) {
 			want: sandbox.Delivery{Type: "text", Message: "@4917612345678 see above", QuotedID: "false_" + group.String() + "_3EB0QUOTED", Mentions: []string{contact.String()}},
 		},
 		{
+			// Phones wrap view-once media; the outbox reads what is inside.
+			name: "inside a view-once wrapper",
+			to:   contact,
+			msg:  &waE2E.Message{ViewOnceMessageV2: &waE2E.FutureProofMessage{Message: &waE2E.Message{Conversation: proto.String("once")}}},
+			id:   "3EB0BBBBBBBBBBBBBBBBBB",
+			want: sandbox.Delivery{Type: "text", Message: "once", WAID: "3EB0BBBBBBBBBBBBBBBBBB"},
+		},
+		{
 			name: "kind the sandbox does not read yet",
 			to:   contact,
 			msg:  &waE2E.Message{GroupInviteMessage: &waE2E.GroupInviteMessage{GroupName: proto.String("g")}},
