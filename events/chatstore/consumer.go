@@ -12,7 +12,10 @@ import (
 // consumer finds or creates the projector's durable consumer so that it
 // delivers from just after the store's position. A consumer ahead of the
 // store (the store's file was removed or restored from a backup) is made
-// again from the store's position, so nothing is skipped.
+// again from the store's position, so nothing is skipped; so is one that
+// delivered past it (a projector killed between a fetch and its commit):
+// those events would come back only after the ack wait, behind later ones,
+// and acking a later one (AckAll) would ack them unapplied.
 func (p *Projector) consumer(ctx context.Context) (jetstream.Consumer, error) {
 	pos, err := p.upToDatePosition(ctx)
 	if err != nil {
@@ -27,9 +30,9 @@ func (p *Projector) consumer(ctx context.Context) (jetstream.Consumer, error) {
 		return nil, fmt.Errorf("looking up consumer %s on %s: %w", p.cfg.Durable, p.cfg.Stream, err)
 	}
 	info := cons.CachedInfo()
-	if info.AckFloor.Stream > pos {
+	if info.AckFloor.Stream > pos || info.Delivered.Stream > pos {
 		p.cfg.Log.Warn("chat store: consumer is ahead of the store; replaying from the store's position",
-			"consumer_seq", info.AckFloor.Stream, "store_seq", pos)
+			"consumer_seq", info.AckFloor.Stream, "delivered_seq", info.Delivered.Stream, "store_seq", pos)
 		if err := p.deleteConsumer(ctx); err != nil {
 			return nil, err
 		}
