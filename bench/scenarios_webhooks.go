@@ -189,24 +189,10 @@ func (b *bench) rawPosts(ctx context.Context, rc *countingReceiver, msgs []*nats
 func (b *bench) publishUntilDelivered(ctx context.Context, rc *countingReceiver, msgs []*nats.Msg) (Sample, error) {
 	done := rc.reset(len(msgs))
 	start := time.Now()
-	for _, m := range msgs {
-		if _, err := b.wab.js.PublishMsgAsync(m); err != nil {
-			return Sample{}, fmt.Errorf("publishing an event: %w", err)
-		}
+	if err := b.publishAll(ctx, msgs); err != nil {
+		return Sample{}, err
 	}
-	select {
-	case <-b.wab.js.PublishAsyncComplete():
-	case <-ctx.Done():
-		return Sample{}, ctx.Err()
-	}
-	select {
-	case <-done:
-	case <-ctx.Done():
-		return Sample{}, ctx.Err()
-	case <-time.After(b.load.Duration + arrivalGrace):
-		return Sample{}, fmt.Errorf("the receiver has %d of %d events", rc.count(), len(msgs))
-	}
-	return Sample{Count: len(msgs), Elapsed: time.Since(start)}, nil
+	return b.awaitDelivered(ctx, rc, done, len(msgs), start)
 }
 
 // drainBacklog stores every event while the receiver holds the webhook's
@@ -216,26 +202,40 @@ func (b *bench) drainBacklog(ctx context.Context, rc *countingReceiver, msgs []*
 	done := rc.reset(len(msgs))
 	release := rc.hold()
 	defer release()
+	if err := b.publishAll(ctx, msgs); err != nil {
+		return Sample{}, err
+	}
+	start := time.Now()
+	release()
+	return b.awaitDelivered(ctx, rc, done, len(msgs), start)
+}
+
+// publishAll publishes msgs into WA_EVENTS and waits for their acks.
+func (b *bench) publishAll(ctx context.Context, msgs []*nats.Msg) error {
 	for _, m := range msgs {
 		if _, err := b.wab.js.PublishMsgAsync(m); err != nil {
-			return Sample{}, fmt.Errorf("publishing an event: %w", err)
+			return fmt.Errorf("publishing an event: %w", err)
 		}
 	}
 	select {
 	case <-b.wab.js.PublishAsyncComplete():
+		return nil
 	case <-ctx.Done():
-		return Sample{}, ctx.Err()
+		return ctx.Err()
 	}
-	start := time.Now()
-	release()
+}
+
+// awaitDelivered waits until done (the receiver has all n) and measures
+// from start.
+func (b *bench) awaitDelivered(ctx context.Context, rc *countingReceiver, done <-chan struct{}, n int, start time.Time) (Sample, error) {
 	select {
 	case <-done:
 	case <-ctx.Done():
 		return Sample{}, ctx.Err()
 	case <-time.After(b.load.Duration + arrivalGrace):
-		return Sample{}, fmt.Errorf("the receiver has %d of %d events", rc.count(), len(msgs))
+		return Sample{}, fmt.Errorf("the receiver has %d of %d events", rc.count(), n)
 	}
-	return Sample{Count: len(msgs), Elapsed: time.Since(start)}, nil
+	return Sample{Count: n, Elapsed: time.Since(start)}, nil
 }
 
 // countingReceiver answers 204 to everything and says when it has seen

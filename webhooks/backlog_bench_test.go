@@ -1,16 +1,10 @@
 package webhooks_test
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
-
-	"github.com/wabridge/wabridge/internal/natsbus/natstest"
-	"github.com/wabridge/wabridge/webhooks"
 )
 
 // heldReceiver holds every request until gate closes.
@@ -35,21 +29,8 @@ func BenchmarkBacklogDrain(b *testing.B) {
 }
 
 func benchBacklog(b *testing.B, c int) {
-	js := natstest.JetStream(b)
-	svc, err := webhooks.New(webhooks.Config{JS: js, Log: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := svc.Start(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = svc.Stop(context.Background()) })
 	rc := &heldReceiver{gate: make(chan struct{})}
-	srv := httptest.NewServer(rc)
-	b.Cleanup(srv.Close)
-	if _, err := svc.Create(context.Background(), webhooks.Definition{URL: srv.URL, Concurrency: c}); err != nil {
-		b.Fatal(err)
-	}
+	js := benchHook(b, rc, c)
 	msgs := benchMsgs(b, b.N)
 	done := rc.expect(b.N)
 	for _, m := range msgs {

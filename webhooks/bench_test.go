@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/wabridge/wabridge/events"
 	"github.com/wabridge/wabridge/internal/cenats"
@@ -33,21 +34,8 @@ func BenchmarkFanout(b *testing.B) {
 }
 
 func benchFanout(b *testing.B, c int) {
-	js := natstest.JetStream(b)
-	svc, err := webhooks.New(webhooks.Config{JS: js, Log: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := svc.Start(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = svc.Stop(context.Background()) })
 	rc := &benchReceiver{}
-	srv := httptest.NewServer(rc)
-	b.Cleanup(srv.Close)
-	if _, err := svc.Create(context.Background(), webhooks.Definition{URL: srv.URL, Concurrency: c}); err != nil {
-		b.Fatal(err)
-	}
+	js := benchHook(b, rc, c)
 	msgs := benchMsgs(b, b.N)
 	done := rc.expect(b.N)
 	b.ReportAllocs()
@@ -64,6 +52,27 @@ func benchFanout(b *testing.B, c int) {
 		b.Fatalf("the receiver has %d of %d events", rc.n.Load(), b.N)
 	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "events/s")
+}
+
+// benchHook starts the webhooks service on an embedded JetStream with one
+// webhook of concurrency c posting to h.
+func benchHook(b *testing.B, h http.Handler, c int) jetstream.JetStream {
+	b.Helper()
+	js := natstest.JetStream(b)
+	svc, err := webhooks.New(webhooks.Config{JS: js, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := svc.Start(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = svc.Stop(context.Background()) })
+	srv := httptest.NewServer(h)
+	b.Cleanup(srv.Close)
+	if _, err := svc.Create(context.Background(), webhooks.Definition{URL: srv.URL, Concurrency: c}); err != nil {
+		b.Fatal(err)
+	}
+	return js
 }
 
 // benchMsgs are n distinct message.received events over 16 chats.
