@@ -22,8 +22,13 @@ func webhookOperations() []staticOperation {
 	view := obj{"type": "object", "properties": obj{
 		"id": str, "url": str, "events": strs, "chats": strs, "sessions": strs, "mode": str,
 		"concurrency": obj{"type": "integer"}, "max_age": str, "disabled": obj{"type": "boolean"}, "disabled_reason": str,
+		"rotating":   obj{"type": "boolean", "description": "A previous secret still signs (a rotation's overlap)."},
+		"declared":   obj{"type": "boolean", "description": "Declared in the config file (applied again at every start)."},
+		"created_at": obj{"type": "string", "format": "date-time"},
+		"node":       obj{"type": "string", "description": "The node holding the webhook's lease: the one delivering it."},
 		"status": obj{"type": "object", "properties": obj{
 			"running": obj{"type": "boolean"}, "delivered": obj{"type": "integer"}, "last_success": str, "last_error": str,
+			"last_error_at": obj{"type": "string", "format": "date-time"}, "last_status": obj{"type": "integer", "description": "HTTP status of the last answer."},
 			"consecutive_failures": obj{"type": "integer"}, "lag": obj{"type": "integer"}, "in_flight": obj{"type": "integer"},
 			"dead_letters": obj{"type": "integer"}}},
 	}}
