@@ -146,6 +146,8 @@ func cloudEventTrait() obj {
 				"ce-expirytime":    obj{"type": "string", "format": "date-time", "description": "On durable commands: after it, the command ends with EXPIRED."},
 				"ce-causationid":   str("On results: the command's ce-id."),
 				"ce-correlationid": str("Carried over from the command to its result."),
+				"ce-traceparent":   str("W3C trace context (CloudEvents distributed tracing): on a command, the trace its span continues; on its result, the command span's."),
+				"ce-tracestate":    str("W3C tracestate, with ce-traceparent."),
 				"Content-Type":     str("The data's media type: application/json."),
 			},
 		},
