@@ -1,73 +1,19 @@
 package e2e_test
 
 import (
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
-	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/wabridge/wabridge/internal/cenats"
+	"github.com/wabridge/wabridge/internal/tracing/tracingtest"
 )
-
-// otlpSpan is what the test's collector keeps of an exported span.
-type otlpSpan struct{ name, trace, id, parent, service string }
-
-// otlpCollector receives OTLP/HTTP trace exports, as a collector would.
-type otlpCollector struct {
-	mu    sync.Mutex
-	spans []otlpSpan
-}
-
-func (c *otlpCollector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	req := &collectortrace.ExportTraceServiceRequest{}
-	if err == nil {
-		err = proto.Unmarshal(body, req)
-	}
-	if err != nil || r.URL.Path != "/v1/traces" {
-		http.Error(w, "bad export", http.StatusBadRequest)
-		return
-	}
-	c.mu.Lock()
-	for _, rs := range req.ResourceSpans {
-		service := ""
-		for _, a := range rs.GetResource().GetAttributes() {
-			if a.Key == "service.name" {
-				service = a.GetValue().GetStringValue()
-			}
-		}
-		for _, ss := range rs.ScopeSpans {
-			for _, s := range ss.Spans {
-				c.spans = append(c.spans, otlpSpan{name: s.Name, trace: hex.EncodeToString(s.TraceId),
-					id: hex.EncodeToString(s.SpanId), parent: hex.EncodeToString(s.ParentSpanId), service: service})
-			}
-		}
-	}
-	c.mu.Unlock()
-	out, _ := proto.Marshal(&collectortrace.ExportTraceServiceResponse{})
-	w.Header().Set("Content-Type", "application/x-protobuf")
-	_, _ = w.Write(out)
-}
-
-func (c *otlpCollector) find(trace, name string) (otlpSpan, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, s := range c.spans {
-		if s.trace == trace && s.name == name {
-			return s, true
-		}
-	}
-	return otlpSpan{}, false
-}
 
 // TestTraceFromRESTToTheWhatsAppSend: a REST send carrying a traceparent
 // comes back with one in the same trace, and the process exports, when it
@@ -78,7 +24,7 @@ func (c *otlpCollector) find(trace, name string) (otlpSpan, bool) {
 // extension the same way, and their results carry it. Not parallel: the collector's
 // address reaches the process through the environment.
 func TestTraceFromRESTToTheWhatsAppSend(t *testing.T) {
-	col := &otlpCollector{}
+	col := &tracingtest.Collector{}
 	srv := httptest.NewServer(col)
 	defer srv.Close()
 	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", srv.URL)
@@ -117,28 +63,33 @@ func TestTraceFromRESTToTheWhatsAppSend(t *testing.T) {
 	}
 	// Over NATS the command span continues the CloudEvent's traceparent.
 	for name, tr := range map[string]string{"rpc": rpcTrace, "durable": durableTrace} {
-		cmd, ok := col.find(tr, "command send.message")
-		send, sent := col.find(tr, "whatsapp.send")
-		if !ok || cmd.parent != "00f067aa0ba902b7" || !sent || send.parent != cmd.id {
+		cmd, ok := col.Find(tr, "command send.message")
+		send, sent := col.Find(tr, "whatsapp.send")
+		if !ok || cmd.ParentID != "00f067aa0ba902b7" || !sent || send.ParentID != cmd.SpanID {
 			t.Errorf("%s command span %+v (found %v), send %+v (found %v)", name, cmd, ok, send, sent)
 		}
 	}
 
-	rest, ok := col.find(trace, "POST /send/message")
-	if !ok || rest.parent != "00f067aa0ba902b7" || rest.id != answered[2] || rest.service != "wabridge-e2e" {
+	for _, path := range col.Paths() {
+		if path != "/v1/traces" {
+			t.Fatalf("an export was posted to %s, want /v1/traces", path)
+		}
+	}
+	rest, ok := col.Find(trace, "POST /send/message")
+	if !ok || rest.ParentID != "00f067aa0ba902b7" || rest.SpanID != answered[2] || rest.Service != "wabridge-e2e" {
 		t.Fatalf("REST span %+v (found %v): want the caller's child, named in the response, of service wabridge-e2e", rest, ok)
 	}
-	cmd, ok := col.find(trace, "command send.message")
-	if !ok || cmd.parent != rest.id {
-		t.Fatalf("command span %+v (found %v), want the child of the REST span %s", cmd, ok, rest.id)
+	cmd, ok := col.Find(trace, "command send.message")
+	if !ok || cmd.ParentID != rest.SpanID {
+		t.Fatalf("command span %+v (found %v), want the child of the REST span %s", cmd, ok, rest.SpanID)
 	}
-	send, ok := col.find(trace, "whatsapp.send")
-	if !ok || send.parent != cmd.id {
-		t.Fatalf("send span %+v (found %v), want the child of the command span %s", send, ok, cmd.id)
+	send, ok := col.Find(trace, "whatsapp.send")
+	if !ok || send.ParentID != cmd.SpanID {
+		t.Fatalf("send span %+v (found %v), want the child of the command span %s", send, ok, cmd.SpanID)
 	}
 	for _, line := range strings.Split(b.out.String(), "\n") {
 		if strings.Contains(line, "whatsapp send done") {
-			if !strings.Contains(line, "trace_id="+trace) || !strings.Contains(line, "span_id="+send.id) {
+			if !strings.Contains(line, "trace_id="+trace) || !strings.Contains(line, "span_id="+send.SpanID) {
 				t.Fatalf("send log line %q lacks the send span's ids", line)
 			}
 			return

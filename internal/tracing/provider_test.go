@@ -2,20 +2,17 @@ package tracing_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"go.opentelemetry.io/otel/trace"
-	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/wabridge/wabridge/internal/tracing"
+	"github.com/wabridge/wabridge/internal/tracing/tracingtest"
 )
 
 // env is a Getenv over a fixed set of variables.
@@ -50,57 +47,18 @@ func TestNewWithoutEndpointStillMakesIDs(t *testing.T) {
 	}
 }
 
-// collector is an OTLP/HTTP receiver of trace exports.
-type collector struct {
-	mu       sync.Mutex
-	requests []*collectortrace.ExportTraceServiceRequest
-	paths    []string
-}
-
-func (c *collector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	req := &collectortrace.ExportTraceServiceRequest{}
-	if err == nil {
-		err = proto.Unmarshal(body, req)
-	}
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	c.mu.Lock()
-	c.requests = append(c.requests, req)
-	c.paths = append(c.paths, r.URL.Path)
-	c.mu.Unlock()
-	w.Header().Set("Content-Type", "application/x-protobuf")
-	out, _ := proto.Marshal(&collectortrace.ExportTraceServiceResponse{})
-	_, _ = w.Write(out)
-}
-
-// spans lists "service/span" of every span received, and the paths posted to.
-func (c *collector) spans() ([]string, []string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// spans lists "service/span" of every span col received, and the paths
+// posted to.
+func spans(col *tracingtest.Collector) ([]string, []string) {
 	var out []string
-	for _, req := range c.requests {
-		for _, rs := range req.ResourceSpans {
-			service := ""
-			for _, a := range rs.GetResource().GetAttributes() {
-				if a.Key == "service.name" {
-					service = a.GetValue().GetStringValue()
-				}
-			}
-			for _, ss := range rs.ScopeSpans {
-				for _, s := range ss.Spans {
-					out = append(out, service+"/"+s.Name)
-				}
-			}
-		}
+	for _, sp := range col.Spans() {
+		out = append(out, sp.Service+"/"+sp.Name)
 	}
-	return out, append([]string(nil), c.paths...)
+	return out, col.Paths()
 }
 
 func TestShutdownFlushesToTheOTLPEndpoint(t *testing.T) {
-	col := &collector{}
+	col := &tracingtest.Collector{}
 	srv := httptest.NewServer(col)
 	defer srv.Close()
 	// The exporter reads the process environment itself.
@@ -117,7 +75,7 @@ func TestShutdownFlushesToTheOTLPEndpoint(t *testing.T) {
 	}
 	_, span := p.TracerProvider().Tracer("test").Start(context.Background(), "probe")
 	span.End()
-	if got, _ := col.spans(); len(got) != 0 {
+	if got, _ := spans(col); len(got) != 0 {
 		t.Fatalf("exported %v before shutdown", got)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -125,7 +83,7 @@ func TestShutdownFlushesToTheOTLPEndpoint(t *testing.T) {
 	if err := p.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
-	got, paths := col.spans()
+	got, paths := spans(col)
 	if strings.Join(got, ",") != "bridge-under-test/probe" {
 		t.Fatalf("collector received %v, want bridge-under-test/probe", got)
 	}
@@ -135,7 +93,7 @@ func TestShutdownFlushesToTheOTLPEndpoint(t *testing.T) {
 }
 
 func TestTracesEndpointIsUsedAsItIs(t *testing.T) {
-	col := &collector{}
+	col := &tracingtest.Collector{}
 	srv := httptest.NewServer(col)
 	defer srv.Close()
 	t.Setenv(tracing.EnvEndpoint, "http://127.0.0.1:1") // the traces one wins
@@ -151,7 +109,7 @@ func TestTracesEndpointIsUsedAsItIs(t *testing.T) {
 	if err := p.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
-	got, paths := col.spans()
+	got, paths := spans(col)
 	if len(got) != 1 || paths[0] != "/custom/traces" {
 		t.Fatalf("received %v at %v, want the span at /custom/traces", got, paths)
 	}
