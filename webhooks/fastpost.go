@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -35,8 +36,19 @@ type fastPoster struct {
 	timeout time.Duration
 	proxy   func(*url.URL) (*url.URL, error)
 
+	// last is handles' answer for the URL last asked about: a runner
+	// posts to one URL until its webhook changes, so the URL is not
+	// parsed again for every delivery.
+	last atomic.Pointer[route]
+
 	mu    sync.Mutex
 	conns map[*trackedConn]struct{}
+}
+
+// route is whether the fast path takes url.
+type route struct {
+	url  string
+	fast bool
 }
 
 func newFastPoster(timeout time.Duration) *fastPoster {
@@ -113,6 +125,15 @@ func (p *fastPoster) abort() {
 // handles reports whether raw is a plain-HTTP URL that no proxy of the
 // environment (HTTP_PROXY, NO_PROXY) applies to.
 func (p *fastPoster) handles(raw string) bool {
+	if r := p.last.Load(); r != nil && r.url == raw {
+		return r.fast
+	}
+	fast := p.route(raw)
+	p.last.Store(&route{url: raw, fast: fast})
+	return fast
+}
+
+func (p *fastPoster) route(raw string) bool {
 	u, err := url.Parse(raw)
 	if err != nil || !strings.EqualFold(u.Scheme, "http") || u.Host == "" {
 		return false
